@@ -27,6 +27,8 @@ up() {
     fi
     "${c}_start"
     started+=("$c")
+    # Lets `make test` in CI stop exactly what this run started, and nothing it found running.
+    [[ -z "${STACK_STARTED_FILE:-}" ]] || echo "$c" >>"$STACK_STARTED_FILE"
   done
   for c in "${started[@]}"; do wait_healthy "$c"; done
 }

@@ -1,0 +1,66 @@
+# aspect-stream: `make demo` runs the pipeline on the local stack, `make test` passes the tests.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+export ONNXRUNTIME_NODE_INSTALL_CUDA := skip
+STACK := stack/stack.sh
+STARTED := stack/.data/started-by-test
+MOCHA := npx mocha
+# Runs a test tier only when it has tests, so an empty tier is not an error.
+tier = if compgen -G "test/$(1)/**/*.test.ts" >/dev/null || compgen -G "test/$(1)/*.test.ts" >/dev/null; then \
+         $(MOCHA) $(2) 'test/$(1)/**/*.test.ts'; else echo "no $(1) tests"; fi
+
+.PHONY: help install up status down clean-stack test test-unit test-integration test-e2e lint typecheck demo
+
+help:
+	@echo "make demo         run the pipeline on the local stack with the sample data"
+	@echo "make test         start the local stack and run unit, integration and e2e tests"
+	@echo "make up|status|down|clean-stack   manage the local stack (Kafka, registry, Elasticsearch, PostgreSQL)"
+	@echo "make lint typecheck"
+
+node_modules/.package-lock.json: package-lock.json package.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.package-lock.json
+
+up: install
+	$(STACK) up
+
+status:
+	$(STACK) status
+
+down:
+	$(STACK) down
+
+clean-stack:
+	$(STACK) clean
+
+typecheck: install
+	npx tsc --noEmit
+
+lint: install
+	npx eslint . && npx prettier --check .
+
+test-unit: install
+	$(call tier,unit,)
+
+test-integration: install
+	$(call tier,integration,--timeout 180000)
+
+test-e2e: install
+	$(call tier,e2e,--timeout 900000)
+
+# In CI (CI set) the stack components this run started are stopped at the end, pass or fail.
+test: install
+	@mkdir -p stack/.data && rm -f $(STARTED)
+	@rc=0; \
+	STACK_STARTED_FILE=$(CURDIR)/$(STARTED) $(STACK) up || rc=$$?; \
+	if [ $$rc -eq 0 ]; then $(MAKE) --no-print-directory typecheck test-unit test-integration test-e2e || rc=$$?; fi; \
+	if [ -n "$${CI:-}" ] && [ -s $(STARTED) ]; then $(STACK) down $$(cat $(STARTED)) || true; fi; \
+	exit $$rc
+
+demo: up
+	@echo "The pipeline (collector, ABSA processor, sinks, API) is not built yet: 'make demo' only starts the local stack for now."
+	@$(STACK) status
