@@ -23,7 +23,10 @@ node_modules/.package-lock.json: package-lock.json package.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-install: node_modules/.package-lock.json
+install: node_modules/.package-lock.json models/embeddings/all-minilm-l6-v2-q/model.onnx
+
+models/embeddings/all-minilm-l6-v2-q/model.onnx:
+	models/embeddings/fetch.sh
 
 up: install
 	$(STACK) up

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { cosine, type Embedder } from '../embedding/sentence-embedder';
+
+export const OTHER_CATEGORY = 'other';
+export const DOMAINS = ['restaurants', 'electronics', 'apps', 'generic'] as const;
+export type Domain = (typeof DOMAINS)[number];
+
+const TaxonomyFile = z
+  .object({
+    domain: z.string().min(1),
+    version: z.string().min(1),
+    description: z.string().optional(),
+    threshold: z.number().min(0).max(1),
+    categories: z
+      .array(z.object({ name: z.string().min(1), seeds: z.array(z.string().min(1)).min(1) }))
+      .min(1),
+  })
+  .strict();
+export type Taxonomy = z.infer<typeof TaxonomyFile>;
+
+const TAXONOMY_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+/** Reads and validates `<domain>.v<N>.json`; a seed under two categories is an error. */
+export function loadTaxonomy(domain: string, file = path.join(TAXONOMY_DIR, `${domain}.v1.json`)): Taxonomy {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read taxonomy ${file}: ${(err as Error).message}`);
+  }
+  const parsed = TaxonomyFile.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`invalid taxonomy ${file}: ${issues}`);
+  }
+  const owner = new Map<string, string>();
+  for (const c of parsed.data.categories) {
+    if (c.name === OTHER_CATEGORY) throw new Error(`invalid taxonomy ${file}: '${OTHER_CATEGORY}' is reserved`);
+    for (const seed of c.seeds) {
+      const key = seed.toLowerCase();
+      const first = owner.get(key);
+      if (first && first !== c.name) {
+        throw new Error(`invalid taxonomy ${file}: seed '${seed}' is listed under both '${first}' and '${c.name}'`);
+      }
+      owner.set(key, c.name);
+    }
+  }
+  return parsed.data;
+}
+
+export interface CategoryMatch {
+  readonly category: string;
+  /** Cosine similarity to the nearest seed term (0 when no seed is near enough). */
+  readonly similarity: number;
+}
+
+/**
+ * Assigns each normalized aspect the category of its nearest seed term in embedding space.
+ * Aspects repeat a lot ("food", "service"), so results are cached per aspect (bounded).
+ */
+export class CategoryAssigner {
+  private readonly cache = new Map<string, CategoryMatch>();
+
+  private constructor(
+    readonly taxonomy: Taxonomy,
+    private readonly embedder: Embedder,
+    private readonly seeds: { category: string; term: string; vector: Float32Array }[],
+    private readonly maxCache: number,
+  ) {}
+
+  static async create(taxonomy: Taxonomy, embedder: Embedder, maxCache = 50_000): Promise<CategoryAssigner> {
+    const terms = taxonomy.categories.flatMap((c) => c.seeds.map((term) => ({ category: c.name, term })));
+    const vectors = await embedder.embed(terms.map((t) => t.term));
+    const seeds = terms.map((t, i) => ({ ...t, vector: vectors[i]! }));
+    return new CategoryAssigner(taxonomy, embedder, seeds, maxCache);
+  }
+
+  get version(): string {
+    return this.taxonomy.version;
+  }
+
+  /** Categories for normalized aspects, in order. */
+  async assign(aspects: string[]): Promise<CategoryMatch[]> {
+    const missing = [...new Set(aspects.filter((a) => a && !this.cache.has(a)))];
+    if (missing.length) {
+      const vectors = await this.embedder.embed(missing);
+      missing.forEach((aspect, i) => this.remember(aspect, this.nearest(aspect, vectors[i]!)));
+    }
+    return aspects.map((a) => this.cache.get(a) ?? { category: OTHER_CATEGORY, similarity: 0 });
+  }
+
+  private nearest(aspect: string, vector: Float32Array): CategoryMatch {
+    let best = { category: OTHER_CATEGORY, similarity: 0 };
+    for (const seed of this.seeds) {
+      // An exact seed match wins outright: no embedding noise for the obvious cases.
+      if (seed.term.toLowerCase() === aspect) return { category: seed.category, similarity: 1 };
+      const similarity = cosine(vector, seed.vector);
+      if (similarity > best.similarity) best = { category: seed.category, similarity };
+    }
+    return best.similarity >= this.taxonomy.threshold ? best : { category: OTHER_CATEGORY, similarity: best.similarity };
+  }
+
+  private remember(aspect: string, match: CategoryMatch): void {
+    if (this.cache.size >= this.maxCache) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(aspect, match);
+  }
+}
