@@ -1,0 +1,141 @@
+/**
+ * Schema registry access through the Confluent REST API (Apicurio serves it at /apis/ccompat/v7).
+ *
+ * Subjects follow TopicNameStrategy (`<topic>-value`) and are kept at BACKWARD compatibility:
+ * `registerSchema` is idempotent (the same schema gets the same id back) and refuses an incompatible
+ * schema with the registry's own explanation. Encoding and decoding use the Confluent wire format
+ * (magic byte 0, 4-byte schema id, Avro body) through @kafkajs/confluent-schema-registry, so any
+ * Confluent-compatible consumer can read our topics.
+ */
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { FatalError, RetriableError } from '../errors/index';
+
+export type Compatibility = 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FULL' | 'NONE';
+
+export function valueSubject(topic: string): string {
+  return `${topic}-value`;
+}
+
+export class SchemaIncompatibleError extends FatalError {}
+
+export class RegistryClient {
+  readonly url: string;
+  /** Encode/decode with caching by schema id. */
+  readonly serde: SchemaRegistry;
+
+  constructor(url: string) {
+    this.url = url.replace(/\/+$/, '');
+    this.serde = new SchemaRegistry(
+      { host: this.url, clientId: 'aspect-stream', retry: { retries: 2 } },
+      { [SchemaType.AVRO]: {} },
+    );
+  }
+
+  private async call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.url}${path}`, {
+        method,
+        headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json', Accept: 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (err) {
+      throw new RetriableError(`schema registry at ${this.url} unreachable: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    const text = await res.text();
+    let json: unknown = text;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      // keep the text
+    }
+    if (res.status >= 500) {
+      throw new RetriableError(
+        `schema registry ${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`,
+      );
+    }
+    return { status: res.status, json };
+  }
+
+  /** Sets the subject's compatibility level (idempotent). */
+  async setCompatibility(subject: string, level: Compatibility = 'BACKWARD'): Promise<void> {
+    const { status, json } = await this.call('PUT', `/config/${encodeURIComponent(subject)}`, {
+      compatibility: level,
+    });
+    if (status >= 300)
+      throw new FatalError(`cannot set ${level} on subject ${subject}: ${status} ${JSON.stringify(json)}`);
+  }
+
+  async getCompatibility(subject: string): Promise<string | undefined> {
+    const { status, json } = await this.call('GET', `/config/${encodeURIComponent(subject)}`);
+    if (status === 404) return undefined;
+    const body = json as { compatibilityLevel?: string; compatibility?: string };
+    return body?.compatibilityLevel ?? body?.compatibility;
+  }
+
+  /** Would `schema` be accepted as the next version of `subject`? (true for a subject with no versions) */
+  async isCompatible(subject: string, schema: object): Promise<{ compatible: boolean; messages: string[] }> {
+    const { status, json } = await this.call(
+      'POST',
+      `/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest?verbose=true`,
+      { schema: JSON.stringify(schema), schemaType: 'AVRO' },
+    );
+    if (status === 404) return { compatible: true, messages: [] };
+    const body = json as { is_compatible?: boolean; messages?: string[] };
+    if (status >= 300)
+      throw new FatalError(`compatibility check for ${subject} failed: ${status} ${JSON.stringify(json)}`);
+    return { compatible: body.is_compatible === true, messages: body.messages ?? [] };
+  }
+
+  /**
+   * Registers `schema` under `subject` and makes sure the subject is BACKWARD compatible. Returns the
+   * schema id (the same id for the same schema, every time). Throws SchemaIncompatibleError when the
+   * registry refuses the schema under the subject's compatibility rule.
+   */
+  async registerSchema(subject: string, schema: object, level: Compatibility = 'BACKWARD'): Promise<number> {
+    const existing = await this.call('GET', `/subjects/${encodeURIComponent(subject)}/versions`);
+    const isNew = existing.status === 404;
+    if (!isNew) await this.setCompatibility(subject, level);
+    const { status, json } = await this.call('POST', `/subjects/${encodeURIComponent(subject)}/versions`, {
+      schema: JSON.stringify(schema),
+      schemaType: 'AVRO',
+    });
+    if (status === 409) {
+      const message = (json as { message?: string })?.message ?? JSON.stringify(json);
+      throw new SchemaIncompatibleError(`schema refused for subject ${subject} (${level}): ${message}`, {
+        code: 'schema_incompatible',
+      });
+    }
+    if (status >= 300) {
+      throw new FatalError(`registering a schema under ${subject} failed: ${status} ${JSON.stringify(json)}`);
+    }
+    // A first version needs no check; the rule is set right after so every later version is checked.
+    if (isNew) await this.setCompatibility(subject, level);
+    const id = (json as { id?: number }).id;
+    if (typeof id !== 'number')
+      throw new FatalError(`registry returned no schema id for ${subject}: ${JSON.stringify(json)}`);
+    return id;
+  }
+
+  async encode(schemaId: number, payload: object): Promise<Buffer> {
+    return this.serde.encode(schemaId, payload);
+  }
+
+  /** Decodes a Confluent wire-format buffer with the writer schema fetched (and cached) by id. */
+  async decode<T = unknown>(buffer: Buffer): Promise<T> {
+    return (await this.serde.decode(buffer)) as T;
+  }
+
+  /** Readiness probe. */
+  async ping(): Promise<void> {
+    const { status } = await this.call('GET', '/subjects');
+    if (status >= 300) throw new Error(`schema registry answered ${status}`);
+  }
+}
