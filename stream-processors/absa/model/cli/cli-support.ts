@@ -1,0 +1,188 @@
+/**
+ * What predict.ts and eval.ts share: flags, the JSONL reader with line-numbered errors, output with
+ * back-pressure, and the error-to-exit-code mapping.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { z } from 'zod';
+import { ConfigError, readModelRuntimeConfig } from '../config.js';
+import { resolveModelDir } from '../model-artifact.js';
+import { OnnxSentimentModel } from '../onnx-sentiment-model.js';
+
+/** Wrong flags or arguments: exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** A bad input file: every problem found, with its line number. Exit code 1. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+export const MODEL_OPTIONS = {
+  model: { type: 'string' },
+  threads: { type: 'string' },
+  'batch-size': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** node:util parseArgs, with its errors turned into UsageError. */
+export function parseCliArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs<T>(config);
+  } catch (cause) {
+    throw new UsageError((cause as Error).message);
+  }
+}
+
+function positiveInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
+  return Number(value);
+}
+
+/** Opens the model from --model / --threads / --batch-size, falling back to ABSA_* variables. */
+export async function openModel(values: {
+  model?: string | undefined;
+  threads?: string | undefined;
+  'batch-size'?: string | undefined;
+}): Promise<OnnxSentimentModel> {
+  const env = readModelRuntimeConfig();
+  const dir = resolveModelDir(values.model ?? env.modelDir);
+  return OnnxSentimentModel.load(dir, {
+    threads: positiveInt('--threads', values.threads) ?? env.threads,
+    batchSize: positiveInt('--batch-size', values['batch-size']) ?? env.batchSize,
+  });
+}
+
+const aspectSchema = z.object({
+  term: z.string().optional(),
+  from: z.number().int().min(0),
+  to: z.number().int().min(0),
+  polarity: z.enum(['positive', 'negative', 'neutral', 'conflict']),
+});
+
+const recordSchema = z.object({
+  id: z.union([z.string().min(1), z.number()]),
+  text: z.string(),
+  aspects: z.array(aspectSchema).optional(),
+});
+
+export type AbsaAspect = z.infer<typeof aspectSchema>;
+export interface AbsaRecord {
+  id: string | number;
+  text: string;
+  aspects: AbsaAspect[];
+  /** 1-based line number in the file */
+  line: number;
+}
+
+const MAX_REPORTED_ERRORS = 20;
+
+/**
+ * Reads the shared ABSA JSONL format (one sentence per line; blank lines are skipped). Offsets must lie
+ * inside the text and match `term` where given. With requireAspects, a line without "aspects" is an error.
+ * All problems are collected (up to 20) and thrown as one InputError naming file and lines.
+ */
+export function readAbsaJsonl(file: string, options: { requireAspects: boolean }): AbsaRecord[] {
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new InputError(
+      `${file}: cannot be read (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`,
+    );
+  }
+  const records: AbsaRecord[] = [];
+  const errors: string[] = [];
+  let errorCount = 0;
+  const fail = (line: number, message: string): void => {
+    errorCount++;
+    if (errors.length < MAX_REPORTED_ERRORS) errors.push(`${file}:${line}: ${message}`);
+  };
+  const lines = content.split('\n');
+  lines.forEach((raw, i) => {
+    const line = i + 1;
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (text.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (cause) {
+      fail(line, `bad JSON (${(cause as Error).message})`);
+      return;
+    }
+    const parsed = recordSchema.safeParse(value);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map(
+        (issue) => `${issue.path.join('.') || '(line)'}: ${issue.message}`,
+      );
+      fail(line, issues.join('; '));
+      return;
+    }
+    const record = parsed.data;
+    if (record.aspects === undefined && options.requireAspects) {
+      fail(line, 'aspects: missing (gold aspects are needed)');
+      return;
+    }
+    const aspects = record.aspects ?? [];
+    let ok = true;
+    aspects.forEach((a, j) => {
+      if (a.from >= a.to || a.to > record.text.length) {
+        fail(
+          line,
+          `aspects.${j}: offsets [${a.from}, ${a.to}) are not a span inside the text (length ${record.text.length})`,
+        );
+        ok = false;
+      } else if (a.term !== undefined && record.text.slice(a.from, a.to) !== a.term) {
+        fail(
+          line,
+          `aspects.${j}: term ${JSON.stringify(a.term)} does not match text[${a.from}:${a.to}] ` +
+            JSON.stringify(record.text.slice(a.from, a.to)),
+        );
+        ok = false;
+      }
+    });
+    if (ok) records.push({ id: record.id, text: record.text, aspects, line });
+  });
+  if (errorCount > 0) {
+    const more = errorCount > errors.length ? `\n... and ${errorCount - errors.length} more` : '';
+    throw new InputError(`${errorCount} bad line(s) in ${file}:\n${errors.join('\n')}${more}`);
+  }
+  return records;
+}
+
+/** Writes to stdout, waiting for the pipe to drain. */
+export async function writeOut(chunk: string): Promise<void> {
+  if (!process.stdout.write(chunk)) {
+    await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+  }
+}
+
+export const round = (value: number, digits = 4): number => {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+};
+
+/** Runs a CLI's main: errors go to stderr as one message; usage errors exit 2, others 1. */
+export function runCli(name: string, main: () => Promise<void>): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0); // reader went away (| head)
+    throw error;
+  });
+  main().then(
+    () => {
+      process.exitCode = 0;
+    },
+    (error: unknown) => {
+      const err = error instanceof Error ? error : new Error(String(error));
+      const known = ['UsageError', 'InputError', 'ModelArtifactError', 'ConfigError', 'RangeError'];
+      const message =
+        known.includes(err.name) || err instanceof ConfigError ? err.message : (err.stack ?? err.message);
+      process.stderr.write(`${name}: error: ${message}\n`);
+      if (err instanceof UsageError) process.stderr.write(`run with --help for usage\n`);
+      process.exitCode = err instanceof UsageError ? 2 : 1;
+    },
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * absa:eval: score the ABSA model on a JSONL file with gold aspects; prints one JSON object.
+ *
+ *   ate_*   aspect term extraction, analyze mode, exact character-span match
+ *   apc_*   aspect polarity classification, targeted mode on the gold spans (gold conflict left out)
+ *   e2e_*   span and polarity both right, analyze mode (gold conflict is not gold: a prediction on a
+ *           conflict span is a false positive)
+ *   sentences_per_second  analyze mode over the whole file, batched as in production, after a one-batch
+ *                         warm-up, tokenization included
+ *   peak_rss_mb           peak resident memory of this process
+ *
+ * Metric definitions: ../metrics.ts.
+ */
+import { availableParallelism, cpus } from 'node:os';
+import {
+  aspectExtractionScores,
+  endToEndScores,
+  polarityClassificationScores,
+  type GoldPolarity,
+} from '../metrics.js';
+import type { Analysis, Polarity } from '../sentiment-model.js';
+import {
+  MODEL_OPTIONS,
+  openModel,
+  parseCliArgs,
+  readAbsaJsonl,
+  round,
+  runCli,
+  UsageError,
+} from './cli-support.js';
+
+const USAGE = `Usage:
+  npm run -s absa:eval -- [options] --data FILE.jsonl
+
+Prints one JSON object: sentences, ate_precision, ate_recall, ate_f1, apc_accuracy, apc_macro_f1,
+e2e_precision, e2e_recall, e2e_f1, sentences_per_second, peak_rss_mb (and the model and settings used).
+
+Options:
+  --data FILE        JSONL in the shared ABSA format, with gold "aspects" on every line (required)
+  --model DIR        model artifact folder (default: $ABSA_MODEL_DIR, else the only folder in models/absa/)
+  --threads N        ONNX Runtime threads (default: $ABSA_THREADS, else the number of CPU cores)
+  --batch-size N     sequences per inference batch (default: $ABSA_BATCH_SIZE, else 32)
+  -h, --help         this text
+`;
+
+const CHUNK_LINES = 4096;
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseCliArgs({
+    options: { ...MODEL_OPTIONS, data: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (values.data === undefined) throw new UsageError('--data FILE is required');
+
+  const records = readAbsaJsonl(values.data, { requireAspects: true });
+  const model = await openModel(values);
+  try {
+    const texts = records.map((r) => r.text);
+    await model.analyze(texts.slice(0, model.batchSize)); // warm-up: first-run allocations are not throughput
+
+    const analyses: Analysis[] = [];
+    const started = process.hrtime.bigint();
+    for (let c = 0; c < texts.length; c += CHUNK_LINES) {
+      analyses.push(...(await model.analyze(texts.slice(c, c + CHUNK_LINES))));
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+    // targeted mode on each sentence's distinct gold spans (not conflict)
+    const targets = records.map((r) => {
+      const seen = new Map<string, { from: number; to: number }>();
+      for (const a of r.aspects) {
+        if (a.polarity !== 'conflict') seen.set(`${a.from}:${a.to}`, { from: a.from, to: a.to });
+      }
+      return [...seen.values()];
+    });
+    const pairs: { gold: GoldPolarity; predicted: Polarity }[] = [];
+    for (let c = 0; c < records.length; c += CHUNK_LINES) {
+      const chunk = records.slice(c, c + CHUNK_LINES);
+      const results = await model.classify(chunk.map((r, k) => ({ text: r.text, targets: targets[c + k]! })));
+      chunk.forEach((r, k) => {
+        const predicted = new Map(results[k]!.map((t) => [`${t.from}:${t.to}`, t.polarity]));
+        for (const a of r.aspects) {
+          if (a.polarity !== 'conflict')
+            pairs.push({ gold: a.polarity, predicted: predicted.get(`${a.from}:${a.to}`)! });
+        }
+      });
+    }
+
+    const ate = aspectExtractionScores(
+      records.map((r, k) => ({ gold: r.aspects, predicted: analyses[k]!.aspects })),
+    );
+    const e2e = endToEndScores(records.map((r, k) => ({ gold: r.aspects, predicted: analyses[k]!.aspects })));
+    const apc = polarityClassificationScores(pairs);
+    const report = {
+      model: `${model.info.name}-${model.info.version}`,
+      data: values.data,
+      sentences: records.length,
+      gold_aspects: records.reduce((n, r) => n + r.aspects.length, 0),
+      ate_precision: round(ate.precision),
+      ate_recall: round(ate.recall),
+      ate_f1: round(ate.f1),
+      apc_accuracy: round(apc.accuracy),
+      apc_macro_f1: round(apc.macroF1),
+      apc_terms: apc.total,
+      e2e_precision: round(e2e.precision),
+      e2e_recall: round(e2e.recall),
+      e2e_f1: round(e2e.f1),
+      sentences_per_second: round(records.length / seconds, 1),
+      peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
+      threads: model.threads,
+      batch_size: model.batchSize,
+      cpu: `${availableParallelism()} x ${cpus()[0]?.model.trim() ?? 'unknown'}`,
+    };
+    process.stdout.write(JSON.stringify(report) + '\n');
+  } finally {
+    await model.close();
+  }
+}
+
+runCli('absa:eval', main);

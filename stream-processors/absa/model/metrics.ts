@@ -1,0 +1,130 @@
+/**
+ * Evaluation metrics for aspect-based sentiment analysis, on character spans (UTF-16 offsets).
+ *
+ * - Aspect term extraction (ATE): precision / recall / F1 of predicted spans against gold spans, exact
+ *   (from, to) match per sentence. Duplicates count once on both sides (SemEval-2015/16 list a span twice
+ *   when it carries two polarities). Gold `conflict` terms are ordinary gold spans here.
+ * - Aspect polarity classification (APC): accuracy and macro F1 of the polarity predicted for each gold
+ *   term (targeted mode). Gold `conflict` terms are left out. Macro F1 averages the per-class F1 over the
+ *   classes that occur in the gold labels or the predictions.
+ * - End-to-end (E2E): a predicted (span, polarity) is right when the same (span, polarity) is gold.
+ *   Gold `conflict` terms are not gold, so a prediction on a conflict span is a false positive.
+ *
+ * A ratio whose denominator is zero is 0 (no predictions: precision 0; no gold: recall 0).
+ */
+import { POLARITIES, type CharSpan, type Polarity } from './sentiment-model.js';
+
+export type GoldPolarity = Polarity | 'conflict';
+
+export interface GoldAspect extends CharSpan {
+  polarity: GoldPolarity;
+}
+
+export interface PredictedAspect extends CharSpan {
+  polarity: Polarity;
+}
+
+export interface PrfScores {
+  precision: number;
+  recall: number;
+  f1: number;
+  truePositives: number;
+  falsePositives: number;
+  falseNegatives: number;
+}
+
+export interface ClassificationScores {
+  accuracy: number;
+  macroF1: number;
+  total: number;
+  correct: number;
+  perClass: Record<Polarity, { precision: number; recall: number; f1: number; support: number }>;
+}
+
+const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
+
+export function prf(truePositives: number, falsePositives: number, falseNegatives: number): PrfScores {
+  const precision = ratio(truePositives, truePositives + falsePositives);
+  const recall = ratio(truePositives, truePositives + falseNegatives);
+  const f1 = ratio(2 * precision * recall, precision + recall);
+  return { precision, recall, f1, truePositives, falsePositives, falseNegatives };
+}
+
+const spanKey = (s: CharSpan): string => `${s.from}:${s.to}`;
+const labelledKey = (s: CharSpan & { polarity: string }): string => `${s.from}:${s.to}:${s.polarity}`;
+
+function countMatches(gold: Set<string>, predicted: Set<string>): [number, number, number] {
+  let tp = 0;
+  for (const key of predicted) if (gold.has(key)) tp++;
+  return [tp, predicted.size - tp, gold.size - tp];
+}
+
+/** ATE: one entry per sentence. */
+export function aspectExtractionScores(
+  sentences: readonly { gold: readonly CharSpan[]; predicted: readonly CharSpan[] }[],
+): PrfScores {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (const s of sentences) {
+    const [t, p, n] = countMatches(new Set(s.gold.map(spanKey)), new Set(s.predicted.map(spanKey)));
+    tp += t;
+    fp += p;
+    fn += n;
+  }
+  return prf(tp, fp, fn);
+}
+
+/** E2E: one entry per sentence; gold conflict terms are excluded from the gold set. */
+export function endToEndScores(
+  sentences: readonly { gold: readonly GoldAspect[]; predicted: readonly PredictedAspect[] }[],
+): PrfScores {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (const s of sentences) {
+    const gold = new Set(s.gold.filter((g) => g.polarity !== 'conflict').map(labelledKey));
+    const [t, p, n] = countMatches(gold, new Set(s.predicted.map(labelledKey)));
+    tp += t;
+    fp += p;
+    fn += n;
+  }
+  return prf(tp, fp, fn);
+}
+
+/** APC: one pair per gold term; pairs whose gold is conflict are skipped. */
+export function polarityClassificationScores(
+  pairs: readonly { gold: GoldPolarity; predicted: Polarity }[],
+): ClassificationScores {
+  const tp = new Map<Polarity, number>();
+  const goldCount = new Map<Polarity, number>();
+  const predCount = new Map<Polarity, number>();
+  let total = 0;
+  let correct = 0;
+  for (const { gold, predicted } of pairs) {
+    if (gold === 'conflict') continue;
+    total++;
+    goldCount.set(gold, (goldCount.get(gold) ?? 0) + 1);
+    predCount.set(predicted, (predCount.get(predicted) ?? 0) + 1);
+    if (gold === predicted) {
+      correct++;
+      tp.set(gold, (tp.get(gold) ?? 0) + 1);
+    }
+  }
+  const perClass = {} as ClassificationScores['perClass'];
+  let f1Sum = 0;
+  let classes = 0;
+  for (const p of POLARITIES) {
+    const t = tp.get(p) ?? 0;
+    const support = goldCount.get(p) ?? 0;
+    const precision = ratio(t, predCount.get(p) ?? 0);
+    const recall = ratio(t, support);
+    const f1 = ratio(2 * precision * recall, precision + recall);
+    perClass[p] = { precision, recall, f1, support };
+    if (support > 0 || (predCount.get(p) ?? 0) > 0) {
+      f1Sum += f1;
+      classes++;
+    }
+  }
+  return { accuracy: ratio(correct, total), macroF1: ratio(f1Sum, classes), total, correct, perClass };
+}

@@ -1,0 +1,405 @@
+/**
+ * SentimentModel on ONNX Runtime (CPU).
+ *
+ * Every call turns its texts into rows (one row = one window of one text, optionally with a target
+ * marked through token_type_ids = 1), sorts the rows by length, cuts them into batches of `batchSize`
+ * and pads each batch only to its own longest row. Tensors are filled through Int32 views on the
+ * BigInt64 buffers and outputs are read in place, so the hot loops allocate nothing per token.
+ */
+import { availableParallelism, endianness } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { decodeBio } from './bio-decoder.js';
+import { DEFAULT_BATCH_SIZE } from './config.js';
+import { loadModelArtifact, ModelArtifactError, type ModelArtifact } from './model-artifact.js';
+import {
+  POLARITIES,
+  type Analysis,
+  type AspectSentiment,
+  type CharSpan,
+  type ModelInfo,
+  type Polarity,
+  type PolarityScores,
+  type SentimentModel,
+  type TargetedRequest,
+  type TargetSentiment,
+} from './sentiment-model.js';
+import { WordPieceTokenizer, type TokenizedText } from './tokenizer.js';
+import { ownedRanges, planWindows, windowAround, type TokenWindow } from './windowing.js';
+
+if (endianness() !== 'LE') throw new Error('onnx-sentiment-model fills int64 tensors as little-endian words');
+
+export interface OnnxSentimentModelOptions {
+  /** ONNX Runtime intra-op threads (default: CPU cores) */
+  threads?: number;
+  /** sequences per inference batch (default 32) */
+  batchSize?: number;
+}
+
+/** One window of one text going through the model. */
+interface Row {
+  tokens: TokenizedText;
+  start: number;
+  end: number;
+  /** token range marked as the target (token_type_ids = 1); targetFrom === targetTo: none */
+  targetFrom: number;
+  targetTo: number;
+  /** filled by run(): predicted tag and its probability per window token */
+  tags: Uint8Array | null;
+  probs: Float32Array | null;
+  /** filled by run(): softmax(polarity_logits) in POLARITIES order */
+  polarity: Float32Array | null;
+}
+
+const INPUTS = ['input_ids', 'attention_mask', 'token_type_ids'] as const;
+const OUTPUTS = ['tag_logits', 'polarity_logits'] as const;
+
+function newRow(tokens: TokenizedText, window: TokenWindow, targetFrom = 0, targetTo = 0): Row {
+  return {
+    tokens,
+    start: window.start,
+    end: window.end,
+    targetFrom,
+    targetTo,
+    tags: null,
+    probs: null,
+    polarity: null,
+  };
+}
+
+function argmaxPolarity(probs: ArrayLike<number>): number {
+  let best = 0;
+  for (let p = 1; p < 3; p++) if (probs[p]! > probs[best]!) best = p;
+  return best;
+}
+
+function scoresOf(probs: ArrayLike<number>): PolarityScores {
+  return { negative: probs[0]!, neutral: probs[1]!, positive: probs[2]! };
+}
+
+export class OnnxSentimentModel implements SentimentModel {
+  readonly info: ModelInfo;
+  private readonly maxContent: number;
+  private readonly overlap: number;
+  private readonly nTags: number;
+
+  private constructor(
+    readonly artifact: ModelArtifact,
+    private readonly session: ort.InferenceSession,
+    private readonly tokenizer: WordPieceTokenizer,
+    readonly threads: number,
+    readonly batchSize: number,
+  ) {
+    const { config } = artifact;
+    this.info = { name: config.name, version: config.version, languages: config.languages };
+    this.maxContent = config.max_tokens - 2; // [CLS] ... [SEP]
+    this.overlap = config.window_overlap_tokens;
+    this.nTags = artifact.labels.tags.length;
+  }
+
+  /** Loads and checks the artifact folder and opens an inference session on it. */
+  static async load(dir: string, options: OnnxSentimentModelOptions = {}): Promise<OnnxSentimentModel> {
+    const artifact = loadModelArtifact(dir);
+    const threads = options.threads ?? availableParallelism();
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new RangeError(`threads must be a positive integer: ${threads}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new RangeError(`batchSize must be a positive integer: ${batchSize}`);
+    }
+    const tokenizer = WordPieceTokenizer.fromFile(artifact.tokenizerPath);
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(artifact.modelPath, {
+        executionProviders: ['cpu'],
+        graphOptimizationLevel: 'all',
+        executionMode: 'sequential',
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        logSeverityLevel: 3,
+      });
+    } catch (cause) {
+      throw new ModelArtifactError(
+        `is not a loadable ONNX model (${(cause as Error).message})`,
+        artifact.modelPath,
+        {
+          cause,
+        },
+      );
+    }
+    OnnxSentimentModel.checkSignature(session, artifact);
+    return new OnnxSentimentModel(artifact, session, tokenizer, threads, batchSize);
+  }
+
+  private static checkSignature(session: ort.InferenceSession, artifact: ModelArtifact): void {
+    const fail = (message: string): never => {
+      void session.release();
+      throw new ModelArtifactError(message, artifact.modelPath);
+    };
+    for (const name of INPUTS) if (!session.inputNames.includes(name)) fail(`has no input "${name}"`);
+    for (const name of session.inputNames) {
+      if (!(INPUTS as readonly string[]).includes(name)) fail(`has an unexpected input "${name}"`);
+    }
+    for (const name of OUTPUTS) if (!session.outputNames.includes(name)) fail(`has no output "${name}"`);
+    for (const meta of session.inputMetadata) {
+      if (meta.isTensor && meta.type !== 'int64')
+        fail(`input "${meta.name}" is ${meta.type}, expected int64`);
+    }
+    for (const meta of session.outputMetadata) {
+      if (!meta.isTensor || !(OUTPUTS as readonly string[]).includes(meta.name)) continue;
+      if (meta.type !== 'float32') fail(`output "${meta.name}" is ${meta.type}, expected float32`);
+      const last = meta.shape[meta.shape.length - 1];
+      const expected = meta.name === 'tag_logits' ? artifact.labels.tags.length : 3;
+      if (typeof last === 'number' && last !== expected) {
+        fail(
+          `output "${meta.name}" has ${last} classes, but ${meta.name === 'tag_logits' ? 'labels.json tags list' : 'polarities are'} ${expected}`,
+        );
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+
+  async analyze(texts: readonly string[]): Promise<Analysis[]> {
+    if (texts.length === 0) return [];
+    const { scheme, threshold, targeted } = {
+      scheme: this.artifact.tagScheme,
+      threshold: this.artifact.config.thresholds.aspect_min_confidence,
+      targeted: this.artifact.config.analyze_polarity === 'targeted',
+    };
+    const encoded = await this.tokenizer.encodeBatch(texts);
+    const windowsPerText = encoded.map((t) => planWindows(t.ids.length, this.maxContent, this.overlap));
+    const rowsPerText = encoded.map((t, k) => windowsPerText[k]!.map((w) => newRow(t, w)));
+    await this.run(rowsPerText.flat(), true);
+
+    const spansPerText = encoded.map((tokens, k) => {
+      const rows = rowsPerText[k]!;
+      let tags: Uint8Array;
+      let probs: Float32Array;
+      if (rows.length === 1) {
+        tags = rows[0]!.tags!;
+        probs = rows[0]!.probs!;
+      } else {
+        tags = new Uint8Array(tokens.ids.length);
+        probs = new Float32Array(tokens.ids.length);
+        const owned = ownedRanges(windowsPerText[k]!);
+        rows.forEach((row, w) => {
+          const { start, end } = owned[w]!;
+          tags.set(row.tags!.subarray(start - row.start, end - row.start), start);
+          probs.set(row.probs!.subarray(start - row.start, end - row.start), start);
+        });
+      }
+      return decodeBio(tags, probs, tokens.wordIds, scheme).filter((s) => s.confidence >= threshold);
+    });
+
+    // targeted polarity: one more batched pass, one row per found span with the span marked
+    const spanRows: Row[][] = [];
+    if (targeted) {
+      encoded.forEach((tokens, k) => {
+        spanRows[k] = spansPerText[k]!.map((s) =>
+          newRow(tokens, windowAround(tokens.ids.length, this.maxContent, s.start, s.end), s.start, s.end),
+        );
+      });
+      await this.run(spanRows.flat(), false);
+    }
+
+    return encoded.map((tokens, k) => {
+      const text = texts[k]!;
+      const aspects: AspectSentiment[] = spansPerText[k]!.map((s, j) => {
+        const from = tokens.starts[s.start]!;
+        const to = tokens.ends[s.end - 1]!;
+        const polarity = targeted ? argmaxPolarity(spanRows[k]![j]!.polarity!) : s.polarity;
+        return {
+          term: text.slice(from, to),
+          from,
+          to,
+          polarity: POLARITIES[polarity]!,
+          confidence: s.confidence,
+        };
+      });
+      // sentence sentiment: window probabilities weighted by window length
+      const rows = rowsPerText[k]!;
+      const probs = new Float32Array(3);
+      if (rows.length === 1) {
+        probs.set(rows[0]!.polarity!);
+      } else {
+        let total = 0;
+        for (const row of rows) {
+          const weight = row.end - row.start;
+          total += weight;
+          for (let p = 0; p < 3; p++) probs[p] = probs[p]! + weight * row.polarity![p]!;
+        }
+        for (let p = 0; p < 3; p++) probs[p] = probs[p]! / total;
+      }
+      return {
+        aspects,
+        sentiment: { polarity: POLARITIES[argmaxPolarity(probs)]!, scores: scoresOf(probs) },
+      };
+    });
+  }
+
+  async classify(requests: readonly TargetedRequest[]): Promise<TargetSentiment[][]> {
+    if (requests.length === 0) return [];
+    requests.forEach((r, k) =>
+      r.targets.forEach((t, j) => checkSpan(r.text, t, `requests[${k}].targets[${j}]`)),
+    );
+    const encoded = await this.tokenizer.encodeBatch(requests.map((r) => r.text));
+    const rowsPerRequest = requests.map((request, k) => {
+      const tokens = encoded[k]!;
+      return request.targets.map((target) => {
+        const [from, to] = tokensOverlapping(tokens, target);
+        return newRow(tokens, windowAround(tokens.ids.length, this.maxContent, from, to), from, to);
+      });
+    });
+    await this.run(rowsPerRequest.flat(), false);
+    return requests.map((request, k) =>
+      request.targets.map((target, j) => {
+        const probs = rowsPerRequest[k]![j]!.polarity!;
+        const polarity = argmaxPolarity(probs);
+        return {
+          from: target.from,
+          to: target.to,
+          polarity: POLARITIES[polarity] as Polarity,
+          confidence: probs[polarity]!,
+        };
+      }),
+    );
+  }
+
+  /** Runs rows through the model in length-sorted batches; fills their outputs. */
+  private async run(rows: Row[], wantTags: boolean): Promise<void> {
+    if (rows.length === 0) return;
+    const order = rows.slice().sort((a, b) => b.end - b.start - (a.end - a.start));
+    const { clsId, sepId, padId } = this.tokenizer;
+    const nTags = this.nTags;
+    const columns = this.artifact.polarityColumns;
+    const fetches = wantTags ? ['tag_logits', 'polarity_logits'] : ['polarity_logits'];
+
+    for (let b = 0; b < order.length; b += this.batchSize) {
+      const batch = order.slice(b, b + this.batchSize);
+      const seq = batch[0]!.end - batch[0]!.start + 2;
+      const size = batch.length * seq;
+      const ids = new BigInt64Array(size);
+      const mask = new BigInt64Array(size);
+      const types = new BigInt64Array(size);
+      // little-endian: the low 32-bit word of element i is at 2 * i, the high word stays 0
+      const ids32 = new Int32Array(ids.buffer);
+      const mask32 = new Int32Array(mask.buffer);
+      const types32 = new Int32Array(types.buffer);
+      if (padId !== 0) for (let i = 0; i < size; i++) ids32[2 * i] = padId;
+      batch.forEach((row, r) => {
+        const base = r * seq;
+        const len = row.end - row.start;
+        const tokenIds = row.tokens.ids;
+        ids32[2 * base] = clsId;
+        mask32[2 * base] = 1;
+        for (let j = 0; j < len; j++) {
+          const at = 2 * (base + 1 + j);
+          const token = row.start + j;
+          ids32[at] = tokenIds[token]!;
+          mask32[at] = 1;
+          if (token >= row.targetFrom && token < row.targetTo) types32[at] = 1;
+        }
+        ids32[2 * (base + 1 + len)] = sepId;
+        mask32[2 * (base + 1 + len)] = 1;
+      });
+      const dims = [batch.length, seq];
+      const feeds = {
+        input_ids: new ort.Tensor('int64', ids, dims),
+        attention_mask: new ort.Tensor('int64', mask, dims),
+        token_type_ids: new ort.Tensor('int64', types, dims),
+      };
+      const out = await this.session.run(feeds, fetches);
+
+      const polarity = out.polarity_logits!;
+      if (polarity.dims.length !== 2 || polarity.dims[0] !== batch.length || polarity.dims[1] !== 3) {
+        throw new ModelArtifactError(
+          `polarity_logits has shape [${polarity.dims.join(', ')}], expected [${batch.length}, 3]`,
+          this.artifact.modelPath,
+        );
+      }
+      const polarityData = polarity.data as Float32Array;
+      batch.forEach((row, r) => {
+        const probs = new Float32Array(3);
+        const o = r * 3;
+        const max = Math.max(polarityData[o]!, polarityData[o + 1]!, polarityData[o + 2]!);
+        let sum = 0;
+        for (let c = 0; c < 3; c++) {
+          const e = Math.exp(polarityData[o + c]! - max);
+          probs[columns[c]!] = e;
+          sum += e;
+        }
+        for (let p = 0; p < 3; p++) probs[p] = probs[p]! / sum;
+        row.polarity = probs;
+      });
+
+      if (wantTags) {
+        const tagTensor = out.tag_logits!;
+        if (
+          tagTensor.dims.length !== 3 ||
+          tagTensor.dims[0] !== batch.length ||
+          tagTensor.dims[1] !== seq ||
+          tagTensor.dims[2] !== nTags
+        ) {
+          throw new ModelArtifactError(
+            `tag_logits has shape [${tagTensor.dims.join(', ')}], expected [${batch.length}, ${seq}, ${nTags}]`,
+            this.artifact.modelPath,
+          );
+        }
+        const logits = tagTensor.data as Float32Array;
+        batch.forEach((row, r) => {
+          const len = row.end - row.start;
+          const tags = new Uint8Array(len);
+          const probs = new Float32Array(len);
+          for (let j = 0; j < len; j++) {
+            const o = (r * seq + 1 + j) * nTags;
+            let best = 0;
+            let max = logits[o]!;
+            for (let c = 1; c < nTags; c++) {
+              const v = logits[o + c]!;
+              if (v > max) {
+                max = v;
+                best = c;
+              }
+            }
+            let sum = 0;
+            for (let c = 0; c < nTags; c++) sum += Math.exp(logits[o + c]! - max);
+            tags[j] = best;
+            probs[j] = 1 / sum;
+          }
+          row.tags = tags;
+          row.probs = probs;
+        });
+      }
+      for (const tensor of Object.values(out)) tensor.dispose();
+    }
+  }
+}
+
+function checkSpan(text: string, span: CharSpan, where: string): void {
+  if (
+    !Number.isInteger(span.from) ||
+    !Number.isInteger(span.to) ||
+    span.from < 0 ||
+    span.to > text.length ||
+    span.from >= span.to
+  ) {
+    throw new RangeError(
+      `${where}: span [${span.from}, ${span.to}) is not inside the text (length ${text.length})`,
+    );
+  }
+}
+
+/**
+ * Content tokens whose characters overlap [from, to). When none does (a span of spaces), an empty range
+ * at the next token: nothing is marked and the result is the sentence's polarity.
+ */
+function tokensOverlapping(tokens: TokenizedText, span: CharSpan): [number, number] {
+  const n = tokens.ids.length;
+  let first = 0;
+  while (first < n && tokens.ends[first]! <= span.from) first++;
+  let last = first;
+  while (last < n && tokens.starts[last]! < span.to) last++;
+  return [first, last];
+}
