@@ -63,7 +63,7 @@ registry_start() {
     -Djava.awt.headless=true \
     -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
     -Dquarkus.config.locations="$REGISTRY_CONFIG" \
-    -Dapicurio.datasource.url="jdbc:h2:file:$REGISTRY_DATA/registry" \
+    -Dapicurio.datasource.url="jdbc:h2:file:$REGISTRY_DATA/registry;WRITE_DELAY=0" \
     -jar "$(registry_home)/app/quarkus-run.jar"
 }
 
