@@ -18,6 +18,9 @@ export function kafkaLogCreator(logger: Logger) {
   return () =>
     ({ level, log }: LogEntry): void => {
       const { message, timestamp: _t, logger: _l, ...extra } = log;
+      // We bound idempotent-producer retries on purpose (callers answer 503 / retry the batch and
+      // event ids make duplicates harmless); kafkajs warns about it on every producer.
+      if (message.startsWith('Limiting retries for the idempotent producer')) return;
       const winstonLevel =
         level === KafkaLogLevel.ERROR
           ? 'error'
