@@ -1,0 +1,130 @@
+/**
+ * Publishes raw documents to text.raw.v1: Avro-encoded with the registered schema (Confluent wire
+ * format), key = event_id, idempotent producer, acks=all. `publish` resolves only when Kafka has
+ * acknowledged every record; on any failure or when the deadline passes it rejects with
+ * KafkaUnavailableError and the caller must treat the whole batch as not accepted (a resend is safe:
+ * the same documents get the same keys and ids).
+ */
+import type { Kafka, Producer, RecordMetadata } from 'kafkajs';
+import { RetriableError, errorMessage } from '../common/errors/index';
+import { createIdempotentProducer } from '../common/kafka/client';
+import { valueSubject, type RegistryClient } from '../common/kafka/registry';
+import type { Logger } from '../common/logging/index';
+import { schemas, type RawDocument } from '../schemas/index';
+import { TOPICS } from '../schemas/topics';
+
+export class KafkaUnavailableError extends RetriableError {}
+export class SchemaUnavailableError extends RetriableError {}
+
+export interface PublisherOptions {
+  /** Longest a publish may take, connecting included, before it is reported failed. */
+  timeoutMs: number;
+  topic?: string;
+}
+
+export class RawDocumentPublisher {
+  private readonly producer: Producer;
+  private connected = false;
+  private connecting?: Promise<void>;
+  private schemaId?: number;
+  readonly topic: string;
+
+  constructor(
+    kafka: Kafka,
+    private readonly registry: RegistryClient,
+    private readonly logger: Logger,
+    private readonly options: PublisherOptions,
+  ) {
+    this.topic = options.topic ?? TOPICS.rawText;
+    this.producer = createIdempotentProducer(kafka, {
+      maxInFlightRequests: 5,
+      // Bounded so a send fails (and the caller hears 503) instead of retrying forever.
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+    });
+    this.producer.on(this.producer.events.CONNECT, () => {
+      this.connected = true;
+    });
+    this.producer.on(this.producer.events.DISCONNECT, () => {
+      this.connected = false;
+    });
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Registers (or finds) the text.raw.v1 value schema; idempotent. */
+  async ensureSchema(): Promise<number> {
+    if (this.schemaId === undefined) {
+      try {
+        const id = await this.registry.registerSchema(valueSubject(this.topic), schemas.rawDocument);
+        // Warm the encoder's cache so publishing never waits on the registry.
+        await this.registry.serde.getSchema(id);
+        this.schemaId = id;
+      } catch (err) {
+        throw new SchemaUnavailableError(`cannot register the ${this.topic} schema: ${errorMessage(err)}`, {
+          cause: err,
+        });
+      }
+    }
+    return this.schemaId;
+  }
+
+  async connect(): Promise<void> {
+    if (this.connected) return;
+    this.connecting ??= this.producer
+      .connect()
+      .then(() => {
+        this.connected = true;
+      })
+      .finally(() => {
+        this.connecting = undefined;
+      });
+    await this.connecting;
+  }
+
+  async publish(docs: RawDocument[], headers: Record<string, string> = {}): Promise<RecordMetadata[]> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new KafkaUnavailableError(`Kafka did not acknowledge within ${this.options.timeoutMs} ms`)),
+        this.options.timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([this.publishNow(docs, headers), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async publishNow(docs: RawDocument[], headers: Record<string, string>): Promise<RecordMetadata[]> {
+    const schemaId = await this.ensureSchema();
+    const messages = await Promise.all(
+      docs.map(async (doc) => ({
+        key: doc.event_id,
+        value: await this.registry.encode(schemaId, doc),
+        timestamp: String(doc.ingested_at),
+        headers: { ...headers, tenant: doc.tenant, source: doc.source },
+      })),
+    );
+    try {
+      await this.connect();
+      return await this.producer.send({ topic: this.topic, acks: -1, messages });
+    } catch (err) {
+      throw new KafkaUnavailableError(`Kafka did not acknowledge the batch: ${errorMessage(err)}`, {
+        cause: err,
+        kafka: { topic: this.topic },
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.producer.disconnect();
+    } catch (err) {
+      this.logger.warn('Kafka producer did not disconnect cleanly', { err });
+    }
+  }
+}
