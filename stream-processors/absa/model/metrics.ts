@@ -6,7 +6,8 @@
  *   when it carries two polarities). Gold `conflict` terms are ordinary gold spans here.
  * - Aspect polarity classification (APC): accuracy and macro F1 of the polarity predicted for each gold
  *   term (targeted mode). Gold `conflict` terms are left out. Macro F1 averages the per-class F1 over the
- *   classes that occur in the gold labels or the predictions.
+ *   three polarities (as models/training/evaluate.py and SemEval do; a class absent from both gold and
+ *   predictions counts as F1 0).
  * - End-to-end (E2E): a predicted (span, polarity) is right when the same (span, polarity) is gold.
  *   Gold `conflict` terms are not gold, so a prediction on a conflict span is a false positive.
  *
@@ -113,7 +114,6 @@ export function polarityClassificationScores(
   }
   const perClass = {} as ClassificationScores['perClass'];
   let f1Sum = 0;
-  let classes = 0;
   for (const p of POLARITIES) {
     const t = tp.get(p) ?? 0;
     const support = goldCount.get(p) ?? 0;
@@ -121,10 +121,7 @@ export function polarityClassificationScores(
     const recall = ratio(t, support);
     const f1 = ratio(2 * precision * recall, precision + recall);
     perClass[p] = { precision, recall, f1, support };
-    if (support > 0 || (predCount.get(p) ?? 0) > 0) {
-      f1Sum += f1;
-      classes++;
-    }
+    f1Sum += f1;
   }
-  return { accuracy: ratio(correct, total), macroF1: ratio(f1Sum, classes), total, correct, perClass };
+  return { accuracy: ratio(correct, total), macroF1: f1Sum / POLARITIES.length, total, correct, perClass };
 }

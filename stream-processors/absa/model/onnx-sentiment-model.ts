@@ -190,7 +190,7 @@ export class OnnxSentimentModel implements SentimentModel {
           probs.set(row.probs!.subarray(start - row.start, end - row.start), start);
         });
       }
-      return decodeBio(tags, probs, tokens.wordIds, scheme).filter((s) => s.confidence >= threshold);
+      return decodeBio(tags, probs, scheme).filter((s) => s.confidence >= threshold);
     });
 
     // targeted polarity: one more batched pass, one row per found span with the span marked

@@ -12,8 +12,6 @@ import { ModelArtifactError } from './model-artifact.js';
 /** One text's content tokens (no [CLS]/[SEP]), as flat typed arrays. */
 export interface TokenizedText {
   ids: Int32Array;
-  /** pre-tokenizer word index per token; a word's sub-words share it */
-  wordIds: Int32Array;
   /** UTF-16 offsets per token */
   starts: Int32Array;
   ends: Int32Array;
@@ -83,11 +81,9 @@ export class WordPieceTokenizer {
       const text = texts[k]!;
       const ids = Int32Array.from(encoding.getIds());
       const offsets = encoding.getOffsets();
-      const words = encoding.getWordIds();
       const n = ids.length;
       const starts = new Int32Array(n);
       const ends = new Int32Array(n);
-      const wordIds = new Int32Array(n);
       const map = codePointToUtf16Map(text);
       for (let i = 0; i < n; i++) {
         const offset = offsets[i]!;
@@ -95,9 +91,8 @@ export class WordPieceTokenizer {
         const end = offset[1]!;
         starts[i] = map ? map[start]! : start;
         ends[i] = map ? map[end]! : end;
-        wordIds[i] = words[i] ?? -1;
       }
-      return { ids, wordIds, starts, ends };
+      return { ids, starts, ends };
     });
   }
 

@@ -1,0 +1,78 @@
+import { expect } from 'chai';
+import { decodeBio } from '../../stream-processors/absa/model/bio-decoder.js';
+import { parseTagScheme } from '../../stream-processors/absa/model/model-artifact.js';
+
+const BIO = parseTagScheme(['O', 'B', 'I']);
+const UNIFIED = parseTagScheme([
+  'O',
+  'B-negative',
+  'I-negative',
+  'B-neutral',
+  'I-neutral',
+  'B-positive',
+  'I-positive',
+]);
+const [O, B, I] = [0, 1, 2];
+
+function decode(tags: number[], probs?: number[], scheme = BIO) {
+  return decodeBio(tags, probs ?? tags.map(() => 1), scheme).map((s) => ({
+    ...s,
+    confidence: Math.round(s.confidence * 1000) / 1000,
+  }));
+}
+
+describe('ABSA model BIO decoding', () => {
+  it('turns B and following I tags into one span per aspect', () => {
+    expect(decode([O, B, I, O, B, O]).map((s) => [s.start, s.end])).to.deep.equal([
+      [1, 3],
+      [4, 5],
+    ]);
+  });
+
+  it('starts a span at an I that follows O or begins the text', () => {
+    expect(decode([I, I, O, I]).map((s) => [s.start, s.end])).to.deep.equal([
+      [0, 2],
+      [3, 4],
+    ]);
+  });
+
+  it('splits two adjacent B tags into two spans', () => {
+    expect(decode([B, B, I]).map((s) => [s.start, s.end])).to.deep.equal([
+      [0, 1],
+      [1, 3],
+    ]);
+  });
+
+  it('closes a span that runs to the end of the text', () => {
+    expect(decode([O, O, B, I]).map((s) => [s.start, s.end])).to.deep.equal([[2, 4]]);
+  });
+
+  it('finds nothing in an all-O or empty sequence', () => {
+    expect(decode([O, O, O])).to.deep.equal([]);
+    expect(decode([])).to.deep.equal([]);
+  });
+
+  it('decodes per token, as the model was trained (every word piece labelled)', () => {
+    // "cr ##eme br ##ulee" with ##ulee tagged O: the span stops inside the word, as the tags say
+    expect(decode([B, I, I, O]).map((s) => [s.start, s.end])).to.deep.equal([[0, 3]]);
+  });
+
+  it('scores a span by the mean probability of its tokens’ predicted tags', () => {
+    const [span] = decode([O, B, I, I, O], [0.9, 0.9, 0.6, 0.3, 0.9]);
+    expect(span!.confidence).to.equal(0.6);
+  });
+
+  it('reports no polarity for plain BIO tags', () => {
+    expect(decode([B])[0]!.polarity).to.equal(-1);
+  });
+
+  it('takes the polarity of unified tags by probability-weighted vote over the span’s tokens', () => {
+    const [bPos, iPos, bNeg, iNeg] = [5, 6, 1, 2];
+    const spans = decode([bPos, iNeg, iNeg, O, bNeg, iPos], [0.9, 0.4, 0.4, 1, 0.5, 0.9], UNIFIED);
+    expect(spans.map((s) => [s.start, s.end, s.polarity])).to.deep.equal([
+      [0, 3, 2], // positive 0.9 > negative 0.8
+      [4, 6, 2], // positive 0.9 > negative 0.5
+    ]);
+    expect(decode([iNeg], [0.7], UNIFIED)[0]!.polarity).to.equal(0);
+  });
+});

@@ -1,0 +1,84 @@
+import { expect } from 'chai';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_MODELS_ROOT, resolveModelDir } from '../../stream-processors/absa/model/model-artifact.js';
+import { OnnxSentimentModel } from '../../stream-processors/absa/model/onnx-sentiment-model.js';
+
+/*
+ * Runs against the trained artifact (ABSA_MODEL_DIR, else models/absa/<name>-<version>/). It is skipped
+ * only while no artifact exists at all; once one lands these tests run, and a broken or ambiguous
+ * artifact folder fails them.
+ */
+const present =
+  Boolean(process.env.ABSA_MODEL_DIR) ||
+  (existsSync(DEFAULT_MODELS_ROOT) &&
+    readdirSync(DEFAULT_MODELS_ROOT, { withFileTypes: true }).some((d) => d.isDirectory()));
+
+const title = present
+  ? 'ABSA model: the trained artifact'
+  : 'ABSA model: the trained artifact (SKIPPED: no artifact under models/absa/ and no ABSA_MODEL_DIR yet)';
+
+describe(title, function () {
+  this.timeout(60000);
+  let model: OnnxSentimentModel;
+
+  before(async function () {
+    if (!present) this.skip();
+    model = await OnnxSentimentModel.load(resolveModelDir(undefined), { threads: 2 });
+  });
+  after(async () => {
+    if (model) await model.close();
+  });
+
+  it('loads with its declared languages and a name-version folder', () => {
+    expect(model.info.languages).to.include('en');
+    expect(path.basename(model.artifact.dir)).to.equal(`${model.info.name}-${model.info.version}`);
+  });
+
+  it('finds the aspects of a plain review sentence with their polarity', async () => {
+    const text = 'The pasta was great but the waiter was rude.';
+    const [analysis] = await model.analyze([text]);
+    const found = Object.fromEntries(analysis!.aspects.map((a) => [a.term, a.polarity]));
+    expect(found).to.include({ pasta: 'positive', waiter: 'negative' });
+    for (const a of analysis!.aspects) expect(text.slice(a.from, a.to)).to.equal(a.term);
+  });
+
+  it('keeps offsets exact after emoji', async () => {
+    const text = '😍😍 The battery life is amazing but the screen 👎 is dim.';
+    const [analysis] = await model.analyze([text]);
+    for (const a of analysis!.aspects) expect(text.slice(a.from, a.to)).to.equal(a.term);
+    expect(analysis!.aspects.map((a) => a.term.toLowerCase())).to.satisfy((terms: string[]) =>
+      terms.some((t) => t.includes('battery')),
+    );
+  });
+
+  it('tells the polarity towards each target in one sentence', async () => {
+    const text = 'The food was delicious, but the service was terribly slow.';
+    const [results] = await model.classify([
+      {
+        text,
+        targets: [
+          { from: 4, to: 8 },
+          { from: text.indexOf('service'), to: text.indexOf('service') + 7 },
+        ],
+      },
+    ]);
+    expect(results!.map((r) => r.polarity)).to.deep.equal(['positive', 'negative']);
+  });
+
+  it('gives a clearly negative sentence a negative sentiment', async () => {
+    const [analysis] = await model.analyze([
+      'This was the worst meal I have ever had, awful and overpriced.',
+    ]);
+    expect(analysis!.sentiment.polarity).to.equal('negative');
+  });
+
+  it('handles a text longer than max_tokens', async () => {
+    const sentence = 'The pasta was great but the waiter was rude. ';
+    const text = sentence.repeat(Math.ceil((model.artifact.config.max_tokens * 2) / 10));
+    const [analysis] = await model.analyze([text]);
+    const spans = analysis!.aspects.map((a) => `${a.from}:${a.to}`);
+    expect(new Set(spans).size).to.equal(spans.length); // no span reported twice
+    expect(analysis!.aspects.filter((a) => a.term === 'waiter').length).to.be.greaterThan(10);
+  });
+});
