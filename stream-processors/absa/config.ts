@@ -1,0 +1,129 @@
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { defineConfig, v, type ConfigOf } from '../../common/config/index';
+import { kafkaVars, registryVars } from '../../common/kafka/config';
+import { loggingVars } from '../../common/logging/config';
+import { TOPICS } from '../../schemas/topics';
+import { DOMAINS, type Domain } from './taxonomy/taxonomy';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** `tenant=domain,tenant=domain` → map; every domain must have a taxonomy. */
+const tenantDomains = (): z.ZodType<Map<string, Domain>> =>
+  z
+    .string()
+    .trim()
+    .transform((s, ctx) => {
+      const map = new Map<string, Domain>();
+      for (const pair of s.split(',').filter((p) => p.trim())) {
+        const [tenant, domain] = pair.split('=').map((x) => x.trim());
+        if (!tenant || !domain || !(DOMAINS as readonly string[]).includes(domain)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${pair}" must be tenant=domain with domain one of ${DOMAINS.join(', ')}`,
+          });
+          return z.NEVER;
+        }
+        map.set(tenant, domain as Domain);
+      }
+      return map;
+    });
+
+/** `npm run processor:absa` */
+export const absaProcessorConfigSpec = defineConfig(
+  'absa-processor',
+  {
+    modelDir: {
+      env: 'ABSA_MODEL_DIR',
+      schema: z.string(),
+      default: ' ',
+      doc: 'ABSA model artifact folder (blank: the only artifact under models/absa/).',
+    },
+    threads: {
+      env: 'ABSA_THREADS',
+      schema: v.int(1, 256),
+      default: String(availableParallelism()),
+      doc: 'ONNX Runtime threads for the ABSA model (default: CPU cores).',
+    },
+    batchSize: {
+      env: 'ABSA_BATCH_SIZE',
+      schema: v.int(1, 4096),
+      default: '32',
+      doc: 'Sentences per model inference batch.',
+    },
+    embeddingModelDir: {
+      env: 'ABSA_EMBEDDING_MODEL_DIR',
+      schema: v.string(),
+      default: path.join(REPO, 'models/embeddings/all-minilm-l6-v2-q'),
+      doc: 'Sentence-embedding model folder (document embeddings and aspect categories).',
+    },
+    defaultDomain: {
+      env: 'ABSA_DEFAULT_DOMAIN',
+      schema: v.oneOf(DOMAINS),
+      default: 'generic',
+      doc: `Taxonomy domain of tenants not listed in ABSA_TENANT_DOMAINS (${DOMAINS.join(', ')}).`,
+    },
+    tenantDomains: {
+      env: 'ABSA_TENANT_DOMAINS',
+      schema: tenantDomains(),
+      default: ' ',
+      doc: 'Taxonomy domain per tenant, e.g. `acme=electronics,bistro=restaurants`.',
+    },
+    fallbackLanguage: {
+      env: 'ABSA_FALLBACK_LANGUAGE',
+      schema: z.string().regex(/^[a-z]{2,3}$/, 'must be an ISO 639 code such as en'),
+      default: 'en',
+      doc: 'Language assumed when a text is too short to detect and carries no hint.',
+    },
+    maxTextChars: {
+      env: 'ABSA_MAX_TEXT_CHARS',
+      schema: v.int(1, 1_000_000),
+      default: '20000',
+      doc: 'Longest text analysed; longer ones go to the dead-letter topic (text_too_long).',
+    },
+    groupId: {
+      env: 'ABSA_GROUP_ID',
+      schema: v.string(),
+      default: 'absa-processor',
+      doc: 'Kafka consumer group of the processor; also the prefix of its transactional ids.',
+    },
+    inputTopic: {
+      env: 'ABSA_INPUT_TOPIC',
+      schema: v.string(),
+      default: TOPICS.rawText,
+      doc: 'Topic of raw documents.',
+    },
+    chunkSize: {
+      env: 'ABSA_CHUNK_SIZE',
+      schema: v.int(1, 10_000),
+      default: '128',
+      doc: 'Documents per Kafka transaction.',
+    },
+    partitionsConcurrently: {
+      env: 'ABSA_PARTITIONS_CONCURRENTLY',
+      schema: v.int(1, 64),
+      default: '3',
+      doc: 'Partitions processed at once; their sentences share model batches.',
+    },
+    maxBytesPerPartition: {
+      env: 'ABSA_MAX_BYTES_PER_PARTITION',
+      schema: v.int(1024, 64 * 1024 * 1024),
+      default: String(512 * 1024),
+      doc: 'Largest fetch per partition; with ABSA_PARTITIONS_CONCURRENTLY this bounds in-flight input.',
+    },
+    port: {
+      env: 'ABSA_PORT',
+      schema: v.port(),
+      default: '9101',
+      doc: 'Port of the processor /metrics, /healthz and /readyz.',
+    },
+    ...kafkaVars,
+    ...registryVars,
+    ...loggingVars,
+  },
+  { prefix: 'ABSA_' },
+);
+
+export type AbsaProcessorConfig = ConfigOf<typeof absaProcessorConfigSpec.vars>;

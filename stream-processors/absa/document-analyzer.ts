@@ -1,0 +1,253 @@
+/**
+ * The ABSA processor's logic, free of Kafka: raw documents in, document and aspect-mention events
+ * out. Sentences of every document in a batch go to the model together, so the model's own batching
+ * fills up even when documents are short.
+ *
+ * A document that cannot be analysed (too long, model error) gets a per-document error instead of
+ * failing its batch, so the caller can dead-letter just that one.
+ */
+import { FatalError, errorMessage } from '../../common/errors/index';
+import { aspectMentionId } from '../../common/ids/index';
+import type { AspectMention, AspectSpan, DocumentSentiment, RawDocument, SentenceSpan, SentimentScore } from '../../schemas/index';
+import type { Embedder } from './embedding/sentence-embedder';
+import { normalizeAspect } from './enrichment/aspect-normalizer';
+import type { LanguageDetector } from './enrichment/language-detector';
+import type { Sentence, SentenceSplitter } from './enrichment/sentence-splitter';
+import { normalizeText, toOriginalSpan, type NormalizedText } from './enrichment/text-normalizer';
+import type { Analysis, SentimentModel } from './model/sentiment-model';
+import type { CategoryAssigner } from './taxonomy/taxonomy';
+
+export interface AnalyzerDeps {
+  model: SentimentModel;
+  embedder: Embedder;
+  embeddingModelName: string;
+  languages: LanguageDetector;
+  sentences: SentenceSplitter;
+  /** The category assigner of the tenant's domain. */
+  categoriesFor(tenant: string): CategoryAssigner;
+  /** Longest text (UTF-16 units) analysed; longer ones are dead-lettered. */
+  maxTextChars: number;
+  now?: () => number;
+}
+
+export type AnalysisOutcome =
+  | { ok: true; document: DocumentSentiment; mentions: AspectMention[] }
+  | { ok: false; error: Error };
+
+/** A text over the configured limit; never retried. */
+export class TextTooLongError extends FatalError {}
+/** The model failed on this one document. */
+export class ModelError extends FatalError {}
+
+interface Pending {
+  raw: RawDocument;
+  normalized: NormalizedText;
+  lang: string;
+  sentences: Sentence[];
+}
+
+export class DocumentAnalyzer {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: AnalyzerDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async analyze(docs: readonly RawDocument[]): Promise<AnalysisOutcome[]> {
+    const outcomes: (AnalysisOutcome | undefined)[] = new Array(docs.length);
+    const pending: { index: number; doc: Pending }[] = [];
+    const supported = new Set(this.deps.model.info.languages);
+
+    docs.forEach((raw, index) => {
+      if (raw.text.length > this.deps.maxTextChars) {
+        outcomes[index] = {
+          ok: false,
+          error: new TextTooLongError(
+            `text has ${raw.text.length} characters, over the limit of ${this.deps.maxTextChars}`,
+            { code: 'text_too_long' },
+          ),
+        };
+        return;
+      }
+      const normalized = normalizeText(raw.text);
+      if (!normalized.text.trim()) {
+        outcomes[index] = { ok: true, document: this.documentEvent(raw, 'empty', null, null), mentions: [] };
+        return;
+      }
+      const lang = this.deps.languages.detect(normalized.text, raw.lang).language;
+      if (!supported.has(lang)) {
+        outcomes[index] = {
+          ok: true,
+          document: this.documentEvent(raw, 'unsupported_language', lang, null),
+          mentions: [],
+        };
+        return;
+      }
+      const sentences = this.deps.sentences.split(normalized.text, lang);
+      pending.push({ index, doc: { raw, normalized, lang, sentences } });
+    });
+
+    const analysed = await this.runModel(pending.map((p) => p.doc));
+    const embeddings = await this.embed(pending.map((p) => p.doc));
+    for (let i = 0; i < pending.length; i++) {
+      const { index, doc } = pending[i]!;
+      const result = analysed[i]!;
+      outcomes[index] =
+        result instanceof Error
+          ? { ok: false, error: result }
+          : await this.build(doc, result, embeddings[i] ?? null);
+    }
+    return outcomes as AnalysisOutcome[];
+  }
+
+  /**
+   * All sentences of all documents in one model call; if that fails, each document alone, so one
+   * poison document cannot take its batch down with it.
+   */
+  private async runModel(docs: Pending[]): Promise<(Analysis[] | Error)[]> {
+    const all = docs.flatMap((d) => d.sentences.map((s) => s.text));
+    try {
+      const results = await this.deps.model.analyze(all);
+      let next = 0;
+      return docs.map((d) => results.slice(next, (next += d.sentences.length)));
+    } catch {
+      return Promise.all(
+        docs.map(async (d) => {
+          try {
+            return await this.deps.model.analyze(d.sentences.map((s) => s.text));
+          } catch (err) {
+            return new ModelError(`model failed on this document: ${errorMessage(err)}`, {
+              cause: err,
+              code: 'model_error',
+            });
+          }
+        }),
+      );
+    }
+  }
+
+  private async embed(docs: Pending[]): Promise<(number[] | null)[]> {
+    if (docs.length === 0) return [];
+    const vectors = await this.deps.embedder.embed(docs.map((d) => d.normalized.text));
+    return vectors.map((v) => Array.from(v));
+  }
+
+  private async build(doc: Pending, analyses: Analysis[], embedding: number[] | null): Promise<AnalysisOutcome> {
+    const { raw, normalized } = doc;
+    const sentences: SentenceSpan[] = doc.sentences.map((s, index) => {
+      const span = toOriginalSpan(normalized, s.from, s.to);
+      return { index, start: span.from, end: span.to };
+    });
+    const found = analyses.flatMap((analysis, sentenceIndex) =>
+      analysis.aspects.map((a) => {
+        const sentence = doc.sentences[sentenceIndex]!;
+        const span = toOriginalSpan(normalized, sentence.from + a.from, sentence.from + a.to);
+        return { a, span, sentenceIndex, normalized: normalizeAspect(a.term) };
+      }),
+    );
+    const categories = await this.deps.categoriesFor(raw.tenant).assign(found.map((f) => f.normalized));
+    const aspects: AspectSpan[] = found.map((f, i) => ({
+      mention_id: aspectMentionId(raw.event_id, f.span.from, f.span.to),
+      term: raw.text.slice(f.span.from, f.span.to),
+      start: f.span.from,
+      end: f.span.to,
+      sentence_index: f.sentenceIndex,
+      normalized_aspect: f.normalized,
+      category: categories[i]!.category,
+      polarity: f.a.polarity,
+      confidence: f.a.confidence,
+    }));
+    const document = this.documentEvent(raw, 'ok', doc.lang, documentSentiment(doc.sentences, analyses), {
+      sentences,
+      aspects,
+      embedding,
+      taxonomy_version: this.deps.categoriesFor(raw.tenant).version,
+    });
+    const mentions: AspectMention[] = aspects.map((a) => {
+      const sentence = sentences[a.sentence_index]!;
+      return {
+        mention_id: a.mention_id,
+        document_id: raw.event_id,
+        tenant: raw.tenant,
+        source: raw.source,
+        entity: raw.entity,
+        created_at: raw.created_at,
+        processed_at: document.processed_at,
+        lang: doc.lang,
+        term: a.term,
+        start: a.start,
+        end: a.end,
+        sentence_index: a.sentence_index,
+        sentence_text: raw.text.slice(sentence.start, sentence.end),
+        sentence_start: sentence.start,
+        sentence_end: sentence.end,
+        normalized_aspect: a.normalized_aspect,
+        category: a.category,
+        polarity: a.polarity,
+        confidence: a.confidence,
+        model: document.model,
+        taxonomy_version: document.taxonomy_version,
+      };
+    });
+    return { ok: true, document, mentions };
+  }
+
+  private documentEvent(
+    raw: RawDocument,
+    status: DocumentSentiment['status'],
+    lang: string | null,
+    sentiment: SentimentScore | null,
+    analysed: Pick<DocumentSentiment, 'sentences' | 'aspects' | 'embedding' | 'taxonomy_version'> = {
+      sentences: [],
+      aspects: [],
+      embedding: null,
+      taxonomy_version: null,
+    },
+  ): DocumentSentiment {
+    const { info } = this.deps.model;
+    return {
+      event_id: raw.event_id,
+      tenant: raw.tenant,
+      source: raw.source,
+      source_id: raw.source_id,
+      entity: raw.entity,
+      author_id: raw.author_id,
+      url: raw.url,
+      text: raw.text,
+      metadata: raw.metadata,
+      created_at: raw.created_at,
+      ingested_at: raw.ingested_at,
+      processed_at: this.now(),
+      status,
+      lang,
+      lang_confidence: null,
+      model: { name: info.name, version: info.version },
+      sentiment,
+      ...analysed,
+      embedding_model: analysed.embedding ? this.deps.embeddingModelName : null,
+    };
+  }
+}
+
+/**
+ * Document sentiment: sentence scores averaged, weighted by sentence length. `mixed` when the text
+ * is clearly both positive and negative (each at least 0.3 on average), which a plain argmax hides.
+ */
+export function documentSentiment(sentences: readonly Sentence[], analyses: readonly Analysis[]): SentimentScore {
+  let total = 0;
+  const sum = { negative: 0, neutral: 0, positive: 0 };
+  analyses.forEach((a, i) => {
+    const weight = Math.max(1, sentences[i]?.text.length ?? 1);
+    total += weight;
+    sum.negative += a.sentiment.scores.negative * weight;
+    sum.neutral += a.sentiment.scores.neutral * weight;
+    sum.positive += a.sentiment.scores.positive * weight;
+  });
+  if (total === 0) return { polarity: 'neutral', confidence: 1, negative: 0, neutral: 1, positive: 0 };
+  const scores = { negative: sum.negative / total, neutral: sum.neutral / total, positive: sum.positive / total };
+  const [top, confidence] = (Object.entries(scores) as [keyof typeof scores, number][]).reduce((best, e) =>
+    e[1] > best[1] ? e : best,
+  );
+  const polarity = scores.positive >= 0.3 && scores.negative >= 0.3 ? 'mixed' : top;
+  return { polarity, confidence, ...scores };
+}

@@ -1,0 +1,276 @@
+/**
+ * The Kafka side of the ABSA processor: consume `text.raw.v1` (read_committed), analyse, and write
+ * outputs, dead letters and the consumed offsets in one transaction per chunk of a partition batch.
+ *
+ * Exactly once: each input partition has its own transactional producer (`<prefix>-<topic>-<p>`).
+ * When a partition moves to another instance, the new owner's producer takes the same
+ * transactional id, which fences the old one and aborts whatever it left open, so a crashed or
+ * stale instance can never commit outputs for offsets it no longer owns.
+ *
+ * Backpressure: kafkajs fetches a partition again only after its batch handler returns, and fetch
+ * sizes are capped, so in-flight work is bounded by `partitionsConcurrently × maxBytesPerPartition`;
+ * a slow model slows consumption instead of growing a buffer.
+ */
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import { FatalError, classifyError, errorMessage } from '../../common/errors/index';
+import { DeadLetterWriter } from '../../common/kafka/dlq';
+import { createIdempotentProducer } from '../../common/kafka/client';
+import { valueSubject, type RegistryClient } from '../../common/kafka/registry';
+import type { Logger } from '../../common/logging/index';
+import { schemas, type AspectMention, type DocumentSentiment, type RawDocument } from '../../schemas/index';
+import { TOPICS } from '../../schemas/topics';
+import type { AnalysisOutcome, DocumentAnalyzer } from './document-analyzer';
+import type { ProcessorMetrics } from './metrics';
+
+export interface ProcessorOptions {
+  groupId: string;
+  inputTopic: string;
+  /** Prefix of the per-partition transactional ids; distinct per consumer group. */
+  transactionalIdPrefix: string;
+  /** Messages per transaction (a partition batch is cut into chunks of this size). */
+  chunkSize: number;
+  partitionsConcurrently: number;
+  maxBytesPerPartition: number;
+  /** Only documents of this tenant are analysed (reprocessing); others are skipped. */
+  tenant?: string;
+  /** Start from this time instead of the committed offsets (reprocessing). */
+  fromTimestamp?: number;
+  /** Stop once these end offsets per partition are reached (reprocessing). */
+  stopAt?: Map<number, bigint>;
+  onCaughtUp?: () => void;
+}
+
+/** The value is not an event we can read: not the registry wire format, or bytes Avro rejects. */
+export class UndecodableError extends FatalError {}
+/** The schema id in the value is not known to the registry. */
+export class UnknownSchemaError extends FatalError {}
+
+export class AbsaProcessor {
+  private consumer: Consumer | undefined;
+  private readonly producers = new Map<number, Promise<Producer>>();
+  private readonly dlq: DeadLetterWriter;
+  private schemaIds: { documents: number; aspects: number } | undefined;
+  private readonly done = new Set<number>();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly registry: RegistryClient,
+    private readonly analyzer: DocumentAnalyzer,
+    private readonly options: ProcessorOptions,
+    private readonly logger: Logger,
+    private readonly metrics: ProcessorMetrics,
+    processorName = 'absa-processor',
+  ) {
+    this.dlq = new DeadLetterWriter(registry, { name: processorName });
+  }
+
+  async start(): Promise<void> {
+    this.schemaIds = {
+      documents: await this.registry.registerSchema(valueSubject(TOPICS.documents), schemas.documentSentiment),
+      aspects: await this.registry.registerSchema(valueSubject(TOPICS.aspects), schemas.aspectMention),
+    };
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      readUncommitted: false,
+      maxBytesPerPartition: this.options.maxBytesPerPartition,
+      maxBytes: this.options.maxBytesPerPartition * this.options.partitionsConcurrently,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.logger.info('joined consumer group', { event: { action: 'ConsumerGroupJoined' }, kafka: payload });
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.options.inputTopic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+    if (this.options.fromTimestamp !== undefined) await this.seekToTimestamp(this.options.fromTimestamp);
+  }
+
+  /** Stops consuming after the in-flight transactions finish, and leaves the group. */
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    const producers = await Promise.allSettled([...this.producers.values()]);
+    await Promise.allSettled(
+      producers.flatMap((p) => (p.status === 'fulfilled' ? [p.value.disconnect()] : [])),
+    );
+    this.producers.clear();
+  }
+
+  private async seekToTimestamp(timestamp: number): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsetsByTimestamp(this.options.inputTopic, timestamp);
+      for (const { partition, offset } of offsets) {
+        this.consumer!.seek({ topic: this.options.inputTopic, partition, offset });
+        // A partition with nothing after the timestamp never gets a batch: it is done already.
+        const stopAt = this.options.stopAt?.get(partition);
+        if (stopAt !== undefined) this.markDoneIfReached(partition, (BigInt(offset) - 1n).toString(), stopAt);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private producerFor(partition: number): Promise<Producer> {
+    let producer = this.producers.get(partition);
+    if (!producer) {
+      const transactionalId = `${this.options.transactionalIdPrefix}-${this.options.inputTopic}-${partition}`;
+      producer = (async () => {
+        const p = createIdempotentProducer(this.kafka, { transactionalId, maxInFlightRequests: 1 });
+        await p.connect();
+        return p;
+      })();
+      producer.catch(() => this.producers.delete(partition));
+      this.producers.set(partition, producer);
+    }
+    return producer;
+  }
+
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { partition } = batch;
+    const stopAt = this.options.stopAt?.get(partition);
+    const lag = Number(batch.offsetLag());
+    this.metrics.consumerLag.set({ topic: batch.topic, partition: String(partition) }, lag);
+    for (let i = 0; i < batch.messages.length; i += this.options.chunkSize) {
+      if (!isRunning() || isStale()) return;
+      let chunk = batch.messages.slice(i, i + this.options.chunkSize);
+      if (stopAt !== undefined) chunk = chunk.filter((m) => BigInt(m.offset) < stopAt);
+      if (chunk.length === 0) break;
+      try {
+        await this.processChunk(batch.topic, partition, chunk);
+      } catch (err) {
+        if (classifyError(err).errorClass === 'KafkaJSProtocolError' && /fenced|epoch/i.test(errorMessage(err))) {
+          // Another instance owns this partition now; drop our producer and let the rebalance settle.
+          this.producers.delete(partition);
+        }
+        throw err;
+      }
+      resolveOffset(chunk[chunk.length - 1]!.offset);
+      await heartbeat();
+    }
+    if (stopAt !== undefined) this.markDoneIfReached(partition, batch.lastOffset(), stopAt);
+  }
+
+  private markDoneIfReached(partition: number, lastOffset: string, stopAt: bigint): void {
+    if (BigInt(lastOffset) + 1n < stopAt) return;
+    this.done.add(partition);
+    if (this.done.size === this.options.stopAt!.size) this.options.onCaughtUp?.();
+  }
+
+  private async processChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+    const started = performance.now();
+    const decoded = await Promise.all(messages.map((m) => this.decode(m)));
+    const docs: { message: KafkaMessage; doc: RawDocument }[] = [];
+    const failed: { message: KafkaMessage; error: unknown }[] = [];
+    decoded.forEach((d, i) => {
+      const message = messages[i]!;
+      if (d instanceof Error) failed.push({ message, error: d });
+      else if (!this.options.tenant || d.tenant === this.options.tenant) docs.push({ message, doc: d });
+    });
+    this.metrics.documentsConsumed.inc(messages.length);
+    this.metrics.batchSize.observe(messages.length);
+
+    const inference = performance.now();
+    const outcomes: AnalysisOutcome[] = await this.analyzer.analyze(docs.map((d) => d.doc));
+    this.metrics.inferenceSeconds.observe((performance.now() - inference) / 1000);
+
+    const documentMessages: Message[] = [];
+    const aspectMessages: Message[] = [];
+    outcomes.forEach((outcome, i) => {
+      if (!outcome.ok) {
+        failed.push({ message: docs[i]!.message, error: outcome.error });
+        return;
+      }
+      documentMessages.push(this.documentMessage(outcome.document));
+      for (const mention of outcome.mentions) aspectMessages.push(this.aspectMessage(mention));
+      this.metrics.documentsProduced.inc({ status: outcome.document.status });
+    });
+    const encoded = await this.encodeAll(documentMessages, aspectMessages);
+    const dlqRecords = await Promise.all(failed.map((f) => this.dlq.record({ topic, partition, message: f.message }, f.error)));
+
+    const producer = await this.producerFor(partition);
+    const transaction = await producer.transaction();
+    try {
+      const topicMessages = [
+        { topic: TOPICS.documents, messages: encoded.documents },
+        { topic: TOPICS.aspects, messages: encoded.aspects },
+        ...dlqRecords.map((r) => ({ topic: r.topic, messages: r.messages })),
+      ].filter((t) => t.messages.length > 0);
+      if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages, acks: -1 });
+      const next = (BigInt(messages[messages.length - 1]!.offset) + 1n).toString();
+      await transaction.sendOffsets({
+        consumerGroupId: this.options.groupId,
+        topics: [{ topic, partitions: [{ partition, offset: next }] }],
+      });
+      await transaction.commit();
+    } catch (err) {
+      await transaction.abort().catch((abortErr: unknown) =>
+        this.logger.warn('transaction abort failed', { error: { message: errorMessage(abortErr) } }),
+      );
+      throw err;
+    }
+    this.metrics.aspectsEmitted.inc(encoded.aspects.length);
+    for (const f of failed) {
+      const errorClass = classifyError(f.error).errorClass;
+      this.metrics.deadLetters.inc({ error_class: errorClass });
+      this.logger.warn('document dead-lettered', {
+        event: { action: 'DocumentDeadLettered' },
+        error: { type: errorClass, message: errorMessage(f.error) },
+        kafka: { topic, partition, offset: f.message.offset },
+      });
+    }
+    this.metrics.chunkSeconds.observe((performance.now() - started) / 1000);
+  }
+
+  private async decode(message: KafkaMessage): Promise<RawDocument | Error> {
+    const value = message.value;
+    if (!value || value.length < 5 || value[0] !== 0) {
+      return new UndecodableError('value is not in the schema registry wire format (magic byte 0 + schema id)', {
+        code: 'undecodable',
+      });
+    }
+    try {
+      return await this.registry.decode<RawDocument>(value);
+    } catch (err) {
+      const { retriable } = classifyError(err);
+      // The registry being down is not the message's fault: fail the chunk, retry later.
+      if (retriable) throw err;
+      const message = errorMessage(err);
+      if (/not found|404|40403/i.test(message)) {
+        return new UnknownSchemaError(`schema id ${value.readInt32BE(1)} is not in the registry: ${message}`, {
+          cause: err,
+          code: 'unknown_schema_id',
+        });
+      }
+      return new UndecodableError(`value cannot be decoded as Avro: ${message}`, { cause: err, code: 'undecodable' });
+    }
+  }
+
+  private documentMessage(doc: DocumentSentiment): Message & { payload: object } {
+    return { key: doc.event_id, value: null, payload: doc };
+  }
+
+  private aspectMessage(m: AspectMention): Message & { payload: object } {
+    // Keyed so every mention of one aspect of one entity lands in one partition.
+    return { key: `${m.tenant}\u001f${m.entity ?? ''}\u001f${m.normalized_aspect}`, value: null, payload: m };
+  }
+
+  private async encodeAll(documents: Message[], aspects: Message[]): Promise<{ documents: Message[]; aspects: Message[] }> {
+    const ids = this.schemaIds!;
+    const encode = (id: number) => (m: Message) =>
+      this.registry
+        .encode(id, (m as Message & { payload: object }).payload)
+        .then((value) => ({ key: m.key, value }));
+    return {
+      documents: await Promise.all(documents.map(encode(ids.documents))),
+      aspects: await Promise.all(aspects.map(encode(ids.aspects))),
+    };
+  }
+}

@@ -1,0 +1,61 @@
+/** Builds the processor's parts from its config; shared by the long-running processor and `reprocess`. */
+import { createKafka } from '../../common/kafka/client';
+import { RegistryClient } from '../../common/kafka/registry';
+import type { Logger } from '../../common/logging/index';
+import { createMetrics } from '../../common/metrics/index';
+import type { AbsaProcessorConfig } from './config';
+import { Coalescer } from './coalescer';
+import { DocumentAnalyzer } from './document-analyzer';
+import { OnnxSentenceEmbedder, type Embedder } from './embedding/sentence-embedder';
+import { LanguageDetector } from './enrichment/language-detector';
+import { SentenceSplitter } from './enrichment/sentence-splitter';
+import { processorMetrics } from './metrics';
+import { resolveModelDir } from './model/model-artifact';
+import { OnnxSentimentModel } from './model/onnx-sentiment-model';
+import type { Analysis, SentimentModel } from './model/sentiment-model';
+import { CategoryAssigner, loadTaxonomy, type Domain } from './taxonomy/taxonomy';
+
+export async function buildProcessorParts(config: AbsaProcessorConfig, logger: Logger, service: string) {
+  const modelDir = resolveModelDir(config.modelDir.trim() || undefined);
+  const onnx = await OnnxSentimentModel.load(modelDir, { threads: config.threads, batchSize: config.batchSize });
+  const embedder = await OnnxSentenceEmbedder.load(config.embeddingModelDir, config.threads);
+  // Concurrent partitions share model runs instead of competing for the same cores.
+  const analyzeQueue = new Coalescer<string, Analysis>((texts) => onnx.analyze(texts), 1024);
+  const model: SentimentModel = {
+    info: onnx.info,
+    analyze: (texts) => analyzeQueue.run(texts),
+    classify: (requests) => onnx.classify(requests),
+    close: () => onnx.close(),
+  };
+  const embedQueue = new Coalescer<string, Float32Array>((texts) => embedder.embed(texts), 256);
+  const sharedEmbedder: Embedder = { dimensions: embedder.dimensions, embed: (texts) => embedQueue.run(texts) };
+
+  const assigners = new Map<Domain, CategoryAssigner>();
+  const domains = new Set<Domain>([config.defaultDomain, ...config.tenantDomains.values()]);
+  for (const domain of domains) {
+    assigners.set(domain, await CategoryAssigner.create(loadTaxonomy(domain), sharedEmbedder));
+  }
+  const analyzer = new DocumentAnalyzer({
+    model,
+    embedder: sharedEmbedder,
+    embeddingModelName: embedder.config.name,
+    languages: new LanguageDetector(config.fallbackLanguage),
+    sentences: new SentenceSplitter(),
+    categoriesFor: (tenant) => assigners.get(config.tenantDomains.get(tenant) ?? config.defaultDomain)!,
+    maxTextChars: config.maxTextChars,
+  });
+  logger.info('ABSA model loaded', {
+    event: { action: 'ModelLoaded' },
+    model: { ...onnx.info, dir: modelDir, threads: config.threads },
+    taxonomy: [...assigners.values()].map((a) => a.version),
+  });
+  const metrics = createMetrics(service);
+  return {
+    analyzer,
+    model,
+    metrics,
+    processorMetrics: processorMetrics(metrics),
+    kafka: createKafka(service, config, logger),
+    registry: new RegistryClient(config.schemaRegistryUrl),
+  };
+}
