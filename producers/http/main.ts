@@ -91,10 +91,13 @@ async function shutdown(signal: string): Promise<void> {
     server.closeAllConnections();
   }, config.shutdownTimeoutMs);
   force.unref();
+  // Keep-alive connections become idle once their request is answered; close them as they do.
+  const sweep = setInterval(() => server.closeIdleConnections(), 100);
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
+  clearInterval(sweep);
   clearTimeout(force);
   await publisher.close();
   await pool.end();
