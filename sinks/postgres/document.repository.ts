@@ -1,0 +1,266 @@
+/**
+ * Writes a batch of analysed documents to PostgreSQL in one transaction: documents, document_index,
+ * aspect_mentions and the hourly rollups. Every insert is ON CONFLICT DO NOTHING on the event's key
+ * ((id, created_at); see 002_sentiment_tables.sql), and only the mentions this transaction really
+ * inserted (RETURNING) are added to the rollups, so writing the same batch twice changes nothing.
+ *
+ * Monthly partitions for the batch's months are made before the transaction when they are not known
+ * to exist (late or backfilled events), in a short transaction of their own.
+ */
+import type pg from 'pg';
+import { FatalError, RetriableError, classifyError, errorMessage } from '../../common/errors/index';
+import type { DocumentSentiment } from '../../schemas/index';
+import type { SinkWriter } from '../shared/runner';
+import type { PostgresSinkMetrics } from './metrics';
+import { isoTime, mentionRows, monthStart, validateDocument, vectorLiteral } from './rows';
+
+const INSERT_DOCUMENTS = `
+INSERT INTO documents (
+  id, tenant, source, source_id, entity, author_id, url, status, lang, lang_confidence, text, metadata,
+  sentences, sentiment_polarity, sentiment_confidence, sentiment_positive, sentiment_negative,
+  sentiment_neutral, aspect_count, model_name, model_version, taxonomy_version, embedding,
+  embedding_model, created_at, ingested_at, processed_at)
+SELECT id, tenant, source, source_id, entity, author_id, url, status, lang, lang_confidence, text, metadata,
+  sentences, sentiment_polarity, sentiment_confidence, sentiment_positive, sentiment_negative,
+  sentiment_neutral, aspect_count, model_name, model_version, taxonomy_version, embedding::vector(384),
+  embedding_model, created_at, ingested_at, processed_at
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+  $9::text[], $10::real[], $11::text[], $12::jsonb[], $13::jsonb[], $14::text[], $15::real[], $16::real[],
+  $17::real[], $18::real[], $19::int[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[],
+  $25::timestamptz[], $26::timestamptz[], $27::timestamptz[])
+  AS t(id, tenant, source, source_id, entity, author_id, url, status, lang, lang_confidence, text, metadata,
+  sentences, sentiment_polarity, sentiment_confidence, sentiment_positive, sentiment_negative,
+  sentiment_neutral, aspect_count, model_name, model_version, taxonomy_version, embedding,
+  embedding_model, created_at, ingested_at, processed_at)
+ON CONFLICT (id, created_at) DO NOTHING
+RETURNING id`;
+
+const INSERT_DOCUMENT_INDEX = `
+INSERT INTO document_index (id, tenant, created_at)
+SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[])
+ON CONFLICT (id) DO NOTHING`;
+
+// Mentions and rollups in one statement: the rollups add exactly the rows the INSERT returned (new
+// mentions), in key order so concurrent transactions lock rollup rows in the same order.
+const INSERT_MENTIONS_AND_ROLLUPS = `
+WITH ins AS (
+  INSERT INTO aspect_mentions (
+    id, document_id, tenant, source, entity, lang, term, start_offset, end_offset, sentence_index,
+    sentence_text, sentence_start, sentence_end, normalized_aspect, category, polarity, confidence,
+    model_name, model_version, taxonomy_version, created_at, processed_at)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+    $8::int[], $9::int[], $10::int[], $11::text[], $12::int[], $13::int[], $14::text[], $15::text[],
+    $16::text[], $17::real[], $18::text[], $19::text[], $20::text[], $21::timestamptz[], $22::timestamptz[])
+  ON CONFLICT (id, created_at) DO NOTHING
+  RETURNING tenant, entity, category, normalized_aspect, polarity, created_at, confidence
+), up AS (
+  INSERT INTO aspect_rollups_hourly AS r
+    (tenant, entity, category, normalized_aspect, polarity, hour, mention_count, confidence_sum)
+  SELECT tenant, entity, category, normalized_aspect, polarity, date_trunc('hour', created_at, 'UTC'),
+         count(*), sum(confidence)
+  FROM ins
+  GROUP BY 1, 2, 3, 4, 5, 6
+  ORDER BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT ON CONSTRAINT aspect_rollups_hourly_key DO UPDATE
+    SET mention_count = r.mention_count + EXCLUDED.mention_count,
+        confidence_sum = r.confidence_sum + EXCLUDED.confidence_sum,
+        updated_at = now()
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM ins)::int AS mentions, (SELECT count(*) FROM up)::int AS rollups`;
+
+/** An error from the pg client that is not a server answer: connection lost, pool timeout. */
+function asStoreError(err: unknown): unknown {
+  if (err instanceof TypeError || err instanceof RangeError || err instanceof FatalError) return err;
+  const isServerError = typeof err === 'object' && err !== null && 'severity' in err;
+  if (isServerError) {
+    const code = (err as { code?: string }).code;
+    // The month's partition is gone (dropped by retention since we cached it): make it again.
+    if (code === '23514' && /no partition of relation/.test(errorMessage(err))) {
+      return new RetriableError(`missing partition: ${errorMessage(err)}`, {
+        cause: err,
+        code: 'missing_partition',
+      });
+    }
+    return err;
+  }
+  if (classifyError(err).retriable) return err;
+  return new RetriableError(`PostgreSQL unavailable: ${errorMessage(err)}`, { cause: err });
+}
+
+export interface WriteCounts {
+  documents: number;
+  duplicateDocuments: number;
+  mentions: number;
+  duplicateMentions: number;
+  rollups: number;
+}
+
+export class PostgresDocumentWriter implements SinkWriter<DocumentSentiment> {
+  /** Months (epoch ms of the first instant) whose partitions are known to exist. */
+  private readonly knownMonths = new Set<number>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly metrics?: PostgresSinkMetrics,
+    private readonly retentionCutoff: () => number | undefined = () => undefined,
+  ) {}
+
+  validate(doc: DocumentSentiment): Error | undefined {
+    return validateDocument(doc, this.retentionCutoff());
+  }
+
+  async write(docs: DocumentSentiment[]): Promise<Array<unknown | undefined>> {
+    await this.writeCounting(docs);
+    return docs.map(() => undefined);
+  }
+
+  /** Creates the monthly partitions from `fromMs` to `toMs` (inclusive months) that do not exist yet. */
+  async ensurePartitions(fromMs: number, toMs: number): Promise<number> {
+    try {
+      const { rows } = await this.pool.query<{ created: number }>(
+        'SELECT absa_ensure_month_partitions($1, $2) AS created',
+        [isoTime(fromMs), isoTime(toMs)],
+      );
+      const created = rows[0]?.created ?? 0;
+      if (created > 0) this.metrics?.partitionsCreated.inc(created);
+      return created;
+    } catch (err) {
+      throw asStoreError(err);
+    }
+  }
+
+  /** Drops partitions that end at or before `cutoffMs`; returns their names. */
+  async dropPartitionsBefore(cutoffMs: number): Promise<string[]> {
+    const { rows } = await this.pool.query<{ part: string }>(
+      'SELECT absa_drop_month_partitions_before($1) AS part',
+      [isoTime(cutoffMs)],
+    );
+    this.knownMonths.clear();
+    if (rows.length > 0) this.metrics?.partitionsDropped.inc(rows.length);
+    return rows.map((r) => r.part);
+  }
+
+  async writeCounting(docs: DocumentSentiment[]): Promise<WriteCounts> {
+    const months = new Set(docs.map((d) => monthStart(d.created_at)));
+    for (const m of months) {
+      if (this.knownMonths.has(m)) continue;
+      await this.ensurePartitions(m, m);
+      this.knownMonths.add(m);
+    }
+
+    const mentions = docs.flatMap(mentionRows);
+    const stopTimer = this.metrics?.transaction.startTimer();
+    let client: pg.PoolClient | undefined;
+    try {
+      client = await this.pool.connect();
+      await client.query('BEGIN');
+      const inserted = await client.query(INSERT_DOCUMENTS, documentColumns(docs));
+      await client.query(INSERT_DOCUMENT_INDEX, [
+        docs.map((d) => d.event_id),
+        docs.map((d) => d.tenant),
+        docs.map((d) => isoTime(d.created_at)),
+      ]);
+      let mentionCount = 0;
+      let rollupCount = 0;
+      if (mentions.length > 0) {
+        const { rows } = await client.query<{ mentions: number; rollups: number }>(
+          INSERT_MENTIONS_AND_ROLLUPS,
+          mentionColumns(mentions),
+        );
+        mentionCount = rows[0]!.mentions;
+        rollupCount = rows[0]!.rollups;
+      }
+      await client.query('COMMIT');
+      client.release();
+      client = undefined;
+      stopTimer?.();
+      const counts: WriteCounts = {
+        documents: inserted.rowCount ?? 0,
+        duplicateDocuments: docs.length - (inserted.rowCount ?? 0),
+        mentions: mentionCount,
+        duplicateMentions: mentions.length - mentionCount,
+        rollups: rollupCount,
+      };
+      this.metrics?.rows.inc({ table: 'documents' }, counts.documents);
+      this.metrics?.rows.inc({ table: 'aspect_mentions' }, counts.mentions);
+      this.metrics?.rows.inc({ table: 'aspect_rollups_hourly' }, counts.rollups);
+      this.metrics?.duplicates.inc({ table: 'documents' }, counts.duplicateDocuments);
+      this.metrics?.duplicates.inc({ table: 'aspect_mentions' }, counts.duplicateMentions);
+      return counts;
+    } catch (err) {
+      if (client) {
+        const broken = !(typeof err === 'object' && err !== null && 'severity' in err);
+        try {
+          if (!broken) await client.query('ROLLBACK');
+        } catch {
+          // the connection is gone; the server rolls back on its own
+        }
+        // A client whose connection failed is destroyed instead of going back to the pool.
+        client.release(broken ? (err as Error) : undefined);
+      }
+      const mapped = asStoreError(err);
+      if ((mapped as RetriableError)?.code === 'missing_partition') this.knownMonths.clear();
+      throw mapped;
+    }
+  }
+}
+
+function documentColumns(docs: DocumentSentiment[]): unknown[] {
+  return [
+    docs.map((d) => d.event_id),
+    docs.map((d) => d.tenant),
+    docs.map((d) => d.source),
+    docs.map((d) => d.source_id),
+    docs.map((d) => d.entity),
+    docs.map((d) => d.author_id),
+    docs.map((d) => d.url),
+    docs.map((d) => d.status),
+    docs.map((d) => d.lang),
+    docs.map((d) => d.lang_confidence),
+    docs.map((d) => d.text),
+    docs.map((d) => JSON.stringify(d.metadata ?? {})),
+    docs.map((d) => JSON.stringify(d.sentences)),
+    docs.map((d) => d.sentiment?.polarity ?? null),
+    docs.map((d) => d.sentiment?.confidence ?? null),
+    docs.map((d) => d.sentiment?.positive ?? null),
+    docs.map((d) => d.sentiment?.negative ?? null),
+    docs.map((d) => d.sentiment?.neutral ?? null),
+    docs.map((d) => d.aspects.length),
+    docs.map((d) => d.model.name),
+    docs.map((d) => d.model.version),
+    docs.map((d) => d.taxonomy_version),
+    docs.map((d) => vectorLiteral(d.embedding)),
+    docs.map((d) => d.embedding_model),
+    docs.map((d) => isoTime(d.created_at)),
+    docs.map((d) => isoTime(d.ingested_at)),
+    docs.map((d) => isoTime(d.processed_at)),
+  ];
+}
+
+function mentionColumns(rows: ReturnType<typeof mentionRows>): unknown[] {
+  return [
+    rows.map((m) => m.id),
+    rows.map((m) => m.document_id),
+    rows.map((m) => m.tenant),
+    rows.map((m) => m.source),
+    rows.map((m) => m.entity),
+    rows.map((m) => m.lang),
+    rows.map((m) => m.term),
+    rows.map((m) => m.start_offset),
+    rows.map((m) => m.end_offset),
+    rows.map((m) => m.sentence_index),
+    rows.map((m) => m.sentence_text),
+    rows.map((m) => m.sentence_start),
+    rows.map((m) => m.sentence_end),
+    rows.map((m) => m.normalized_aspect),
+    rows.map((m) => m.category),
+    rows.map((m) => m.polarity),
+    rows.map((m) => m.confidence),
+    rows.map((m) => m.model_name),
+    rows.map((m) => m.model_version),
+    rows.map((m) => m.taxonomy_version),
+    rows.map((m) => m.created_at),
+    rows.map((m) => m.processed_at),
+  ];
+}

@@ -1,0 +1,120 @@
+/**
+ * The PostgreSQL sink as a unit: migrations and partitions at start-up, the shared consume → write
+ * → commit loop over sentiment.documents.v1, hourly maintenance (partitions ahead, retention), and
+ * a stop that finishes the in-flight batch. main.ts runs it as a process; tests run it in-process.
+ */
+import type pg from 'pg';
+import { retry } from '../../common/errors/index';
+import { createKafka } from '../../common/kafka/client';
+import { RegistryClient } from '../../common/kafka/registry';
+import type { Logger } from '../../common/logging/index';
+import type { Metrics, ReadinessCheck } from '../../common/metrics/index';
+import { migrate } from '../../common/postgres/migrate';
+import { createPool, pingPool } from '../../common/postgres/pool';
+import type { DocumentSentiment } from '../../schemas/index';
+import { SinkRunner } from '../shared/runner';
+import { sinkMetrics } from '../shared/metrics';
+import type { PostgresSinkConfig } from './config';
+import { PostgresDocumentWriter } from './document.repository';
+import { postgresSinkMetrics } from './metrics';
+import { monthsBefore } from './rows';
+
+export const SINK_NAME = 'postgres';
+export const PROCESSOR = { name: 'sink-postgres', version: process.env.npm_package_version };
+
+export interface PostgresSink {
+  readonly pool: pg.Pool;
+  readonly writer: PostgresDocumentWriter;
+  readonly runner: SinkRunner<DocumentSentiment>;
+  readonly readiness: ReadinessCheck[];
+  /** Partitions ahead and retention; runs at start-up and every maintenance interval. */
+  maintain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startPostgresSink(
+  config: PostgresSinkConfig,
+  deps: { logger: Logger; metrics: Metrics },
+): Promise<PostgresSink> {
+  const { logger } = deps;
+  const pool = createPool(config, 'aspect-stream-sink-postgres', logger);
+  const pgMetrics = postgresSinkMetrics(deps.metrics);
+  const retentionCutoff = (): number | undefined =>
+    config.retentionMonths > 0 ? monthsBefore(Date.now(), config.retentionMonths) : undefined;
+  const writer = new PostgresDocumentWriter(pool, pgMetrics, retentionCutoff);
+  const registry = new RegistryClient(config.schemaRegistryUrl);
+  const kafka = createKafka('sink-postgres', config, logger);
+  const runner = new SinkRunner<DocumentSentiment>({
+    sink: SINK_NAME,
+    processor: PROCESSOR,
+    kafka,
+    registry,
+    logger,
+    metrics: sinkMetrics(deps.metrics),
+    topics: [config.topic],
+    settings: config,
+    writer,
+  });
+
+  const waitForDatabase = { retries: 30, initialMs: 500, maxMs: 5000 };
+  if (config.migrate) {
+    const result = await retry(
+      () => migrate(pool, { log: (m) => logger.info(m, { event: { action: 'migration-applied' } }) }),
+      waitForDatabase,
+    );
+    logger.info(`migrations: ${result.applied.length} applied, ${result.alreadyApplied} already applied`, {
+      event: { action: 'migrations-done' },
+    });
+  }
+
+  const maintain = async (): Promise<void> => {
+    const now = Date.now();
+    const created = await writer.ensurePartitions(
+      now,
+      Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() + config.partitionsAheadMonths, 1),
+    );
+    if (created > 0)
+      logger.info(`created ${created} partitions ahead`, { event: { action: 'partitions-created' } });
+    const cutoff = retentionCutoff();
+    if (cutoff !== undefined) {
+      const dropped = await writer.dropPartitionsBefore(cutoff);
+      if (dropped.length > 0) {
+        logger.info(`retention dropped ${dropped.join(', ')}`, { event: { action: 'partitions-dropped' } });
+      }
+    }
+  };
+  await retry(maintain, waitForDatabase);
+  const timer = setInterval(() => {
+    maintain().catch((err: unknown) =>
+      logger.warn('partition maintenance failed; next run retries', { err }),
+    );
+  }, config.maintenanceIntervalMs);
+  timer.unref();
+
+  await runner.start();
+  logger.info(`PostgreSQL sink consuming ${config.topic} as group ${config.groupId}`, {
+    event: { action: 'sink-started' },
+  });
+
+  return {
+    pool,
+    writer,
+    runner,
+    maintain,
+    readiness: [
+      { name: 'postgres', check: () => pingPool(pool) },
+      { name: 'schema-registry', check: () => registry.ping() },
+      {
+        name: 'kafka',
+        check: async () => {
+          if (!runner.healthy) throw new Error(runner.crashError?.message ?? 'consumer group not joined');
+        },
+      },
+    ],
+    async stop() {
+      clearInterval(timer);
+      await runner.stop();
+      await pool.end();
+    },
+  };
+}
