@@ -1,0 +1,356 @@
+"""Reference inference (analyze + targeted mode) and the validation metrics.
+
+This file is the executable specification the TypeScript runtime (`absa:eval`) is compared against.
+
+Usage (evaluates a shipped artifact with onnxruntime on CPU):
+  python3 models/training/evaluate.py --artifact models/absa/minilm-absa-en-1.0.0 [--threads 2]
+
+Metric definitions (all micro-averaged over the sentences of one validation file):
+  ate_*  : aspect term extraction. gold = every gold aspect span (conflict included), pred = every
+           span analyze mode returns; a hit = exact char-span match (from, to).
+  apc_*  : targeted mode on every gold aspect whose polarity is not 'conflict' (a span listed twice
+           with different polarities counts as conflict); accuracy and macro-F1 over
+           negative/neutral/positive.
+  e2e_*  : analyze mode; gold = {(span, polarity)} of non-conflict gold aspects; pred = every
+           returned (span, polarity); a hit needs span and polarity right. Predictions on conflict
+           gold spans are therefore counted wrong (false positives).
+  doc_acc: analyze mode's sentence sentiment vs the sentence label used in training (only sentences
+           whose aspect/category annotations all share one polarity).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from absa_data import POLARITIES, Sentence, read_eval_jsonl  # noqa: E402
+
+
+def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    x = x - x.max(axis=axis, keepdims=True)
+    e = np.exp(x)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def load_tokenizer(path: str):
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(path)
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+@dataclass
+class Window:
+    ids: list[int]  # with [CLS] .. [SEP]
+    offsets: list[tuple[int, int]]  # char offsets per token; (0, 0) for specials
+    first: int  # index (into the text's token list) of the first content token
+    count: int  # content tokens in this window
+
+
+class Encoder:
+    """Word-piece encoding with offsets + fixed-size windows (max_tokens incl. [CLS]/[SEP])."""
+
+    def __init__(self, tokenizer, max_tokens: int = 128, overlap: int = 32):
+        self.tok = tokenizer
+        self.max_tokens = max_tokens
+        self.overlap = overlap
+        self.cls_id = tokenizer.token_to_id("[CLS]")
+        self.sep_id = tokenizer.token_to_id("[SEP]")
+
+    def tokens(self, text: str):
+        enc = self.tok.encode(text, add_special_tokens=False)
+        return list(enc.ids), [tuple(o) for o in enc.offsets]
+
+    def windows(self, ids, offsets) -> list[Window]:
+        L = self.max_tokens - 2
+        n = len(ids)
+        starts = [0]
+        if n > L:
+            stride = L - self.overlap
+            s = 0
+            while s + L < n:
+                s += stride
+                starts.append(min(s, n - L))
+        out = []
+        for s in starts:
+            e = min(n, s + L)
+            out.append(
+                Window(
+                    [self.cls_id] + ids[s:e] + [self.sep_id],
+                    [(0, 0)] + offsets[s:e] + [(0, 0)],
+                    s,
+                    e - s,
+                )
+            )
+        return out
+
+
+def pad_batch(seqs: list[list[int]], types: list[list[int]] | None = None):
+    n = max(len(s) for s in seqs)
+    ids = np.zeros((len(seqs), n), dtype=np.int64)
+    am = np.zeros((len(seqs), n), dtype=np.int64)
+    tt = np.zeros((len(seqs), n), dtype=np.int64)
+    for i, s in enumerate(seqs):
+        ids[i, : len(s)] = s
+        am[i, : len(s)] = 1
+        if types is not None:
+            tt[i, : len(s)] = types[i]
+    return ids, am, tt
+
+
+def decode_spans(tag_probs: np.ndarray, offsets, tags: list[str], min_conf: float):
+    """BIO decoding over content tokens. A span starts at B (or at an I not preceded by B/I),
+    continues over following I tokens; char span = [first token start, last token end];
+    confidence = mean over the span's tokens of the probability of the predicted tag."""
+    pred = tag_probs.argmax(-1)
+    spans = []
+    cur = None
+    for i, (p, off) in enumerate(zip(pred, offsets)):
+        t = tags[p]
+        if t == "B" or (t == "I" and cur is None):
+            if cur is not None:
+                spans.append(cur)
+            cur = [off[0], off[1], [tag_probs[i, p]]]
+        elif t == "I":
+            cur[1] = off[1]
+            cur[2].append(tag_probs[i, p])
+        else:
+            if cur is not None:
+                spans.append(cur)
+            cur = None
+    if cur is not None:
+        spans.append(cur)
+    out = []
+    for s, e, ps in spans:
+        conf = float(np.mean(ps))
+        if conf >= min_conf and e > s:
+            out.append((s, e, conf))
+    return out
+
+
+class Analyzer:
+    """Runs analyze / targeted mode on a session-like callable run(ids, am, tt) -> (tag_logits, pol_logits)."""
+
+    def __init__(self, run, tokenizer, tags, max_tokens=128, overlap=32, min_conf=0.0, batch_size=64,
+                 analyze_polarity="targeted"):
+        self.run = run
+        self.enc = Encoder(tokenizer, max_tokens, overlap)
+        self.tags = tags
+        self.min_conf = min_conf
+        self.bs = batch_size
+        self.analyze_polarity = analyze_polarity
+
+    def _forward(self, seqs, types=None):
+        tl_all, pl_all = [], []
+        for i in range(0, len(seqs), self.bs):
+            ids, am, tt = pad_batch(seqs[i : i + self.bs], None if types is None else types[i : i + self.bs])
+            tl, pl = self.run(ids, am, tt)
+            for j in range(tl.shape[0]):
+                tl_all.append(tl[j, : int(am[j].sum())])
+            pl_all.extend(list(pl))
+        return tl_all, pl_all
+
+    def tag_texts(self, texts: list[str]):
+        """Returns per text: (spans [(s,e,conf)], doc_probs [3])."""
+        toks = [self.enc.tokens(t) for t in texts]
+        wins, owner = [], []
+        for k, (ids, offs) in enumerate(toks):
+            for w in self.enc.windows(ids, offs):
+                wins.append(w)
+                owner.append(k)
+        tl, pl = self._forward([w.ids for w in wins])
+        results = []
+        wi = 0
+        for k, (ids, offs) in enumerate(toks):
+            n = len(ids)
+            probs = np.zeros((n, len(self.tags)), dtype=np.float32)
+            doc = np.zeros(3, dtype=np.float64)
+            nw = 0
+            mine = []
+            while wi < len(wins) and owner[wi] == k:
+                mine.append(wi)
+                wi += 1
+            for idx, w_i in enumerate(mine):
+                w = wins[w_i]
+                p = softmax(tl[w_i][1 : 1 + w.count].astype(np.float64)).astype(np.float32)
+                # token j of this window is used if it is not closer to the next window's centre:
+                # in an overlap, the first half comes from the earlier window, the second from the later.
+                lo = 0 if idx == 0 else (wins[mine[idx - 1]].first + wins[mine[idx - 1]].count - w.first) // 2
+                for j in range(lo, w.count):
+                    probs[w.first + j] = p[j]
+                doc += softmax(pl[w_i].astype(np.float64))
+                nw += 1
+            doc /= max(nw, 1)
+            spans = decode_spans(probs, offs, self.tags, self.min_conf) if n else []
+            results.append((spans, doc))
+        return results
+
+    def targeted(self, items: list[tuple[str, int, int]]):
+        """items: (text, start, end) in code points -> polarity probs [3] per item."""
+        seqs, types = [], []
+        for text, s, e in items:
+            ids, offs = self.enc.tokens(text)
+            wins = self.enc.windows(ids, offs)
+            best, best_d = wins[0], None
+            for w in wins:  # window containing the target, target most central
+                marked = [j for j, o in enumerate(w.offsets) if o[1] > s and o[0] < e and o != (0, 0)]
+                if not marked:
+                    continue
+                d = abs((marked[0] + marked[-1]) / 2 - len(w.ids) / 2)
+                if best_d is None or d < best_d:
+                    best, best_d = w, d
+            tt = [1 if (o != (0, 0) and o[1] > s and o[0] < e) else 0 for o in best.offsets]
+            seqs.append(best.ids)
+            types.append(tt)
+        _, pl = self._forward(seqs, types)
+        return [softmax(p.astype(np.float64)) for p in pl]
+
+    def analyze(self, texts: list[str]):
+        tagged = self.tag_texts(texts)
+        items, where = [], []
+        for k, (spans, _) in enumerate(tagged):
+            for si, (s, e, _c) in enumerate(spans):
+                items.append((texts[k], s, e))
+                where.append((k, si))
+        pols = self.targeted(items) if items else []
+        out = []
+        for k, (spans, doc) in enumerate(tagged):
+            out.append({"aspects": [], "doc": doc})
+        for (k, si), p in zip(where, pols):
+            s, e, c = tagged[k][0][si]
+            out[k]["aspects"].append({"from": s, "to": e, "confidence": c,
+                                      "polarity": POLARITIES[int(np.argmax(p))], "polarity_probs": p})
+        for k, (spans, doc) in enumerate(tagged):
+            out[k]["aspects"].sort(key=lambda a: a["from"])
+        return out
+
+
+def prf(tp, npred, ngold):
+    p = tp / npred if npred else 0.0
+    r = tp / ngold if ngold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def macro_f1(gold: list[int], pred: list[int], n=3):
+    fs = []
+    for c in range(n):
+        tp = sum(1 for g, p in zip(gold, pred) if g == c and p == c)
+        npred = sum(1 for p in pred if p == c)
+        ngold = sum(1 for g in gold if g == c)
+        fs.append(prf(tp, npred, ngold)[2])
+    return float(np.mean(fs))
+
+
+def evaluate_sentences(an: Analyzer, sents: list[Sentence]) -> dict:
+    texts = [s.text for s in sents]
+    res = an.analyze(texts)
+    tp_ate = npred_ate = ngold_ate = 0
+    tp_e2e = npred_e2e = ngold_e2e = 0
+    for s, r in zip(sents, res):
+        gold_spans = {(a.start, a.end) for a in s.aspects}
+        gold_pairs = {(a.start, a.end, a.polarity) for a in s.aspects if a.polarity != "conflict"}
+        pred_spans = {(a["from"], a["to"]) for a in r["aspects"]}
+        pred_pairs = {(a["from"], a["to"], a["polarity"]) for a in r["aspects"]}
+        tp_ate += len(gold_spans & pred_spans)
+        npred_ate += len(pred_spans)
+        ngold_ate += len(gold_spans)
+        tp_e2e += len(gold_pairs & pred_pairs)
+        npred_e2e += len(pred_pairs)
+        ngold_e2e += len(gold_pairs)
+    items, gold_pol = [], []
+    for s in sents:
+        for a in s.aspects:
+            if a.polarity != "conflict":
+                items.append((s.text, a.start, a.end))
+                gold_pol.append(POLARITIES.index(a.polarity))
+    pp = an.targeted(items) if items else []
+    pred_pol = [int(np.argmax(p)) for p in pp]
+    doc_g, doc_p = [], []
+    for s, r in zip(sents, res):
+        if s.doc_polarity is not None:
+            doc_g.append(POLARITIES.index(s.doc_polarity))
+            doc_p.append(int(np.argmax(r["doc"])))
+    ap, ar, af = prf(tp_ate, npred_ate, ngold_ate)
+    ep, er, ef = prf(tp_e2e, npred_e2e, ngold_e2e)
+    return {
+        "sentences": len(sents),
+        "gold_aspects": ngold_ate,
+        "ate_precision": ap, "ate_recall": ar, "ate_f1": af,
+        "apc_n": len(gold_pol),
+        "apc_accuracy": float(np.mean([g == p for g, p in zip(gold_pol, pred_pol)])) if gold_pol else 0.0,
+        "apc_macro_f1": macro_f1(gold_pol, pred_pol) if gold_pol else 0.0,
+        "e2e_precision": ep, "e2e_recall": er, "e2e_f1": ef,
+        "doc_n": len(doc_g),
+        "doc_accuracy": float(np.mean([g == p for g, p in zip(doc_g, doc_p)])) if doc_g else 0.0,
+    }
+
+
+def ort_runner(model_path: str, threads: int = 2):
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    sess = ort.InferenceSession(model_path, so, providers=["CPUExecutionProvider"])
+
+    def run(ids, am, tt):
+        tl, pl = sess.run(["tag_logits", "polarity_logits"],
+                          {"input_ids": ids, "attention_mask": am, "token_type_ids": tt})
+        return tl, pl
+
+    return run
+
+
+def analyzer_from_artifact(artifact: str, threads: int = 2, min_conf: float | None = None) -> Analyzer:
+    cfg = json.load(open(os.path.join(artifact, "config.json")))
+    labels = json.load(open(os.path.join(artifact, "labels.json")))
+    tok = load_tokenizer(os.path.join(artifact, cfg["tokenizer"]))
+    run = ort_runner(os.path.join(artifact, cfg["model"]), threads)
+    mc = cfg["thresholds"]["aspect_min_confidence"] if min_conf is None else min_conf
+    return Analyzer(run, tok, labels["tags"], cfg["max_tokens"], cfg["window_overlap_tokens"], mc)
+
+
+EVAL_SETS = ["restaurants14", "laptops14", "restaurants15", "restaurants16", "mams"]
+
+
+def format_table(metrics: dict) -> str:
+    cols = ["sentences", "gold_aspects", "ate_f1", "apc_accuracy", "apc_macro_f1", "e2e_f1", "doc_accuracy"]
+    lines = ["| set | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+    for k, m in metrics.items():
+        vals = [str(m[c]) if isinstance(m[c], int) else f"{m[c]:.4f}" for c in cols]
+        lines.append(f"| {k} | " + " | ".join(vals) + " |")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--artifact", required=True)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--json-out")
+    args = ap.parse_args()
+    an = analyzer_from_artifact(args.artifact, args.threads)
+    metrics = {}
+    for name in EVAL_SETS:
+        p = os.path.join(args.artifact, "eval", f"{name}-val.jsonl")
+        if os.path.exists(p):
+            t0 = time.time()
+            metrics[name] = evaluate_sentences(an, read_eval_jsonl(p, name))
+            metrics[name]["seconds"] = round(time.time() - t0, 2)
+    print(format_table(metrics))
+    if args.json_out:
+        json.dump(metrics, open(args.json_out, "w"), indent=2)
+
+
+if __name__ == "__main__":
+    main()
