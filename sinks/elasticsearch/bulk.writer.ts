@@ -1,0 +1,239 @@
+/**
+ * Writes a batch of analysed documents with one bulk request: per document event, one document into
+ * `<prefix>-documents-YYYY.MM` with `_id` = event_id and one document per aspect into
+ * `<prefix>-mentions-YYYY.MM` with `_id` = mention_id (months of created_at, so a replay lands on the
+ * same _id in the same index and overwrites it with the same content).
+ *
+ * Per-item results: items refused with 429 or 5xx are sent again (only those) with backoff; after a
+ * few rounds the batch fails as retriable and the runner retries it. Items refused with another 4xx
+ * (mapping errors, a vector Elasticsearch cannot index) make their event a dead letter.
+ */
+import type { Client, estypes } from '@elastic/elasticsearch';
+
+type BulkOperationContainer = estypes.BulkOperationContainer;
+type BulkResponseItem = estypes.BulkResponseItem;
+import {
+  FatalError,
+  RetriableError,
+  backoffDelay,
+  classifyError,
+  errorMessage,
+  sleep,
+} from '../../common/errors/index';
+import type { DocumentSentiment } from '../../schemas/index';
+import type { SinkWriter } from '../shared/runner';
+import type { ElasticsearchSinkMetrics } from './metrics';
+import { aliasNames, monthlyIndex } from './templates';
+
+/** Elasticsearch refused a document for good (mapping or value error). */
+export class ElasticsearchRejectedError extends FatalError {}
+
+const SCORE: Record<string, number> = { positive: 1, negative: -1, neutral: 0, conflict: 0 };
+
+/** Floats as Avro gives them (float32 widened) have 17 digits; 9 keep every float32 exactly. */
+function compactVector(v: number[] | null): number[] | null {
+  return v === null ? null : v.map((x) => Number(x.toPrecision(9)));
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export function documentSource(doc: DocumentSentiment, indexedAt: string): Record<string, unknown> {
+  return {
+    event_id: doc.event_id,
+    tenant: doc.tenant,
+    source: doc.source,
+    source_id: doc.source_id,
+    entity: doc.entity,
+    author_id: doc.author_id,
+    url: doc.url,
+    text: doc.text,
+    metadata: doc.metadata,
+    created_at: iso(doc.created_at),
+    ingested_at: iso(doc.ingested_at),
+    processed_at: iso(doc.processed_at),
+    indexed_at: indexedAt,
+    status: doc.status,
+    lang: doc.lang,
+    lang_confidence: doc.lang_confidence,
+    model: doc.model,
+    taxonomy_version: doc.taxonomy_version,
+    sentiment: doc.sentiment,
+    sentences: doc.sentences,
+    aspect_count: doc.aspects.length,
+    aspect_terms: [...new Set(doc.aspects.map((a) => a.term))],
+    normalized_aspects: [...new Set(doc.aspects.map((a) => a.normalized_aspect))],
+    categories: [...new Set(doc.aspects.flatMap((a) => (a.category ? [a.category] : [])))],
+    aspects: doc.aspects,
+    embedding: compactVector(doc.embedding),
+    embedding_model: doc.embedding_model,
+  };
+}
+
+export function mentionSources(doc: DocumentSentiment, indexedAt: string): Array<Record<string, unknown>> {
+  const sentences = new Map(doc.sentences.map((s) => [s.index, s]));
+  return doc.aspects.map((a) => {
+    const s = sentences.get(a.sentence_index);
+    return {
+      mention_id: a.mention_id,
+      document_id: doc.event_id,
+      tenant: doc.tenant,
+      source: doc.source,
+      entity: doc.entity,
+      lang: doc.lang,
+      created_at: iso(doc.created_at),
+      processed_at: iso(doc.processed_at),
+      indexed_at: indexedAt,
+      term: a.term,
+      normalized_aspect: a.normalized_aspect,
+      category: a.category,
+      polarity: a.polarity,
+      sentiment_score: SCORE[a.polarity] ?? 0,
+      confidence: a.confidence,
+      start: a.start,
+      end: a.end,
+      sentence_index: a.sentence_index,
+      sentence_text: s ? doc.text.slice(s.start, s.end) : null,
+      sentence_start: s?.start ?? null,
+      sentence_end: s?.end ?? null,
+      model: doc.model,
+      taxonomy_version: doc.taxonomy_version,
+    };
+  });
+}
+
+/** Client and transport errors: connection problems, timeouts and 429/5xx are worth retrying. */
+export function asElasticsearchError(err: unknown): unknown {
+  const name = (err as { name?: string })?.name ?? '';
+  if (['ConnectionError', 'TimeoutError', 'NoLivingConnectionsError', 'RequestAbortedError'].includes(name)) {
+    return new RetriableError(`Elasticsearch unavailable: ${errorMessage(err)}`, { cause: err });
+  }
+  if (name === 'ResponseError') {
+    const status =
+      (err as { statusCode?: number }).statusCode ??
+      (err as { meta?: { statusCode?: number } }).meta?.statusCode;
+    if (status === 429 || status === 408 || (status !== undefined && status >= 500)) {
+      return new RetriableError(`Elasticsearch answered ${status}: ${errorMessage(err)}`, { cause: err });
+    }
+  }
+  return classifyError(err).retriable ? new RetriableError(errorMessage(err), { cause: err }) : err;
+}
+
+interface Op {
+  doc: number;
+  id: string;
+  action: BulkOperationContainer;
+  source: Record<string, unknown>;
+  alias: 'documents' | 'mentions';
+}
+
+export interface ElasticsearchWriterOptions {
+  indexPrefix: string;
+  /** Rounds of re-sending items refused with 429/5xx before the batch fails as retriable. */
+  itemRetries?: number;
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+}
+
+export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment> {
+  private readonly aliases;
+
+  constructor(
+    private readonly client: Client,
+    private readonly options: ElasticsearchWriterOptions,
+    private readonly metrics?: ElasticsearchSinkMetrics,
+  ) {
+    this.aliases = aliasNames(options.indexPrefix);
+  }
+
+  async write(docs: DocumentSentiment[]): Promise<Array<unknown | undefined>> {
+    const indexedAt = new Date().toISOString();
+    let pending: Op[] = [];
+    docs.forEach((doc, i) => {
+      pending.push({
+        doc: i,
+        id: doc.event_id,
+        alias: 'documents',
+        action: {
+          index: { _index: monthlyIndex(this.aliases.documents, doc.created_at), _id: doc.event_id },
+        },
+        source: documentSource(doc, indexedAt),
+      });
+      for (const m of mentionSources(doc, indexedAt)) {
+        pending.push({
+          doc: i,
+          id: m.mention_id as string,
+          alias: 'mentions',
+          action: {
+            index: {
+              _index: monthlyIndex(this.aliases.mentions, doc.created_at),
+              _id: m.mention_id as string,
+            },
+          },
+          source: m,
+        });
+      }
+    });
+
+    const results: Array<unknown | undefined> = docs.map(() => undefined);
+    const rounds = this.options.itemRetries ?? 5;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round > 0) {
+        if (round > rounds) {
+          throw new RetriableError(
+            `${pending.length} bulk items still refused with 429/5xx after ${rounds} rounds`,
+            {
+              code: 'bulk_items_retriable',
+            },
+          );
+        }
+        await sleep(
+          backoffDelay(round, {
+            initialMs: this.options.retryInitialMs ?? 250,
+            maxMs: this.options.retryMaxMs ?? 10_000,
+            multiplier: 2,
+            jitter: 0.5,
+          }),
+        );
+      }
+      const items = await this.bulk(pending);
+      const retry: Op[] = [];
+      items.forEach((item, k) => {
+        const op = pending[k]!;
+        const status = item.status;
+        if (status >= 200 && status < 300) {
+          this.metrics?.docs.inc({ alias: op.alias });
+          return;
+        }
+        this.metrics?.itemFailures.inc({ status: String(status) });
+        if (status === 429 || status >= 500) {
+          retry.push(op);
+        } else if (results[op.doc] === undefined) {
+          const e = item.error;
+          results[op.doc] = new ElasticsearchRejectedError(
+            `Elasticsearch refused ${op.alias} ${op.id} in ${item._index} (${status}): ${e?.type ?? 'error'}: ${e?.reason ?? ''}${e?.caused_by?.reason ? ` (${e.caused_by.reason})` : ''}`,
+            { code: e?.type ?? `http_${status}` },
+          );
+        }
+      });
+      pending = retry;
+    }
+    return results;
+  }
+
+  private async bulk(ops: Op[]): Promise<BulkResponseItem[]> {
+    const operations: unknown[] = [];
+    for (const op of ops) operations.push(op.action, op.source);
+    const stop = this.metrics?.bulk.startTimer();
+    try {
+      const response = await this.client.bulk({ operations }, { maxRetries: 0 });
+      stop?.();
+      const items = response.items.map((i) => Object.values(i)[0] as BulkResponseItem);
+      if (items.length !== ops.length) {
+        throw new RetriableError(`bulk answered ${items.length} items for ${ops.length} operations`);
+      }
+      return items;
+    } catch (err) {
+      throw asElasticsearchError(err);
+    }
+  }
+}

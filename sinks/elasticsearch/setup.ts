@@ -1,0 +1,42 @@
+/** `npm run es:setup`: installs the index templates (idempotent); `make up` runs it, the sink too. */
+import { loadConfig } from '../../common/config/index';
+import { retry } from '../../common/errors/index';
+import { createLogger } from '../../common/logging/index';
+import { createElasticsearchClient } from './client';
+import { elasticsearchSetupConfigSpec } from './config';
+import { asElasticsearchError } from './bulk.writer';
+import { ensureCurrentIndices, installTemplates } from './templates';
+
+const config = loadConfig(elasticsearchSetupConfigSpec);
+const logger = createLogger({ service: 'es-setup', level: config.logLevel });
+
+async function main(): Promise<void> {
+  const client = createElasticsearchClient(config);
+  try {
+    const names = await retry(
+      async () => {
+        try {
+          const names = await installTemplates(client, config);
+          await ensureCurrentIndices(client, config.indexPrefix);
+          return names;
+        } catch (err) {
+          throw asElasticsearchError(err);
+        }
+      },
+      { retries: 10, initialMs: 500, maxMs: 5000 },
+    );
+    logger.info(`index templates installed: ${names.join(', ')}`, {
+      event: { action: 'es-templates-installed', outcome: 'success' },
+    });
+  } finally {
+    await client.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  logger.error(`es:setup failed: ${(err as Error).message}`, {
+    err,
+    event: { action: 'es-templates-installed', outcome: 'failure' },
+  });
+  process.exitCode = 1;
+});

@@ -1,0 +1,232 @@
+import { expect } from 'chai';
+import type http from 'node:http';
+import type { Kafka } from 'kafkajs';
+import { parseConfig, withEnv } from '../../common/config/index';
+import { silentLogger } from '../../common/logging/index';
+import { createMetrics, startOpsServer } from '../../common/metrics/index';
+import { dlqTopic, TOPICS } from '../../schemas/topics';
+import { elasticsearchSinkConfigSpec } from '../../sinks/elasticsearch/config';
+import { startElasticsearchSink, type ElasticsearchSink } from '../../sinks/elasticsearch/service';
+import { installTemplates } from '../../sinks/elasticsearch/templates';
+import {
+  EventProducer,
+  endOffsets,
+  makeDocument,
+  readDeadLetters,
+  startGroupAtEnd,
+  testKafka,
+  uniqueTenant,
+  waitFor,
+} from './sinks-fixtures';
+
+const TOPIC = TOPICS.documents;
+
+describe('Elasticsearch sink (sentiment.documents.v1 → absa-documents, absa-mentions)', function () {
+  this.timeout(120_000);
+  const tenant = uniqueTenant('essink');
+  const metrics = createMetrics('sink-elasticsearch-test', { defaultMetrics: false });
+  let kafka: Kafka;
+  let producer: EventProducer;
+  let sink: ElasticsearchSink;
+
+  const count = async (alias: 'absa-documents' | 'absa-mentions', extra: object[] = []): Promise<number> => {
+    await sink.client.indices.refresh({ index: alias, ignore_unavailable: true, allow_no_indices: true });
+    const r = await sink.client.count({
+      index: alias,
+      query: { bool: { filter: [{ term: { tenant } }, ...extra] } },
+    });
+    return r.count;
+  };
+  const documents = () => count('absa-documents');
+  const mentions = () => count('absa-mentions');
+
+  before(async () => {
+    kafka = testKafka();
+    producer = new EventProducer(kafka, TOPIC);
+    await producer.connect();
+    const groupId = `sinks-test-es-${tenant}`;
+    const admin = kafka.admin();
+    await admin.connect();
+    await startGroupAtEnd(admin, groupId, TOPIC);
+    await admin.disconnect();
+    const config = parseConfig(
+      elasticsearchSinkConfigSpec,
+      withEnv({ SINK_ELASTICSEARCH_GROUP_ID: groupId, SINK_ELASTICSEARCH_RETRY_MAX_MS: '2000' }),
+    );
+    sink = await startElasticsearchSink(config, { logger: silentLogger(), metrics });
+  });
+
+  after(async () => {
+    await sink?.stop();
+    await producer?.close();
+  });
+
+  it('installs its index templates idempotently with explicit mappings and the read aliases', async () => {
+    const settings = { indexPrefix: 'absa', numberOfReplicas: 0, refreshInterval: '1s' };
+    await installTemplates(sink.client, settings);
+    await installTemplates(sink.client, settings);
+    const { index_templates } = await sink.client.indices.getIndexTemplate({ name: 'absa-documents' });
+    const t = index_templates[0]!.index_template;
+    expect(t.index_patterns).to.deep.equal(['absa-documents-*']);
+    expect(t.composed_of).to.deep.equal(['absa-settings', 'absa-documents-mappings']);
+    expect(Object.keys(t.template?.aliases ?? {})).to.deep.equal(['absa-documents']);
+    const sim = await sink.client.indices.simulateIndexTemplate({ name: 'absa-documents-2030.01' });
+    const props = sim.template.mappings.properties!;
+    expect(props.embedding).to.deep.include({ type: 'dense_vector', dims: 384, similarity: 'cosine' });
+    expect(props.text).to.deep.include({ type: 'text', analyzer: 'english' });
+    expect(props.tenant).to.deep.equal({ type: 'keyword' });
+    expect(props.aspects).to.deep.include({ type: 'nested' });
+    expect(sim.template.mappings.dynamic).to.equal('strict');
+    const ms = await sink.client.indices.simulateIndexTemplate({ name: 'absa-mentions-2030.01' });
+    expect(ms.template.mappings.properties!.polarity).to.deep.equal({ type: 'keyword' });
+    expect(ms.template.mappings.properties!.confidence).to.deep.equal({ type: 'float' });
+  });
+
+  it('indexes each document under its event id and each aspect as a mention, in the monthly index of created_at', async () => {
+    const docs = Array.from({ length: 200 }, (_, i) => makeDocument(tenant, i));
+    await producer.send(docs);
+    await waitFor(
+      '200 documents and 600 mentions',
+      async () => [await documents(), await mentions()],
+      ([d, m]) => d === 200 && m === 600,
+    );
+
+    const doc = docs[3]!;
+    const got = await sink.client.get<Record<string, unknown>>({
+      index: 'absa-documents-2026.11',
+      id: doc.event_id,
+    });
+    expect(got._source).to.include({ tenant, text: doc.text, lang: 'en', aspect_count: 3 });
+    expect((got._source!.embedding as number[]).length).to.equal(384);
+    const a = doc.aspects[2]!;
+    const mention = await sink.client.get<Record<string, unknown>>({
+      index: 'absa-mentions-2026.11',
+      id: a.mention_id,
+    });
+    expect(mention._source).to.include({
+      document_id: doc.event_id,
+      normalized_aspect: a.normalized_aspect,
+      polarity: a.polarity,
+      sentence_text: doc.text.slice(doc.sentences[2]!.start, doc.sentences[2]!.end),
+      start: a.start,
+      end: a.end,
+    });
+    // The English analyzer finds "batteries" for "battery"; the nested aspects filter by polarity.
+    expect(await count('absa-documents', [{ match: { text: 'batteries' } }])).to.be.greaterThan(0);
+    const nested = await count('absa-documents', [
+      {
+        nested: {
+          path: 'aspects',
+          query: {
+            bool: {
+              filter: [
+                { term: { 'aspects.normalized_aspect': 'price' } },
+                { term: { 'aspects.polarity': 'negative' } },
+              ],
+            },
+          },
+        },
+      },
+    ]);
+    const expected = docs.filter((d) =>
+      d.aspects.some((x) => x.normalized_aspect === 'price' && x.polarity === 'negative'),
+    ).length;
+    expect(nested).to.equal(expected);
+  });
+
+  it('overwrites the same _id in the same index when the same events are replayed, so counts do not change', async () => {
+    const docs = Array.from({ length: 200 }, (_, i) => makeDocument(tenant, i));
+    const results = await sink.writer.write(docs);
+    expect(results.every((r) => r === undefined)).to.equal(true);
+    await producer.send(docs);
+    await producer.send([makeDocument(tenant, 10_000)]);
+    await waitFor('the marker document', documents, (n) => n === 201);
+    expect(await mentions()).to.equal(603);
+    const got = await sink.client.get({ index: 'absa-documents-2026.11', id: docs[0]!.event_id });
+    expect(got._version).to.be.at.least(3); // written three times, still one document
+  });
+
+  it('routes an event dated five years ago and one dated next year to the indices of their months', async () => {
+    const now = new Date();
+    const old = Date.UTC(now.getUTCFullYear() - 5, now.getUTCMonth(), 15, 12);
+    const future = Date.UTC(now.getUTCFullYear() + 1, 6, 4, 9);
+    const docs = [
+      makeDocument(tenant, 20_000, { createdAt: old }),
+      makeDocument(tenant, 20_001, { createdAt: future }),
+    ];
+    await producer.send(docs);
+    await waitFor('both dated documents', documents, (n) => n === 203);
+    expect(await mentions()).to.equal(609);
+    const month = (ms: number) => {
+      const d = new Date(ms);
+      return `${d.getUTCFullYear()}.${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+    };
+    for (const [doc, ms] of [
+      [docs[0]!, old],
+      [docs[1]!, future],
+    ] as const) {
+      const r = await sink.client.search({
+        index: 'absa-documents',
+        query: { ids: { values: [doc.event_id] } },
+      });
+      expect(r.hits.hits.map((h) => h._index)).to.deep.equal([`absa-documents-${month(ms)}`]);
+      const m = await sink.client.search({
+        index: 'absa-mentions',
+        query: { term: { document_id: doc.event_id } },
+      });
+      expect(new Set(m.hits.hits.map((h) => h._index))).to.deep.equal(
+        new Set([`absa-mentions-${month(ms)}`]),
+      );
+    }
+  });
+
+  it('dead-letters events Elasticsearch refuses (4xx per item) or cannot decode, and indexes the rest', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    const from = await endOffsets(admin, dlqTopic(TOPIC));
+    await admin.disconnect();
+    const badKey = `${tenant}-not-avro`;
+    // A zero vector has no direction: a cosine dense_vector field refuses it with a 400.
+    const zeroVector = { ...makeDocument(tenant, 30_000), embedding: new Array<number>(384).fill(0) };
+    await producer.sendRaw(badKey, Buffer.from([0, 0, 0, 0, 0, 1, 2, 3]));
+    await producer.send([zeroVector, makeDocument(tenant, 30_001)]);
+    await waitFor('the valid document after the bad ones', documents, (n) => n === 204);
+
+    const letters = await readDeadLetters(
+      kafka,
+      dlqTopic(TOPIC),
+      from,
+      new Set([badKey, zeroVector.event_id]),
+    );
+    const byKey = new Map(letters.map((l) => [l.key, l.envelope]));
+    expect(byKey.get(zeroVector.event_id)).to.include({
+      error_class: 'ElasticsearchRejectedError',
+      error_code: 'document_parsing_exception',
+      processor: 'sink-elasticsearch',
+      source_topic: TOPIC,
+    });
+    expect(byKey.get(zeroVector.event_id)!.error_message).to.match(/zero magnitude/);
+    expect(byKey.get(badKey)).to.include({ error_class: 'UndecodableMessageError' });
+  });
+
+  it('serves /metrics with documents written, bulk latency and dead letters, and /healthz and /readyz', async () => {
+    const server: http.Server = await startOpsServer(0, { metrics, readiness: sink.readiness }, '127.0.0.1');
+    try {
+      const address = server.address();
+      const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      const text = await (await fetch(`${base}/metrics`)).text();
+      expect(text).to.match(
+        /absa_sink_elasticsearch_docs_written_total\{alias="mentions",service="sink-elasticsearch-test"\} \d+/,
+      );
+      expect(text).to.include('absa_sink_elasticsearch_bulk_duration_seconds_bucket');
+      expect(text).to.match(
+        /absa_sink_dead_letters_total\{sink="elasticsearch",topic="sentiment.documents.v1",error_class="ElasticsearchRejectedError"/,
+      );
+      expect((await fetch(`${base}/healthz`)).status).to.equal(200);
+      const ready = await fetch(`${base}/readyz`);
+      expect(ready.status, JSON.stringify(await ready.clone().json())).to.equal(200);
+    } finally {
+      server.close();
+    }
+  });
+});
