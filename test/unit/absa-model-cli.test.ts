@@ -175,5 +175,11 @@ describe('ABSA model command line', function () {
       expect(run.code).to.equal(1);
       expect(run.stderr).to.include(`${data}:2: aspects: missing`);
     });
+
+    it('refuses a file with no sentences', async () => {
+      const run = await cli('eval', ['--model', MODEL, '--data', file('empty.jsonl', [''])]);
+      expect(run.code).to.equal(1);
+      expect(run.stderr).to.include('no sentences to evaluate');
+    });
   });
 });

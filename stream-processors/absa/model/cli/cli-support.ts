@@ -3,6 +3,7 @@
  * back-pressure, and the error-to-exit-code mapping.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, readModelRuntimeConfig } from '../config.js';
@@ -42,6 +43,14 @@ function positiveInt(flag: string, value: string | undefined): number | undefine
   return Number(value);
 }
 
+/**
+ * A path given on the command line, resolved against the directory the user ran `npm run` in (npm runs
+ * scripts from the package root and passes the caller's directory as INIT_CWD).
+ */
+export function userPath(p: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
+}
+
 /** Opens the model from --model / --threads / --batch-size, falling back to ABSA_* variables. */
 export async function openModel(values: {
   model?: string | undefined;
@@ -49,7 +58,7 @@ export async function openModel(values: {
   'batch-size'?: string | undefined;
 }): Promise<OnnxSentimentModel> {
   const env = readModelRuntimeConfig();
-  const dir = resolveModelDir(values.model ?? env.modelDir);
+  const dir = resolveModelDir(values.model !== undefined ? userPath(values.model) : env.modelDir);
   return OnnxSentimentModel.load(dir, {
     threads: positiveInt('--threads', values.threads) ?? env.threads,
     batchSize: positiveInt('--batch-size', values['batch-size']) ?? env.batchSize,

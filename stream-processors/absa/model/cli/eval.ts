@@ -20,6 +20,7 @@ import {
 } from '../metrics.js';
 import type { Analysis, Polarity } from '../sentiment-model.js';
 import {
+  InputError,
   MODEL_OPTIONS,
   openModel,
   parseCliArgs,
@@ -27,6 +28,7 @@ import {
   round,
   runCli,
   UsageError,
+  userPath,
 } from './cli-support.js';
 
 const USAGE = `Usage:
@@ -58,7 +60,8 @@ async function main(): Promise<void> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (values.data === undefined) throw new UsageError('--data FILE is required');
 
-  const records = readAbsaJsonl(values.data, { requireAspects: true });
+  const records = readAbsaJsonl(userPath(values.data), { requireAspects: true });
+  if (records.length === 0) throw new InputError(`${values.data}: no sentences to evaluate`);
   const model = await openModel(values);
   try {
     const texts = records.map((r) => r.text);

@@ -11,6 +11,7 @@ import {
   round,
   runCli,
   UsageError,
+  userPath,
   writeOut,
 } from './cli-support.js';
 
@@ -60,7 +61,8 @@ async function main(): Promise<void> {
     throw new UsageError('no input: give a text or --data FILE');
 
   // read and check the input before loading the model, so a bad file fails fast
-  const records = values.data !== undefined ? readAbsaJsonl(values.data, { requireAspects: false }) : null;
+  const records =
+    values.data !== undefined ? readAbsaJsonl(userPath(values.data), { requireAspects: false }) : null;
   const model = await openModel(values);
   try {
     if (records === null) {
