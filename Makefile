@@ -11,7 +11,7 @@ MOCHA := npx mocha
 tier = if compgen -G "test/$(1)/**/*.test.ts" >/dev/null || compgen -G "test/$(1)/*.test.ts" >/dev/null; then \
          $(MOCHA) $(2) 'test/$(1)/**/*.test.ts'; else echo "no $(1) tests"; fi
 
-.PHONY: help install up status down clean-stack test test-unit test-integration test-e2e lint typecheck demo
+.PHONY: help install setup up status down clean-stack test test-unit test-integration test-e2e lint typecheck demo
 
 help:
 	@echo "make demo         run the pipeline on the local stack with the sample data"
@@ -28,8 +28,20 @@ install: node_modules/.package-lock.json models/embeddings/all-minilm-l6-v2-q/mo
 models/embeddings/all-minilm-l6-v2-q/model.onnx:
 	models/embeddings/fetch.sh
 
+# The stack, then what the pipeline needs in it: database migrations, topics and schemas, index templates.
 up: install
 	$(STACK) up
+	@$(MAKE) --no-print-directory setup
+
+# Re-run only when a migration, a schema or an index template changed (or the stack data was reset).
+SETUP_INPUTS := $(wildcard common/postgres/migrations/*.sql schemas/*.avsc schemas/*.ts sinks/elasticsearch/templates.ts)
+setup: install stack/.data/setup.stamp
+
+stack/.data/setup.stamp: $(SETUP_INPUTS)
+	npm run -s migrate
+	npm run -s topics
+	npm run -s es:setup
+	@touch $@
 
 status:
 	$(STACK) status
@@ -59,7 +71,7 @@ test-e2e: install
 test: install
 	@mkdir -p stack/.data && rm -f $(STARTED)
 	@rc=0; \
-	STACK_STARTED_FILE=$(CURDIR)/$(STARTED) $(STACK) up || rc=$$?; \
+	STACK_STARTED_FILE=$(CURDIR)/$(STARTED) $(STACK) up && $(MAKE) --no-print-directory setup || rc=$$?; \
 	if [ $$rc -eq 0 ]; then $(MAKE) --no-print-directory typecheck test-unit test-integration test-e2e || rc=$$?; fi; \
 	if [ -n "$${CI:-}" ] && [ -s $(STARTED) ]; then $(STACK) down $$(cat $(STARTED)) || true; fi; \
 	exit $$rc

@@ -1,0 +1,170 @@
+import { expect } from 'chai';
+import path from 'node:path';
+import { documentEventId } from '../../common/ids/index';
+import type { RawDocument } from '../../schemas/index';
+import { Coalescer } from '../../stream-processors/absa/coalescer';
+import { DocumentAnalyzer, documentSentiment, TextTooLongError } from '../../stream-processors/absa/document-analyzer';
+import type { Embedder } from '../../stream-processors/absa/embedding/sentence-embedder';
+import { LanguageDetector } from '../../stream-processors/absa/enrichment/language-detector';
+import { SentenceSplitter } from '../../stream-processors/absa/enrichment/sentence-splitter';
+import { OnnxSentimentModel } from '../../stream-processors/absa/model/onnx-sentiment-model';
+import type { SentimentModel } from '../../stream-processors/absa/model/sentiment-model';
+import { CategoryAssigner } from '../../stream-processors/absa/taxonomy/taxonomy';
+
+const FIXTURE = path.resolve('test/fixtures/absa-model/tiny-bio');
+
+/** Same unit vector for every text: category by exact seed match only. */
+const flatEmbedder: Embedder = {
+  dimensions: 4,
+  embed: async (texts) => texts.map(() => Float32Array.from([0.5, 0.5, 0.5, 0.5])),
+};
+
+function raw(text: string, extra: Partial<RawDocument> = {}): RawDocument {
+  return {
+    event_id: documentEventId('acme', 'test', text.slice(0, 20)),
+    tenant: 'acme',
+    source: 'test',
+    source_id: text.slice(0, 20),
+    entity: 'Trattoria',
+    author_id: null,
+    url: null,
+    lang: null,
+    text,
+    created_at: 1_700_000_000_000,
+    ingested_at: 1_700_000_000_500,
+    collector: 'test',
+    metadata: {},
+    ...extra,
+  };
+}
+
+describe('ABSA document analyzer', () => {
+  let model: OnnxSentimentModel;
+  let analyzer: DocumentAnalyzer;
+  let assigner: CategoryAssigner;
+
+  before(async () => {
+    model = await OnnxSentimentModel.load(FIXTURE, { threads: 1 });
+    assigner = await CategoryAssigner.create(
+      {
+        domain: 'restaurants',
+        version: 'restaurants-7',
+        threshold: 0.99,
+        categories: [
+          { name: 'food', seeds: ['pasta'] },
+          { name: 'service', seeds: ['waiter'] },
+        ],
+      },
+      flatEmbedder,
+    );
+    analyzer = new DocumentAnalyzer({
+      model,
+      embedder: flatEmbedder,
+      embeddingModelName: 'flat',
+      languages: new LanguageDetector('en'),
+      sentences: new SentenceSplitter(),
+      categoriesFor: () => assigner,
+      maxTextChars: 300,
+      now: () => 42,
+    });
+  });
+
+  after(() => model.close());
+
+  it('maps aspects of later sentences back to offsets in the original, un-normalized text', async () => {
+    // A control character and a decomposed accent before the aspects shift normalized offsets.
+    const text = 'Cafe\u0301\u0007 visit.  The pasta was great but the waiter was rude.';
+    const [outcome] = await analyzer.analyze([raw(text)]);
+    if (!outcome!.ok) throw outcome!.error;
+    const { document, mentions } = outcome;
+    expect(document.aspects.map((a) => a.term)).to.deep.equal(['pasta', 'waiter']);
+    for (const a of document.aspects) expect(text.slice(a.start, a.end)).to.equal(a.term);
+    expect(document.aspects.map((a) => [a.category, a.sentence_index])).to.deep.equal([
+      ['food', 1],
+      ['service', 1],
+    ]);
+    expect(mentions).to.have.length(2);
+    for (const m of mentions) expect(text.slice(m.sentence_start, m.sentence_end)).to.equal(m.sentence_text);
+    expect(mentions[0]!.sentence_text).to.equal('The pasta was great but the waiter was rude.');
+    expect(document.taxonomy_version).to.equal('restaurants-7');
+    expect(document.model).to.deep.equal({ name: 'tiny-bio', version: '0.0.1' });
+    expect(document.processed_at).to.equal(42);
+  });
+
+  it('gives each document its own outcome: too long is an error, foreign is unsupported, blank is empty', async () => {
+    const outcomes = await analyzer.analyze([
+      raw('x'.repeat(301)),
+      raw('Das Essen war gut, aber der Kellner war unfreundlich.'),
+      raw(' \u0000 '),
+      raw('The pasta was great.'),
+    ]);
+    expect(outcomes[0]!.ok).to.equal(false);
+    expect(!outcomes[0]!.ok && outcomes[0]!.error).to.be.instanceOf(TextTooLongError);
+    expect(outcomes[1]!.ok && outcomes[1]!.document.status).to.equal('unsupported_language');
+    expect(outcomes[1]!.ok && outcomes[1]!.document.aspects).to.deep.equal([]);
+    expect(outcomes[2]!.ok && outcomes[2]!.document.status).to.equal('empty');
+    expect(outcomes[3]!.ok && outcomes[3]!.document.status).to.equal('ok');
+  });
+
+  it('dead-letters only the document the model fails on, not its whole batch', async () => {
+    const failing: SentimentModel = {
+      info: model.info,
+      analyze: async (texts) => {
+        if (texts.some((t) => t.includes('POISON'))) throw new Error('tensor shape mismatch');
+        return model.analyze(texts);
+      },
+      classify: (r) => model.classify(r),
+      close: async () => {},
+    };
+    const guarded = new DocumentAnalyzer({
+      model: failing,
+      embedder: flatEmbedder,
+      embeddingModelName: 'flat',
+      languages: new LanguageDetector('en'),
+      sentences: new SentenceSplitter(),
+      categoriesFor: () => assigner,
+      maxTextChars: 300,
+    });
+    const outcomes = await guarded.analyze([raw('Fine text here.'), raw('POISON text in English.')]);
+    expect(outcomes[1]!.ok).to.equal(false);
+    expect(!outcomes[1]!.ok && outcomes[1]!.error.name).to.equal('ModelError');
+    expect(outcomes[0]!.ok).to.equal(true);
+  });
+
+  it('calls a document mixed when it is clearly both positive and negative', () => {
+    const s = (text: string) => ({ text, from: 0, to: text.length });
+    const analysis = (negative: number, neutral: number, positive: number) => ({
+      aspects: [],
+      sentiment: { polarity: 'neutral' as const, scores: { negative, neutral, positive } },
+    });
+    expect(documentSentiment([s('aaaa'), s('bbbb')], [analysis(0.9, 0.05, 0.05), analysis(0.05, 0.05, 0.9)]).polarity).to.equal('mixed');
+    expect(documentSentiment([s('aaaa'), s('b')], [analysis(0.05, 0.05, 0.9), analysis(0.9, 0.05, 0.05)]).polarity).to.equal('positive');
+  });
+});
+
+describe('Coalescer', () => {
+  it('merges calls made while one runs into a single call, and gives each caller its own results', async () => {
+    const calls: number[][] = [];
+    const c = new Coalescer<number, number>(async (items) => {
+      calls.push(items);
+      await new Promise((r) => setTimeout(r, 10));
+      return items.map((x) => x * 10);
+    });
+    const results = await Promise.all([c.run([1]), c.run([2, 3]), c.run([4])]);
+    expect(results).to.deep.equal([[10], [20, 30], [40]]);
+    expect(calls).to.deep.equal([[1], [2, 3, 4]]);
+  });
+
+  it('retries each merged caller alone when the merged call fails, so only the bad input fails', async () => {
+    const c = new Coalescer<number, number>(async (items) => {
+      await new Promise((r) => setTimeout(r, 5));
+      if (items.includes(13)) throw new Error('unlucky');
+      return items;
+    });
+    const first = c.run([0]);
+    const [good, bad] = await Promise.allSettled([c.run([1]), c.run([13])]);
+    await first;
+    expect(good).to.deep.equal({ status: 'fulfilled', value: [1] });
+    expect(bad.status).to.equal('rejected');
+  });
+});
