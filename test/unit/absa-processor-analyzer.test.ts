@@ -74,8 +74,8 @@ describe('ABSA document analyzer', () => {
   it('maps aspects of later sentences back to offsets in the original, un-normalized text', async () => {
     // A control character and a decomposed accent before the aspects shift normalized offsets.
     const text = 'Cafe\u0301\u0007 visit.  The pasta was great but the waiter was rude.';
-    const [outcome] = await analyzer.analyze([raw(text)]);
-    if (!outcome!.ok) throw outcome!.error;
+    const outcome = (await analyzer.analyze([raw(text)]))[0]!;
+    if (!outcome.ok) throw outcome.error;
     const { document, mentions } = outcome;
     expect(document.aspects.map((a) => a.term)).to.deep.equal(['pasta', 'waiter']);
     for (const a of document.aspects) expect(text.slice(a.start, a.end)).to.equal(a.term);
