@@ -152,8 +152,13 @@ export class PostgresDocumentWriter implements SinkWriter<DocumentSentiment> {
     const mentions = docs.flatMap(mentionRows);
     const stopTimer = this.metrics?.transaction.startTimer();
     let client: pg.PoolClient | undefined;
+    // A checked-out client has no error listener of the pool's: when the server goes away between
+    // two queries (restart, failover) the client emits 'error', which must not crash the process;
+    // the next query then fails and the batch is retried.
+    const onClientError = (): void => {};
     try {
       client = await this.pool.connect();
+      client.on('error', onClientError);
       await client.query('BEGIN');
       const inserted = await client.query(INSERT_DOCUMENTS, documentColumns(docs));
       await client.query(INSERT_DOCUMENT_INDEX, [
@@ -172,6 +177,7 @@ export class PostgresDocumentWriter implements SinkWriter<DocumentSentiment> {
         rollupCount = rows[0]!.rollups;
       }
       await client.query('COMMIT');
+      client.off('error', onClientError);
       client.release();
       client = undefined;
       stopTimer?.();
@@ -190,13 +196,16 @@ export class PostgresDocumentWriter implements SinkWriter<DocumentSentiment> {
       return counts;
     } catch (err) {
       if (client) {
-        const broken = !(typeof err === 'object' && err !== null && 'severity' in err);
+        const server = typeof err === 'object' && err !== null && 'severity' in err;
+        const { severity, code } = (server ? err : {}) as { severity?: string; code?: string };
+        const broken = !server || severity === 'FATAL' || severity === 'PANIC' || /^(08|57)/.test(code ?? '');
         try {
           if (!broken) await client.query('ROLLBACK');
         } catch {
           // the connection is gone; the server rolls back on its own
         }
         // A client whose connection failed is destroyed instead of going back to the pool.
+        client.off('error', onClientError);
         client.release(broken ? (err as Error) : undefined);
       }
       const mapped = asStoreError(err);

@@ -4,6 +4,7 @@
  * producer that writes them to the real topic with the registry's schema, consumer-group offsets set
  * to "now" so a sink sees only this run's events, and a dead-letter reader.
  */
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { createIdempotentProducer } from '../../common/kafka/client';
@@ -232,3 +233,48 @@ export async function waitFor<T>(
   }
   return last;
 }
+
+/** Runs a sink's real entry point as a child process (its ECS log lines are kept for failures). */
+export function spawnSink(script: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString().split('\n').filter(Boolean));
+    if (lines.length > 2000) lines.splice(0, lines.length - 2000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines,
+    exited,
+    /** SIGTERM, then the exit code (null when it had to be killed after `timeoutMs`). */
+    async terminate(timeoutMs = 30_000): Promise<number | null> {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** `stack/stack.sh <cmd> <component>`, output kept for the test log. */
+export function stack(cmd: 'up' | 'down', component: string): string {
+  return execFileSync('stack/stack.sh', [cmd, component], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 300_000,
+  });
+}
+
+export function freePort(): number {
+  return 20_000 + Math.floor(Math.random() * 20_000);
+}
+
+export const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
