@@ -163,11 +163,9 @@ export class OnnxSentimentModel implements SentimentModel {
 
   async analyze(texts: readonly string[]): Promise<Analysis[]> {
     if (texts.length === 0) return [];
-    const { scheme, threshold, targeted } = {
-      scheme: this.artifact.tagScheme,
-      threshold: this.artifact.config.thresholds.aspect_min_confidence,
-      targeted: this.artifact.config.analyze_polarity === 'targeted',
-    };
+    const scheme = this.artifact.tagScheme;
+    const threshold = this.artifact.config.thresholds.aspect_min_confidence;
+    const targeted = this.artifact.config.analyze_polarity === 'targeted';
     const encoded = await this.tokenizer.encodeBatch(texts);
     const windowsPerText = encoded.map((t) => planWindows(t.ids.length, this.maxContent, this.overlap));
     const rowsPerText = encoded.map((t, k) => windowsPerText[k]!.map((w) => newRow(t, w)));
@@ -190,7 +188,9 @@ export class OnnxSentimentModel implements SentimentModel {
           probs.set(row.probs!.subarray(start - row.start, end - row.start), start);
         });
       }
-      return decodeBio(tags, probs, scheme).filter((s) => s.confidence >= threshold);
+      return decodeBio(tags, probs, scheme).filter(
+        (s) => s.confidence >= threshold && tokens.ends[s.end - 1]! > tokens.starts[s.start]!,
+      );
     });
 
     // targeted polarity: one more batched pass, one row per found span with the span marked
