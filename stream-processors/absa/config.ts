@@ -69,7 +69,7 @@ export const absaProcessorConfigSpec = defineConfig(
       env: 'ABSA_TENANT_DOMAINS',
       schema: tenantDomains(),
       default: ' ',
-      doc: 'Taxonomy domain per tenant, e.g. `acme=electronics,bistro=restaurants`.',
+      doc: 'Taxonomy domain per tenant, e.g. `acme=electronics,bistro=restaurants`; a document whose metadata.domain names a known domain uses that one.',
     },
     fallbackLanguage: {
       env: 'ABSA_FALLBACK_LANGUAGE',

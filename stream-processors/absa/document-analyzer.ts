@@ -23,8 +23,8 @@ export interface AnalyzerDeps {
   embeddingModelName: string;
   languages: LanguageDetector;
   sentences: SentenceSplitter;
-  /** The category assigner of the tenant's domain. */
-  categoriesFor(tenant: string): CategoryAssigner;
+  /** The category assigner for a document (its tenant's domain, or the document's own). */
+  categoriesFor(doc: RawDocument): CategoryAssigner;
   /** Longest text (UTF-16 units) analysed; longer ones are dead-lettered. */
   maxTextChars: number;
   now?: () => number;
@@ -145,7 +145,8 @@ export class DocumentAnalyzer {
         return { a, span, sentenceIndex, normalized: normalizeAspect(a.term) };
       }),
     );
-    const categories = await this.deps.categoriesFor(raw.tenant).assign(found.map((f) => f.normalized));
+    const assigner = this.deps.categoriesFor(raw);
+    const categories = await assigner.assign(found.map((f) => f.normalized));
     const aspects: AspectSpan[] = found.map((f, i) => ({
       mention_id: aspectMentionId(raw.event_id, f.span.from, f.span.to),
       term: raw.text.slice(f.span.from, f.span.to),
@@ -161,7 +162,7 @@ export class DocumentAnalyzer {
       sentences,
       aspects,
       embedding,
-      taxonomy_version: this.deps.categoriesFor(raw.tenant).version,
+      taxonomy_version: assigner.version,
     });
     const mentions: AspectMention[] = aspects.map((a) => {
       const sentence = sentences[a.sentence_index]!;

@@ -13,7 +13,8 @@ import { processorMetrics } from './metrics';
 import { resolveModelDir } from './model/model-artifact';
 import { OnnxSentimentModel } from './model/onnx-sentiment-model';
 import type { Analysis, SentimentModel } from './model/sentiment-model';
-import { CategoryAssigner, loadTaxonomy, type Domain } from './taxonomy/taxonomy';
+import type { RawDocument } from '../../schemas/index';
+import { CategoryAssigner, DOMAINS, loadTaxonomy } from './taxonomy/taxonomy';
 
 export async function buildProcessorParts(config: AbsaProcessorConfig, logger: Logger, service: string) {
   const modelDir = resolveModelDir(config.modelDir.trim() || undefined);
@@ -30,18 +31,22 @@ export async function buildProcessorParts(config: AbsaProcessorConfig, logger: L
   const embedQueue = new Coalescer<string, Float32Array>((texts) => embedder.embed(texts), 256);
   const sharedEmbedder: Embedder = { dimensions: embedder.dimensions, embed: (texts) => embedQueue.run(texts) };
 
-  const assigners = new Map<Domain, CategoryAssigner>();
-  const domains = new Set<Domain>([config.defaultDomain, ...config.tenantDomains.values()]);
-  for (const domain of domains) {
+  const assigners = new Map<string, CategoryAssigner>();
+  for (const domain of DOMAINS) {
     assigners.set(domain, await CategoryAssigner.create(loadTaxonomy(domain), sharedEmbedder));
   }
+  // A document may name its own domain (metadata.domain), e.g. a retailer whose tenant sells both
+  // electronics and apps; otherwise its tenant's configured domain applies.
+  const categoriesFor = (doc: RawDocument): CategoryAssigner =>
+    assigners.get(doc.metadata['domain'] ?? '') ??
+    assigners.get(config.tenantDomains.get(doc.tenant) ?? config.defaultDomain)!;
   const analyzer = new DocumentAnalyzer({
     model,
     embedder: sharedEmbedder,
     embeddingModelName: embedder.config.name,
     languages: new LanguageDetector(config.fallbackLanguage),
     sentences: new SentenceSplitter(),
-    categoriesFor: (tenant) => assigners.get(config.tenantDomains.get(tenant) ?? config.defaultDomain)!,
+    categoriesFor,
     maxTextChars: config.maxTextChars,
   });
   logger.info('ABSA model loaded', {

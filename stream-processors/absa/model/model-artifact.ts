@@ -201,8 +201,9 @@ export const DEFAULT_MODELS_ROOT = path.resolve(
 );
 
 /**
- * Picks the artifact folder: an explicit path (--model), else ABSA_MODEL_DIR, else the only artifact
- * folder (one holding config.json) under models/absa/.
+ * Picks the artifact folder: an explicit path (--model), else ABSA_MODEL_DIR, else the only folder under
+ * models/absa/ (hidden folders aside). A folder there that is not a complete artifact is not skipped: its
+ * loading then names the missing file.
  */
 export function resolveModelDir(
   explicit: string | undefined,
@@ -211,16 +212,11 @@ export function resolveModelDir(
 ): string {
   if (explicit) return path.resolve(explicit);
   if (env.ABSA_MODEL_DIR) return path.resolve(env.ABSA_MODEL_DIR);
-  const candidates = existsSync(modelsRoot)
-    ? readdirSync(modelsRoot, { withFileTypes: true })
-        .filter((d) => d.isDirectory() && existsSync(path.join(modelsRoot, d.name, 'config.json')))
-        .map((d) => path.join(modelsRoot, d.name))
-        .sort()
-    : [];
+  const candidates = listModelDirs(modelsRoot);
   if (candidates.length === 1) return candidates[0]!;
   if (candidates.length === 0) {
     throw new ModelArtifactError(
-      'no model artifact found (a folder with config.json); pass --model <dir> or set ABSA_MODEL_DIR',
+      'no model artifact folder found; pass --model <dir> or set ABSA_MODEL_DIR',
       modelsRoot,
     );
   }
@@ -229,4 +225,13 @@ export function resolveModelDir(
       'pass --model <dir> or set ABSA_MODEL_DIR',
     modelsRoot,
   );
+}
+
+/** The artifact folders under a models root (every non-hidden folder), sorted. */
+export function listModelDirs(modelsRoot: string = DEFAULT_MODELS_ROOT): string[] {
+  if (!existsSync(modelsRoot)) return [];
+  return readdirSync(modelsRoot, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+    .map((d) => path.join(modelsRoot, d.name))
+    .sort();
 }
