@@ -145,20 +145,22 @@ describe('ABSA model artifact', () => {
     it('says what to do when models/absa/ holds no artifact', () => {
       expect(() => resolveModelDir(undefined, {}, root)).to.throw(
         ModelArtifactError,
-        /no model artifact found.*--model/,
+        /no model artifact folder found.*--model/,
       );
     });
 
-    it('takes the only artifact folder under models/absa/', () => {
+    it('takes the only folder under models/absa/, even an incomplete one, so loading names what is missing', () => {
       mkdirSync(path.join(root, 'a-1.0.0'));
-      writeFileSync(path.join(root, 'a-1.0.0', 'config.json'), '{}');
-      mkdirSync(path.join(root, 'scratch')); // no config.json: not an artifact
+      mkdirSync(path.join(root, '.partial')); // hidden: ignored
       expect(resolveModelDir(undefined, {}, root)).to.equal(path.join(root, 'a-1.0.0'));
+      expect(() => loadModelArtifact(path.join(root, 'a-1.0.0'))).to.throw(
+        ModelArtifactError,
+        /config\.json: missing/,
+      );
     });
 
     it('refuses to guess between several artifacts', () => {
       mkdirSync(path.join(root, 'b-2.0.0'));
-      writeFileSync(path.join(root, 'b-2.0.0', 'config.json'), '{}');
       expect(() => resolveModelDir(undefined, {}, root)).to.throw(
         ModelArtifactError,
         /several .*a-1\.0\.0, b-2\.0\.0/,

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_MODELS_ROOT, resolveModelDir } from '../../stream-processors/absa/model/model-artifact.js';
+import { listModelDirs, resolveModelDir } from '../../stream-processors/absa/model/model-artifact.js';
 import { OnnxSentimentModel } from '../../stream-processors/absa/model/onnx-sentiment-model.js';
 
 /*
@@ -9,10 +8,7 @@ import { OnnxSentimentModel } from '../../stream-processors/absa/model/onnx-sent
  * only while no artifact exists at all; once one lands these tests run, and a broken or ambiguous
  * artifact folder fails them.
  */
-const present =
-  Boolean(process.env.ABSA_MODEL_DIR) ||
-  (existsSync(DEFAULT_MODELS_ROOT) &&
-    readdirSync(DEFAULT_MODELS_ROOT, { withFileTypes: true }).some((d) => d.isDirectory()));
+const present = Boolean(process.env.ABSA_MODEL_DIR) || listModelDirs().length > 0;
 
 const title = present
   ? 'ABSA model: the trained artifact'
