@@ -7,6 +7,7 @@ export ONNXRUNTIME_NODE_INSTALL_CUDA := skip
 STACK := stack/stack.sh
 STARTED := stack/.data/started-by-test
 MOCHA := npx mocha
+TSX := node_modules/.bin/tsx
 # Runs a test tier only when it has tests, so an empty tier is not an error.
 tier = if compgen -G "test/$(1)/**/*.test.ts" >/dev/null || compgen -G "test/$(1)/*.test.ts" >/dev/null; then \
          $(MOCHA) $(2) 'test/$(1)/**/*.test.ts'; else echo "no $(1) tests"; fi
@@ -47,9 +48,11 @@ status:
 	$(STACK) status
 
 down:
+	stack/services.sh down
 	$(STACK) down
 
 clean-stack:
+	stack/services.sh down
 	$(STACK) clean
 
 typecheck: install
@@ -76,6 +79,7 @@ test: install
 	if [ -n "$${CI:-}" ] && [ -s $(STARTED) ]; then $(STACK) down $$(cat $(STARTED)) || true; fi; \
 	exit $$rc
 
+# The whole pipeline on the local stack with the bundled sample corpus; it keeps running afterwards.
 demo: up
-	@echo "The pipeline (collector, ABSA processor, sinks, API) is not built yet: 'make demo' only starts the local stack for now."
-	@$(STACK) status
+	stack/services.sh up
+	$(TSX) scripts/demo.ts

@@ -44,11 +44,12 @@ describe('PostgreSQL with pgvector (local stack)', () => {
     }
     await client.query('SET enable_seqscan = off');
     const query = pgvector.toSql(vectorNear(17, 0.02));
-    const plan = await client.query(
-      `EXPLAIN SELECT id FROM ${table} ORDER BY embedding <=> $1 LIMIT 3`,
-      [query],
+    const plan = await client.query(`EXPLAIN SELECT id FROM ${table} ORDER BY embedding <=> $1 LIMIT 3`, [
+      query,
+    ]);
+    expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).to.match(
+      /Index Scan using .*hnsw|embedding_idx/,
     );
-    expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).to.match(/Index Scan using .*hnsw|embedding_idx/);
     const { rows } = await client.query(
       `SELECT id, embedding <=> $1 AS distance FROM ${table} ORDER BY embedding <=> $1 LIMIT 3`,
       [query],
