@@ -1,0 +1,223 @@
+/**
+ * The read API's express app, built from its dependencies so tests and the benchmark run the real
+ * thing. Routes come from the OpenAPI document: every operation there has exactly one handler here,
+ * guarded by its `x-permission`, rate limited per credential, and validated against its parameters.
+ *
+ * Order per request: request id + access log → security headers → CORS → ops endpoints → per-IP
+ * limit on failed authentication → authentication (401/403) → per-credential limit → validation (400)
+ * → handler → problem+json for every error.
+ */
+import cors from 'cors';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { Permission } from '../common/apikeys/roles';
+import type { ApiKeyStore, Principal } from '../common/apikeys/store';
+import { HttpProblem, problemHandler } from '../common/http/problem';
+import { requestContext } from '../common/http/request-context';
+import type { Logger } from '../common/logging/index';
+import { opsRouter, type Metrics, type ReadinessCheck } from '../common/metrics/index';
+import { createAuthenticator } from './auth/authenticate';
+import type { JwtSettings } from './auth/jwt.strategy';
+import type { ApiConfig } from './config';
+import { apiMetrics } from './metrics';
+import { openApiDocument } from './openapi/document';
+import { RequestValidator, type Operation } from './openapi/validate';
+import { adminRoutes } from './routes/admin.routes';
+import { aspectRoutes } from './routes/aspects.routes';
+import { documentRoutes } from './routes/documents.routes';
+import { mentionRoutes } from './routes/mentions.routes';
+import type { KeyAdmin, MentionStore, SearchIndex } from './stores';
+
+export const API_PREFIX = '/v1';
+
+export interface ApiDeps {
+  config: JwtSettings &
+    Pick<
+      ApiConfig,
+      | 'rateLimitPerIpPerMinute'
+      | 'rateLimitPerKeyPerMinute'
+      | 'trustProxy'
+      | 'corsOrigins'
+      | 'maxBodyBytes'
+      | 'exportMaxRows'
+      | 'defaultRangeDays'
+    >;
+  keys: Pick<ApiKeyStore, 'verify'>;
+  keyAdmin: KeyAdmin;
+  mentions: MentionStore;
+  search: SearchIndex;
+  logger: Logger;
+  metrics: Metrics;
+  readiness: ReadinessCheck[];
+  isShuttingDown?: () => boolean;
+}
+
+/** Errors from PostgreSQL or Elasticsearch that mean "unavailable, retry", not "bug". */
+export function dependencyOf(err: unknown): 'postgres' | 'elasticsearch' | undefined {
+  const e = err as { code?: string; name?: string; message?: string; meta?: { statusCode?: number } };
+  if (!e || typeof e !== 'object') return undefined;
+  if (['ConnectionError', 'TimeoutError', 'NoLivingConnectionsError'].includes(e.name ?? ''))
+    return 'elasticsearch';
+  if (e.name === 'ResponseError' && (e.meta?.statusCode ?? 0) >= 429) return 'elasticsearch';
+  const code = e.code ?? '';
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)) return 'postgres';
+  // 08: connection exception, 53: insufficient resources, 57: operator intervention (incl. 57014 timeout).
+  if (/^(08|53|57)/.test(code)) return 'postgres';
+  if (/timeout exceeded when trying to connect|Connection terminated/i.test(e.message ?? ''))
+    return 'postgres';
+  return undefined;
+}
+
+export function createApiApp(deps: ApiDeps): Express {
+  const { config, logger, metrics } = deps;
+  const m = apiMetrics(metrics);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.set('trust proxy', config.trustProxy);
+  app.use(requestContext(logger, metrics));
+  app.use(helmet());
+  if (config.corsOrigins.length) {
+    app.use(
+      cors({
+        origin: config.corsOrigins,
+        methods: ['GET', 'POST', 'DELETE'],
+        allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type', 'X-Request-Id'],
+        exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],
+        maxAge: 600,
+      }),
+    );
+  }
+  app.use(opsRouter({ metrics, readiness: deps.readiness, isShuttingDown: deps.isShuttingDown }));
+
+  const tooMany = (limiter: 'ip' | 'key', detail: string): RequestHandler => {
+    return (_req, res, next) => {
+      m.rateLimited.inc({ limiter });
+      const retry = res.getHeader('Retry-After');
+      next(
+        new HttpProblem(429, 'rate-limited', 'Too many requests', detail, {
+          headers: { 'Retry-After': String(retry ?? 60) },
+        }),
+      );
+    };
+  };
+
+  // Only 401 answers count: unauthenticated and failed-authentication traffic from one client IP.
+  const ipLimiter = rateLimit({
+    windowMs: 60_000,
+    limit: config.rateLimitPerIpPerMinute,
+    skip: () => config.rateLimitPerIpPerMinute === 0,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+    standardHeaders: false,
+    legacyHeaders: false,
+    validate: { xForwardedForHeader: false },
+    handler: (req, res, next) =>
+      tooMany(
+        'ip',
+        `more than ${config.rateLimitPerIpPerMinute} unauthenticated requests a minute from this address`,
+      )(req, res, next),
+  });
+  app.use(API_PREFIX, ipLimiter);
+
+  const keyLimiter = rateLimit({
+    windowMs: 60_000,
+    limit: config.rateLimitPerKeyPerMinute,
+    skip: () => config.rateLimitPerKeyPerMinute === 0,
+    keyGenerator: (_req, res) => `key:${(res.locals.principal as Principal).keyId}`,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    validate: { xForwardedForHeader: false },
+    handler: (req, res, next) =>
+      tooMany('key', `this credential may make ${config.rateLimitPerKeyPerMinute} requests a minute`)(
+        req,
+        res,
+        next,
+      ),
+  });
+
+  const auth = createAuthenticator({
+    keys: deps.keys,
+    jwt: config,
+    onFailure: (reason) => m.authFailures.inc({ reason }),
+  });
+  const validator = new RequestValidator();
+  const ctx = { defaultRangeDays: config.defaultRangeDays, exportMaxRows: config.exportMaxRows };
+  const handlers: Record<string, RequestHandler> = {
+    ...aspectRoutes(deps.mentions, ctx),
+    ...mentionRoutes(deps.mentions, ctx),
+    ...documentRoutes(deps.mentions, deps.search),
+    ...adminRoutes(deps.keyAdmin),
+    getOpenApi: (_req, res) => {
+      res.json(openApiDocument);
+    },
+  };
+  const jsonBody = express.json({ limit: config.maxBodyBytes, strict: true, type: 'application/json' });
+  const requireJson: RequestHandler = (req, _res, next) => {
+    if (!req.is('application/json')) {
+      next(
+        new HttpProblem(
+          415,
+          'unsupported-media-type',
+          'Unsupported media type',
+          'send the body as application/json',
+        ),
+      );
+      return;
+    }
+    next();
+  };
+
+  const used = new Set<string>();
+  for (const [path, item] of Object.entries(openApiDocument.paths)) {
+    const expressPath = API_PREFIX + path.replace(/\{(\w+)\}/g, ':$1');
+    for (const [method, op] of Object.entries(item) as Array<[string, Operation]>) {
+      const handler = handlers[op.operationId];
+      if (!handler) throw new Error(`no handler for OpenAPI operation ${op.operationId}`);
+      used.add(op.operationId);
+      const chain: RequestHandler[] = [];
+      if (op['x-permission']) chain.push(auth.require(op['x-permission'] as Permission), keyLimiter);
+      if (op.requestBody) chain.push(requireJson, jsonBody);
+      chain.push(validator.middleware(op));
+      // express 5 passes a rejected promise to the error handlers.
+      chain.push(handler);
+      (app as unknown as Record<string, (p: string, ...h: RequestHandler[]) => void>)[method]!(
+        expressPath,
+        ...chain,
+      );
+    }
+  }
+  const unused = Object.keys(handlers).filter((h) => !used.has(h));
+  if (unused.length) throw new Error(`handlers without an OpenAPI operation: ${unused.join(', ')}`);
+
+  app.use((req, _res, next) => {
+    next(new HttpProblem(404, 'not-found', 'Not found', `no route for ${req.method} ${req.path}`));
+  });
+  const unavailable: ErrorRequestHandler = (err, _req, res, next) => {
+    const dependency = err instanceof HttpProblem ? undefined : dependencyOf(err);
+    if (!dependency) {
+      next(err);
+      return;
+    }
+    m.unavailable.inc({ dependency });
+    logger.warn(`${dependency} unavailable: ${(err as Error).message}`, {
+      err,
+      http: { request: { id: res.locals.requestId } },
+    });
+    next(
+      new HttpProblem(
+        503,
+        'service-unavailable',
+        'Service unavailable',
+        `${dependency} is unavailable; retry shortly`,
+        {
+          headers: { 'Retry-After': '5' },
+        },
+      ),
+    );
+  };
+  app.use(unavailable);
+  app.use(problemHandler(logger));
+  return app;
+}

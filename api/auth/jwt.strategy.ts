@@ -1,0 +1,96 @@
+/**
+ * passport strategy `jwt`: `Authorization: Bearer <JWT>` signed with HS256 (shared secret) or RS256
+ * (public key), as configured; exactly that algorithm is accepted. `iss`, `aud`, `exp` (required) and
+ * `nbf` are checked with a small clock tolerance; the tenant and role come from configurable claims.
+ */
+import { errors as joseErrors, importSPKI, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
+import CustomStrategy from 'passport-custom';
+import { isRole } from '../../common/apikeys/roles';
+import { TENANT_PATTERN, type Principal } from '../../common/apikeys/store';
+import type { ApiConfig } from '../config';
+
+export type JwtSettings = Pick<
+  ApiConfig,
+  | 'jwtAlgorithm'
+  | 'jwtSecret'
+  | 'jwtPublicKey'
+  | 'jwtIssuer'
+  | 'jwtAudience'
+  | 'jwtTenantClaim'
+  | 'jwtRoleClaim'
+  | 'jwtClockToleranceSeconds'
+>;
+
+export function bearerToken(authorization: string | undefined): string | undefined {
+  const match = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)$/i.exec(authorization ?? '');
+  return match?.[1];
+}
+
+export function jwtEnabled(s: JwtSettings): boolean {
+  return s.jwtAlgorithm === 'HS256' ? s.jwtSecret !== '' : s.jwtPublicKey !== '';
+}
+
+function why(err: unknown): string {
+  if (err instanceof joseErrors.JWTExpired) return 'the bearer token has expired';
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed)
+    return 'the bearer token signature is invalid';
+  if (err instanceof joseErrors.JOSEAlgNotAllowed)
+    return 'the bearer token is signed with an algorithm that is not accepted';
+  if (err instanceof joseErrors.JWTClaimValidationFailed)
+    return `the bearer token's ${err.claim} claim is invalid: ${err.message}`;
+  return 'the bearer token is malformed';
+}
+
+/** Verifies a token into a principal, or says why it is refused. */
+export function jwtVerifier(
+  s: JwtSettings,
+): (token: string) => Promise<{ principal?: Principal; reason?: string }> {
+  let key: Promise<CryptoKey | Uint8Array> | undefined;
+  const getKey = () =>
+    (key ??=
+      s.jwtAlgorithm === 'HS256'
+        ? Promise.resolve(new TextEncoder().encode(s.jwtSecret))
+        : importSPKI(s.jwtPublicKey.replace(/\\n/g, '\n'), 'RS256'));
+  return async (token) => {
+    if (!jwtEnabled(s)) return { reason: 'bearer tokens are not enabled on this server' };
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, await getKey(), {
+        algorithms: [s.jwtAlgorithm],
+        ...(s.jwtIssuer ? { issuer: s.jwtIssuer } : {}),
+        ...(s.jwtAudience ? { audience: s.jwtAudience } : {}),
+        clockTolerance: s.jwtClockToleranceSeconds,
+        requiredClaims: ['exp', 'sub'],
+      }));
+    } catch (err) {
+      return { reason: why(err) };
+    }
+    const tenant = payload[s.jwtTenantClaim];
+    const role = payload[s.jwtRoleClaim];
+    if (typeof tenant !== 'string' || !TENANT_PATTERN.test(tenant)) {
+      return { reason: `the bearer token has no valid '${s.jwtTenantClaim}' claim` };
+    }
+    if (typeof role !== 'string' || !isRole(role)) {
+      return { reason: `the bearer token has no valid '${s.jwtRoleClaim}' claim` };
+    }
+    const sub = String(payload.sub);
+    return {
+      principal: { keyId: `jwt:${payload.iss ?? ''}:${sub}`, tenant, name: sub, role, prefix: 'jwt' },
+    };
+  };
+}
+
+export function jwtStrategy(s: JwtSettings): CustomStrategy {
+  const verify = jwtVerifier(s);
+  return new CustomStrategy.Strategy((req, done) => {
+    const token = bearerToken(req.get('authorization'));
+    if (!token) {
+      done(null, false, { reason: 'the Authorization header must be "Bearer <token>"' });
+      return;
+    }
+    verify(token).then(
+      (r) => (r.principal ? done(null, r.principal) : done(null, false, { reason: r.reason })),
+      (err: unknown) => done(err),
+    );
+  });
+}

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { defineConfig, v, type ConfigOf } from '../common/config/index';
+import { apiKeyVars } from '../common/apikeys/config';
+import { loggingVars } from '../common/logging/config';
+import { postgresVars } from '../common/postgres/config';
+import { elasticsearchVars } from '../sinks/elasticsearch/config';
+
+const PREFIX = 'API_';
+const optional = (): z.ZodType<string> => z.string().trim();
+const list = (): z.ZodType<string[]> =>
+  z.string().transform((s) =>
+    s
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
+  );
+
+/** `trust proxy` as express takes it: false, true, a hop count, or a list of addresses/subnets. */
+const trustProxy = (): z.ZodType<boolean | number | string> =>
+  z
+    .string()
+    .trim()
+    .transform((s) => (s === 'false' ? false : s === 'true' ? true : /^\d+$/.test(s) ? Number(s) : s));
+
+/** `npm run api` */
+export const apiConfigSpec = defineConfig(
+  'api',
+  {
+    host: {
+      env: 'API_HOST',
+      schema: v.string(),
+      default: '0.0.0.0',
+      doc: 'Address the read API listens on.',
+    },
+    port: {
+      env: 'API_PORT',
+      schema: v.port(),
+      default: '8080',
+      doc: 'Port of the read API (0: any free port).',
+    },
+    jwtAlgorithm: {
+      env: 'API_JWT_ALGORITHM',
+      schema: v.oneOf(['HS256', 'RS256'] as const),
+      default: 'HS256',
+      doc: 'Algorithm bearer tokens must be signed with: HS256 (shared secret API_JWT_SECRET) or RS256 (API_JWT_PUBLIC_KEY).',
+    },
+    jwtSecret: {
+      env: 'API_JWT_SECRET',
+      schema: optional(),
+      default: '',
+      doc: 'HS256 secret for bearer tokens (at least 32 bytes); empty with API_JWT_ALGORITHM=HS256 disables bearer tokens.',
+      secret: true,
+    },
+    jwtPublicKey: {
+      env: 'API_JWT_PUBLIC_KEY',
+      schema: optional(),
+      default: '',
+      doc: 'RS256 public key (SPKI PEM; literal \\n allowed) that verifies bearer tokens.',
+    },
+    jwtIssuer: {
+      env: 'API_JWT_ISSUER',
+      schema: optional(),
+      default: 'aspect-stream',
+      doc: 'Required `iss` of bearer tokens (empty: not checked).',
+    },
+    jwtAudience: {
+      env: 'API_JWT_AUDIENCE',
+      schema: optional(),
+      default: 'aspect-stream-api',
+      doc: 'Required `aud` of bearer tokens (empty: not checked).',
+    },
+    jwtTenantClaim: {
+      env: 'API_JWT_TENANT_CLAIM',
+      schema: v.string(),
+      default: 'tenant',
+      doc: 'Claim of a bearer token that names the caller’s tenant.',
+    },
+    jwtRoleClaim: {
+      env: 'API_JWT_ROLE_CLAIM',
+      schema: v.string(),
+      default: 'role',
+      doc: 'Claim of a bearer token that names the caller’s role (reader, analyst, admin; ingest cannot read).',
+    },
+    jwtClockToleranceSeconds: {
+      env: 'API_JWT_CLOCK_TOLERANCE_S',
+      schema: v.int(0, 300),
+      default: '30',
+      doc: 'Clock skew allowed when checking a bearer token’s exp and nbf, in seconds.',
+    },
+    rateLimitPerIpPerMinute: {
+      env: 'API_RATE_LIMIT_IP_PER_MIN',
+      schema: v.int(0, 1_000_000),
+      default: '100',
+      doc: 'Unauthenticated and failed-authentication requests (401) one client IP may make per minute before all its requests get 429 (0: no limit).',
+    },
+    rateLimitPerKeyPerMinute: {
+      env: 'API_RATE_LIMIT_KEY_PER_MIN',
+      schema: v.int(0, 10_000_000),
+      default: '1200',
+      doc: 'Requests one API key or token subject may make per minute (0: no limit).',
+    },
+    trustProxy: {
+      env: 'API_TRUST_PROXY',
+      schema: trustProxy(),
+      default: 'false',
+      doc: 'Express `trust proxy`: false, true, a hop count or addresses; decides the client IP rate limits use behind a load balancer.',
+    },
+    corsOrigins: {
+      env: 'API_CORS_ORIGINS',
+      schema: list(),
+      default: '',
+      doc: 'Comma-separated origins browsers may call the API from (empty: no cross-origin access).',
+    },
+    maxBodyBytes: {
+      env: 'API_MAX_BODY_BYTES',
+      schema: v.int(256, 10 * 1024 * 1024),
+      default: '16384',
+      doc: 'Largest request body accepted (admin routes); larger bodies get 413.',
+    },
+    exportMaxRows: {
+      env: 'API_EXPORT_MAX_ROWS',
+      schema: v.int(1, 10_000_000),
+      default: '100000',
+      doc: 'Most mentions one export request streams.',
+    },
+    defaultRangeDays: {
+      env: 'API_DEFAULT_RANGE_DAYS',
+      schema: v.int(1, 3660),
+      default: '30',
+      doc: 'Time window of aggregate queries when `from` is not given: this many days before `to` (default now).',
+    },
+    shutdownTimeoutMs: {
+      env: 'API_SHUTDOWN_TIMEOUT_MS',
+      schema: v.int(0, 600_000),
+      default: '10000',
+      doc: 'On SIGTERM/SIGINT, how long in-flight requests may take before connections are cut.',
+    },
+    ...apiKeyVars,
+    ...postgresVars,
+    ...elasticsearchVars,
+    ...loggingVars,
+  },
+  {
+    prefix: PREFIX,
+    rules: [
+      (c) =>
+        c.jwtAlgorithm === 'HS256' && c.jwtSecret !== '' && Buffer.byteLength(c.jwtSecret) < 32
+          ? 'API_JWT_SECRET must be at least 32 bytes for API_JWT_ALGORITHM=HS256'
+          : undefined,
+      (c) =>
+        c.jwtAlgorithm === 'RS256' && c.jwtPublicKey === ''
+          ? 'API_JWT_ALGORITHM=RS256 needs API_JWT_PUBLIC_KEY'
+          : undefined,
+    ],
+  },
+);
+
+export type ApiConfig = ConfigOf<typeof apiConfigSpec.vars>;

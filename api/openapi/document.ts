@@ -1,0 +1,655 @@
+/**
+ * The OpenAPI 3.1 description of the read API: the source of truth. Requests are validated against
+ * it (openapi/validate.ts) and the integration tests check every response body against it.
+ * Served at GET /v1/openapi.json.
+ */
+
+/** Names of aspects, categories and entities: letters, digits and a few separators, no quotes. */
+const NAME_PATTERN = '^[\\p{L}\\p{N}][\\p{L}\\p{N} ._:/&+#@-]*$';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const nullable = (type: string, extra: object = {}) => ({ type: [type, 'null'], ...extra });
+const query = (name: string, description: string, schema: object, required = false) => ({
+  name,
+  in: 'query',
+  required,
+  description,
+  schema,
+});
+
+const P = {
+  from: query(
+    'from',
+    'Start of the time range (inclusive), RFC 3339. Default: `to` minus the default range (30 days).',
+    {
+      type: 'string',
+      format: 'date-time',
+      maxLength: 40,
+    },
+  ),
+  to: query('to', 'End of the time range (exclusive), RFC 3339. Default: now.', {
+    type: 'string',
+    format: 'date-time',
+    maxLength: 40,
+  }),
+  entity: query('entity', 'Only this entity (product, shop, ...).', {
+    type: 'string',
+    minLength: 1,
+    maxLength: 200,
+    pattern: NAME_PATTERN,
+  }),
+  aspect: query('aspect', 'Only this normalized aspect (e.g. `battery life`).', {
+    type: 'string',
+    minLength: 1,
+    maxLength: 100,
+    pattern: NAME_PATTERN,
+  }),
+  category: query('category', 'Only this aspect category (e.g. `hardware`).', {
+    type: 'string',
+    minLength: 1,
+    maxLength: 100,
+    pattern: NAME_PATTERN,
+  }),
+  polarity: query('polarity', 'Only mentions with this polarity.', ref('Polarity')),
+  lang: query('lang', 'Only documents in this language (ISO 639-1).', {
+    type: 'string',
+    pattern: '^[a-z]{2,3}$',
+  }),
+  cursor: query('cursor', 'Opaque `next_cursor` of the previous page.', {
+    type: 'string',
+    minLength: 1,
+    maxLength: 1024,
+    pattern: '^[A-Za-z0-9_-]+$',
+  }),
+  limit: (def: number, max: number) =>
+    query('limit', `Items per page (default ${def}, at most ${max}).`, {
+      type: 'integer',
+      minimum: 1,
+      maximum: max,
+      default: def,
+    }),
+  id: {
+    name: 'id',
+    in: 'path',
+    required: true,
+    description: 'Document id (the event id).',
+    schema: { type: 'string', format: 'uuid' },
+  },
+};
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ref('Problem') } },
+});
+
+const errors = {
+  '400': problem('A parameter is invalid; `errors` names each one.'),
+  '401': problem('No credentials, or an unknown, revoked, expired or wrongly signed one.'),
+  '403': problem('The credential’s role may not do this.'),
+  '429': problem('Too many requests; see Retry-After.'),
+  '503': problem('A dependency (PostgreSQL, Elasticsearch) is unavailable; retry later.'),
+};
+
+const json = (schema: object, description = 'OK') => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const counts = {
+  mentions: { type: 'integer', minimum: 0 },
+  positive: { type: 'integer', minimum: 0 },
+  negative: { type: 'integer', minimum: 0 },
+  neutral: { type: 'integer', minimum: 0 },
+  conflict: { type: 'integer', minimum: 0 },
+};
+const countNames = Object.keys(counts);
+const shares = {
+  type: 'object',
+  description: 'Fraction of the mentions with each polarity.',
+  required: ['positive', 'negative', 'neutral', 'conflict'],
+  additionalProperties: false,
+  properties: Object.fromEntries(
+    ['positive', 'negative', 'neutral', 'conflict'].map((p) => [
+      p,
+      { type: 'number', minimum: 0, maximum: 1 },
+    ]),
+  ),
+};
+const netSentiment = {
+  type: 'number',
+  minimum: -1,
+  maximum: 1,
+  description: '(positive - negative) / mentions.',
+};
+
+const list = (item: object) => ({
+  type: 'object',
+  required: ['items', 'next_cursor'],
+  properties: {
+    items: { type: 'array', items: item },
+    next_cursor: {
+      ...nullable('string'),
+      description: 'Pass as `cursor` for the next page; null on the last.',
+    },
+  },
+});
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'aspect-stream read API',
+    version: '1.0.0',
+    description:
+      'Aspect-based sentiment of one tenant: aggregates from hourly rollups, mention drill-down, full-text search, documents and similar documents. Every request is scoped to the tenant of its credential. Errors are RFC 9457 problem details with a stable `type`.',
+    license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+  },
+  servers: [{ url: '/v1' }],
+  security: [{ apiKey: [] }, { bearer: [] }],
+  paths: {
+    '/aspects/summary': {
+      get: {
+        operationId: 'getAspectSummary',
+        summary: 'Mentions and sentiment per aspect and per category (hourly rollups).',
+        description:
+          'From the hourly rollups: `from` rounds down and `to` up to whole hours. With `lang` the raw mentions are counted instead (the rollups carry no language).',
+        'x-permission': 'sentiment:read',
+        parameters: [P.entity, P.category, P.from, P.to, P.lang, P.limit(100, 1000)],
+        responses: { '200': json(ref('AspectSummary')), ...errors },
+      },
+    },
+    '/aspects/trends': {
+      get: {
+        operationId: 'getAspectTrends',
+        summary: 'Mentions and sentiment over time for an aspect, a category or everything.',
+        'x-permission': 'sentiment:read',
+        parameters: [
+          P.aspect,
+          P.category,
+          P.entity,
+          P.from,
+          P.to,
+          query('interval', 'Bucket size (UTC; weeks start on Monday).', {
+            type: 'string',
+            enum: ['hour', 'day', 'week'],
+            default: 'day',
+          }),
+        ],
+        responses: { '200': json(ref('AspectTrend')), ...errors },
+      },
+    },
+    '/mentions': {
+      get: {
+        operationId: 'listMentions',
+        summary: 'Aspect mentions, newest first, with their sentence and highlighted span.',
+        'x-permission': 'sentiment:read',
+        parameters: [
+          P.aspect,
+          P.category,
+          P.polarity,
+          P.entity,
+          P.lang,
+          P.from,
+          P.to,
+          P.cursor,
+          P.limit(50, 500),
+        ],
+        responses: { '200': json(list(ref('Mention'))), ...errors },
+      },
+    },
+    '/search': {
+      get: {
+        operationId: 'searchDocuments',
+        summary: 'Full-text search of documents with highlights and facets.',
+        description:
+          '`q` is matched against the text (English analysis, all words required); `aspect` and `polarity` select documents with an aspect that has both.',
+        'x-permission': 'sentiment:read',
+        parameters: [
+          query('q', 'Words to find (plain text, no query syntax).', {
+            type: 'string',
+            minLength: 1,
+            maxLength: 500,
+          }),
+          P.polarity,
+          P.aspect,
+          P.from,
+          P.to,
+          P.cursor,
+          P.limit(20, 100),
+        ],
+        responses: { '200': json(ref('SearchResults')), ...errors },
+      },
+    },
+    '/documents/{id}': {
+      get: {
+        operationId: 'getDocument',
+        summary: 'One document with its aspects.',
+        'x-permission': 'sentiment:read',
+        parameters: [P.id],
+        responses: {
+          '200': json(ref('Document')),
+          '404': problem('No such document for this tenant.'),
+          ...errors,
+        },
+      },
+    },
+    '/documents/{id}/similar': {
+      get: {
+        operationId: 'getSimilarDocuments',
+        summary: 'Nearest documents of the tenant by embedding (cosine, pgvector HNSW).',
+        'x-permission': 'sentiment:analyze',
+        parameters: [
+          P.id,
+          query('k', 'How many neighbours (default 10, at most 100).', {
+            type: 'integer',
+            minimum: 1,
+            maximum: 100,
+            default: 10,
+          }),
+        ],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['items'],
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  allOf: [ref('Document')],
+                  type: 'object',
+                  required: ['similarity'],
+                  properties: { similarity: { type: 'number', minimum: -1.0001, maximum: 1.0001 } },
+                },
+              },
+            },
+          }),
+          '404': problem('No such document for this tenant.'),
+          ...errors,
+        },
+      },
+    },
+    '/entities': {
+      get: {
+        operationId: 'listEntities',
+        summary: 'Entities by mention volume, with net sentiment.',
+        'x-permission': 'sentiment:read',
+        parameters: [P.from, P.to, P.cursor, P.limit(50, 500)],
+        responses: { '200': json(list(ref('Entity'))), ...errors },
+      },
+    },
+    '/export/mentions': {
+      get: {
+        operationId: 'exportMentions',
+        summary: 'All matching mentions as a CSV or NDJSON stream (analyst).',
+        'x-permission': 'sentiment:analyze',
+        parameters: [
+          query('format', 'csv or ndjson.', { type: 'string', enum: ['csv', 'ndjson'], default: 'ndjson' }),
+          P.aspect,
+          P.category,
+          P.polarity,
+          P.entity,
+          P.lang,
+          P.from,
+          P.to,
+        ],
+        responses: {
+          '200': {
+            description: 'One mention per line (CSV with a header row).',
+            content: {
+              'application/x-ndjson': { schema: ref('Mention') },
+              'text/csv': { schema: { type: 'string' } },
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    '/admin/keys': {
+      get: {
+        operationId: 'listApiKeys',
+        summary: 'The tenant’s live API keys (admin).',
+        'x-permission': 'keys:manage',
+        parameters: [],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['items'],
+            properties: { items: { type: 'array', items: ref('ApiKey') } },
+          }),
+          ...errors,
+        },
+      },
+      post: {
+        operationId: 'createApiKey',
+        summary: 'Creates an API key for the tenant (admin); the key is shown only in this response.',
+        'x-permission': 'keys:manage',
+        parameters: [],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['name', 'role'],
+                additionalProperties: false,
+                properties: {
+                  name: { type: 'string', minLength: 1, maxLength: 200, pattern: NAME_PATTERN },
+                  role: { type: 'string', enum: ['ingest', 'reader', 'analyst', 'admin'] },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '201': json(
+            {
+              allOf: [ref('ApiKey')],
+              type: 'object',
+              required: ['key'],
+              properties: { key: { type: 'string' } },
+            },
+            'Created',
+          ),
+          '409': problem('The tenant already has a live key with this name.'),
+          '413': problem('The body is too large.'),
+          '415': problem('The body is not JSON.'),
+          ...errors,
+        },
+      },
+    },
+    '/admin/keys/{id}': {
+      delete: {
+        operationId: 'revokeApiKey',
+        summary: 'Revokes one of the tenant’s keys (admin).',
+        'x-permission': 'keys:manage',
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            description: 'Key id.',
+            schema: { type: 'string', format: 'uuid' },
+          },
+        ],
+        responses: {
+          '204': { description: 'Revoked.' },
+          '404': problem('No live key with this id for this tenant.'),
+          ...errors,
+        },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        operationId: 'getOpenApi',
+        summary: 'This document.',
+        security: [],
+        parameters: [],
+        responses: { '200': json({ type: 'object' }) },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      apiKey: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-API-Key',
+        description: 'A key from `npm run apikey` or POST /admin/keys.',
+      },
+      bearer: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'HS256 or RS256 (configured), with iss, aud, exp and the tenant and role claims.',
+      },
+    },
+    schemas: {
+      Polarity: { type: 'string', enum: ['positive', 'negative', 'neutral', 'conflict'] },
+      Problem: {
+        type: 'object',
+        required: ['type', 'title', 'status'],
+        properties: {
+          type: { type: 'string', format: 'uri' },
+          title: { type: 'string' },
+          status: { type: 'integer' },
+          detail: { type: 'string' },
+          instance: { type: 'string' },
+          errors: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['pointer', 'reason'],
+              properties: {
+                in: { type: 'string', enum: ['query', 'path', 'body'] },
+                parameter: { type: 'string' },
+                pointer: { type: 'string' },
+                reason: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      DocumentAspect: {
+        type: 'object',
+        description:
+          'An aspect of a document; `from`/`to` are UTF-16 offsets into the document text (to exclusive).',
+        required: ['term', 'from', 'to', 'polarity', 'confidence', 'category', 'normalized'],
+        properties: {
+          mention_id: { type: 'string', format: 'uuid' },
+          term: { type: 'string' },
+          from: { type: 'integer', minimum: 0 },
+          to: { type: 'integer', minimum: 0 },
+          polarity: ref('Polarity'),
+          confidence: { type: 'number', minimum: 0, maximum: 1 },
+          category: nullable('string'),
+          normalized: { type: 'string' },
+          sentence_index: { type: 'integer', minimum: 0 },
+        },
+      },
+      Document: {
+        type: 'object',
+        required: [
+          'id',
+          'source',
+          'source_id',
+          'entity',
+          'lang',
+          'status',
+          'text',
+          'created_at',
+          'sentiment',
+          'aspects',
+        ],
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          source: { type: 'string' },
+          source_id: { type: 'string' },
+          entity: nullable('string'),
+          author_id: nullable('string'),
+          url: nullable('string'),
+          lang: nullable('string'),
+          status: { type: 'string' },
+          text: { type: 'string' },
+          created_at: { type: 'string', format: 'date-time' },
+          sentiment: {
+            type: ['object', 'null'],
+            required: ['polarity'],
+            properties: {
+              polarity: { type: 'string', enum: ['positive', 'negative', 'neutral', 'mixed'] },
+              confidence: nullable('number'),
+              positive: nullable('number'),
+              negative: nullable('number'),
+              neutral: nullable('number'),
+            },
+          },
+          aspects: { type: 'array', items: ref('DocumentAspect') },
+        },
+      },
+      Mention: {
+        type: 'object',
+        required: [
+          'id',
+          'document_id',
+          'term',
+          'from',
+          'to',
+          'polarity',
+          'confidence',
+          'category',
+          'normalized',
+          'entity',
+          'created_at',
+          'sentence',
+          'highlight',
+        ],
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          document_id: { type: 'string', format: 'uuid' },
+          term: { type: 'string' },
+          from: { type: 'integer', minimum: 0, description: 'Offset into the document text.' },
+          to: { type: 'integer', minimum: 0 },
+          polarity: ref('Polarity'),
+          confidence: { type: 'number', minimum: 0, maximum: 1 },
+          category: nullable('string'),
+          normalized: { type: 'string' },
+          entity: nullable('string'),
+          source: { type: 'string' },
+          lang: nullable('string'),
+          created_at: { type: 'string', format: 'date-time' },
+          sentence: {
+            type: 'object',
+            required: ['index', 'text', 'from', 'to'],
+            properties: {
+              index: { type: 'integer', minimum: 0 },
+              text: { type: 'string' },
+              from: { type: 'integer', minimum: 0 },
+              to: { type: 'integer', minimum: 0 },
+            },
+          },
+          highlight: {
+            type: 'object',
+            description: 'The mention inside `sentence.text` (UTF-16 offsets, to exclusive).',
+            required: ['from', 'to'],
+            properties: { from: { type: 'integer', minimum: 0 }, to: { type: 'integer', minimum: 0 } },
+          },
+        },
+      },
+      AspectStats: {
+        type: 'object',
+        required: ['aspect', 'category', ...countNames, 'shares', 'net_sentiment', 'avg_confidence'],
+        properties: {
+          aspect: { type: 'string' },
+          category: nullable('string'),
+          ...counts,
+          shares,
+          net_sentiment: netSentiment,
+          avg_confidence: { type: 'number', minimum: 0, maximum: 1 },
+        },
+      },
+      CategoryStats: {
+        type: 'object',
+        required: ['category', ...countNames, 'shares', 'net_sentiment', 'avg_confidence'],
+        properties: {
+          category: nullable('string'),
+          ...counts,
+          shares,
+          net_sentiment: netSentiment,
+          avg_confidence: { type: 'number', minimum: 0, maximum: 1 },
+        },
+      },
+      AspectSummary: {
+        type: 'object',
+        required: ['from', 'to', 'aspects', 'categories'],
+        properties: {
+          from: { type: 'string', format: 'date-time' },
+          to: { type: 'string', format: 'date-time' },
+          aspects: { type: 'array', items: ref('AspectStats') },
+          categories: { type: 'array', items: ref('CategoryStats') },
+        },
+      },
+      AspectTrend: {
+        type: 'object',
+        required: ['from', 'to', 'interval', 'points'],
+        properties: {
+          from: { type: 'string', format: 'date-time' },
+          to: { type: 'string', format: 'date-time' },
+          interval: { type: 'string', enum: ['hour', 'day', 'week'] },
+          points: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['start', ...countNames, 'net_sentiment', 'avg_confidence'],
+              properties: {
+                start: { type: 'string', format: 'date-time' },
+                ...counts,
+                net_sentiment: { ...netSentiment, type: ['number', 'null'] },
+                avg_confidence: { type: ['number', 'null'], minimum: 0, maximum: 1 },
+              },
+            },
+          },
+        },
+      },
+      Facet: {
+        type: 'object',
+        required: ['value', 'count'],
+        properties: { value: { type: 'string' }, count: { type: 'integer', minimum: 0 } },
+      },
+      SearchResults: {
+        type: 'object',
+        required: ['items', 'next_cursor', 'total', 'facets'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              allOf: [ref('Document')],
+              type: 'object',
+              required: ['highlights', 'score'],
+              properties: {
+                highlights: {
+                  type: 'array',
+                  description: 'Fragments of the text with matches in <em>…</em> (the rest HTML-escaped).',
+                  items: { type: 'string' },
+                },
+                score: nullable('number'),
+              },
+            },
+          },
+          next_cursor: nullable('string'),
+          total: { type: 'integer', minimum: 0 },
+          facets: {
+            type: 'object',
+            description: 'Documents per aspect, category and aspect polarity among all matches.',
+            required: ['aspects', 'categories', 'polarity'],
+            properties: {
+              aspects: { type: 'array', items: ref('Facet') },
+              categories: { type: 'array', items: ref('Facet') },
+              polarity: { type: 'array', items: ref('Facet') },
+            },
+          },
+        },
+      },
+      Entity: {
+        type: 'object',
+        required: ['entity', ...countNames, 'net_sentiment', 'avg_confidence'],
+        properties: {
+          entity: { type: 'string' },
+          ...counts,
+          net_sentiment: netSentiment,
+          avg_confidence: { type: 'number', minimum: 0, maximum: 1 },
+        },
+      },
+      ApiKey: {
+        type: 'object',
+        required: ['id', 'name', 'role', 'prefix', 'created_at'],
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          name: { type: 'string' },
+          role: { type: 'string', enum: ['ingest', 'reader', 'analyst', 'admin'] },
+          prefix: { type: 'string' },
+          created_at: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
+  },
+} as const;
+
+export type OpenApiDocument = typeof openApiDocument;
