@@ -148,6 +148,8 @@ def main():
     ap.add_argument("--time-budget", type=float, default=0,
                     help="seconds: stop starting new epochs when the next one would end past this (0 = off)")
     ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--export-only", action="store_true",
+                    help="write model.onnx + metrics.json (training history) only; package later with --package-only")
     ap.add_argument("--amp", action="store_true", help="bf16 autocast (GPU)")
     ap.add_argument("--package-only", metavar="MODEL_ONNX", default=None,
                     help="skip training: package an already trained int8 model.onnx (e.g. from the GPU run) "
@@ -263,7 +265,11 @@ def main():
                   "examples": {"total": len(examples), "tagging": n_tag, "targeted": n_tgt, "sentence_label": n_doc},
                   "args": {k: v for k, v in vars(args).items() if k not in ("data_dir", "base", "out", "work")},
                   "device": str(device), "torch": torch.__version__, "train_seconds": round(time.time() - t_start, 1)}
-    write_artifact_files(out, base, args, splits, val, train_info)
+    if args.export_only:
+        with open(os.path.join(out, "metrics.json"), "w") as f:
+            json.dump({"training": train_info}, f, indent=2)
+    else:
+        write_artifact_files(out, base, args, splits, val, train_info)
     print(f"done in {time.time() - t_start:.0f}s -> {out}", flush=True)
 
 
