@@ -1,0 +1,84 @@
+import { expect } from 'chai';
+import { ConfigError, parseConfig } from '../../common/config/index';
+import { isRetriable } from '../../common/errors/index';
+import { asElasticsearchError, documentSource, mentionSources } from '../../sinks/elasticsearch/bulk.writer';
+import { monthlyIndex } from '../../sinks/elasticsearch/templates';
+import { postgresSinkConfigSpec } from '../../sinks/postgres/config';
+import {
+  mentionRows,
+  monthsBefore,
+  monthStart,
+  validateDocument,
+  vectorLiteral,
+} from '../../sinks/postgres/rows';
+import { makeDocument } from '../integration/sinks-fixtures';
+
+describe('sinks: from document events to rows and index documents', () => {
+  const doc = makeDocument('acme', 1, { createdAt: Date.UTC(2026, 10, 30, 23, 59) });
+
+  it('derives one mention row per aspect with the text of its sentence and UTC timestamps', () => {
+    const rows = mentionRows(doc);
+    expect(rows).to.have.length(3);
+    expect(rows[1]!.sentence_text).to.equal(doc.text.slice(doc.sentences[1]!.start, doc.sentences[1]!.end));
+    expect(doc.text.slice(rows[1]!.start_offset, rows[1]!.end_offset)).to.equal(doc.aspects[1]!.term);
+    expect(rows[0]!.created_at).to.equal('2026-11-30T23:59:00.000Z');
+  });
+
+  it('accepts a well-formed event and refuses what PostgreSQL would refuse, naming why', () => {
+    expect(validateDocument(doc)).to.equal(undefined);
+    expect(validateDocument({ ...doc, embedding: [1, 2] })).to.include({ code: 'embedding_dimensions' });
+    expect(validateDocument({ ...doc, text: 'a\u0000b' })).to.include({ code: 'nul_character' });
+    expect(validateDocument({ ...doc, created_at: 8.64e15 })).to.include({ code: 'bad_timestamp' });
+    const orphan = { ...doc, aspects: [{ ...doc.aspects[0]!, sentence_index: 9 }] };
+    expect(validateDocument(orphan)).to.include({ code: 'unknown_sentence' });
+    expect(validateDocument(doc, Date.UTC(2027, 0, 1))).to.include({ name: 'OutsideRetentionError' });
+  });
+
+  it('computes UTC month boundaries for partitions and retention', () => {
+    expect(new Date(monthStart(Date.UTC(2026, 10, 30, 23, 59))).toISOString()).to.equal(
+      '2026-11-01T00:00:00.000Z',
+    );
+    expect(new Date(monthsBefore(Date.UTC(2026, 1, 15), 3)).toISOString()).to.equal(
+      '2025-11-01T00:00:00.000Z',
+    );
+    expect(vectorLiteral([0.5, -1])).to.equal('[0.5,-1]');
+    expect(vectorLiteral(null)).to.equal(null);
+  });
+
+  it('chooses the monthly Elasticsearch index by created_at, so a replay lands in the same index', () => {
+    expect(monthlyIndex('absa-documents', doc.created_at)).to.equal('absa-documents-2026.11');
+    expect(monthlyIndex('absa-mentions', Date.UTC(2021, 0, 1))).to.equal('absa-mentions-2021.01');
+  });
+
+  it('builds Elasticsearch documents with flat aspect lists and mentions with a sentiment score', () => {
+    const source = documentSource(doc, '2026-11-30T00:00:00.000Z');
+    expect(source.aspect_count).to.equal(3);
+    expect(source.normalized_aspects).to.have.members([
+      ...new Set(doc.aspects.map((a) => a.normalized_aspect)),
+    ]);
+    expect((source.embedding as number[]).length).to.equal(384);
+    const mentions = mentionSources(doc, '2026-11-30T00:00:00.000Z');
+    const scores = mentions.map((m) => m.sentiment_score);
+    expect(scores).to.deep.equal(
+      doc.aspects.map((a) => ({ positive: 1, negative: -1, neutral: 0, conflict: 0 })[a.polarity]),
+    );
+  });
+
+  it('retries Elasticsearch connection errors, 429 and 5xx, but not a 400', () => {
+    const response = (statusCode: number) =>
+      Object.assign(new Error('x'), { name: 'ResponseError', statusCode });
+    expect(
+      isRetriable(asElasticsearchError(Object.assign(new Error('down'), { name: 'ConnectionError' }))),
+    ).to.equal(true);
+    expect(isRetriable(asElasticsearchError(response(429)))).to.equal(true);
+    expect(isRetriable(asElasticsearchError(response(503)))).to.equal(true);
+    expect(isRetriable(asElasticsearchError(response(400)))).to.equal(false);
+  });
+
+  it('refuses a PostgreSQL sink pool smaller than its concurrency, naming both variables', () => {
+    expect(() => parseConfig(postgresSinkConfigSpec, { PG_POOL_MAX: '2', SINK_POSTGRES_CONCURRENCY: '4' }))
+      .to.throw(ConfigError)
+      .with.property('message')
+      .that.matches(/PG_POOL_MAX.*SINK_POSTGRES_CONCURRENCY/);
+  });
+});
