@@ -24,10 +24,7 @@ node_modules/.package-lock.json: package-lock.json package.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-install: node_modules/.package-lock.json models/embeddings/all-minilm-l6-v2-q/model.onnx
-
-models/embeddings/all-minilm-l6-v2-q/model.onnx:
-	models/embeddings/fetch.sh
+install: node_modules/.package-lock.json
 
 # The stack, then what the pipeline needs in it: database migrations, topics and schemas, index templates.
 up: install

@@ -1,14 +1,10 @@
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { defineConfig, v, type ConfigOf } from '../../common/config/index';
 import { kafkaVars, registryVars } from '../../common/kafka/config';
 import { loggingVars } from '../../common/logging/config';
 import { TOPICS } from '../../schemas/topics';
 import { DOMAINS, type Domain } from './taxonomy/taxonomy';
-
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** `tenant=domain,tenant=domain` → map; every domain must have a taxonomy. */
 const tenantDomains = (): z.ZodType<Map<string, Domain>> =>
@@ -52,12 +48,6 @@ export const absaProcessorConfigSpec = defineConfig(
       schema: v.int(1, 4096),
       default: '32',
       doc: 'Sentences per model inference batch.',
-    },
-    embeddingModelDir: {
-      env: 'ABSA_EMBEDDING_MODEL_DIR',
-      schema: v.string(),
-      default: path.join(REPO, 'models/embeddings/all-minilm-l6-v2-q'),
-      doc: 'Sentence-embedding model folder (document embeddings and aspect categories).',
     },
     defaultDomain: {
       env: 'ABSA_DEFAULT_DOMAIN',

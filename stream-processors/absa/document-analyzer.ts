@@ -9,7 +9,6 @@
 import { FatalError, errorMessage } from '../../common/errors/index';
 import { aspectMentionId } from '../../common/ids/index';
 import type { AspectMention, AspectSpan, DocumentSentiment, RawDocument, SentenceSpan, SentimentScore } from '../../schemas/index';
-import type { Embedder } from './embedding/sentence-embedder';
 import { normalizeAspect } from './enrichment/aspect-normalizer';
 import type { LanguageDetector } from './enrichment/language-detector';
 import type { Sentence, SentenceSplitter } from './enrichment/sentence-splitter';
@@ -19,8 +18,6 @@ import type { CategoryAssigner } from './taxonomy/taxonomy';
 
 export interface AnalyzerDeps {
   model: SentimentModel;
-  embedder: Embedder;
-  embeddingModelName: string;
   languages: LanguageDetector;
   sentences: SentenceSplitter;
   /** The category assigner for a document (its tenant's domain, or the document's own). */
@@ -88,14 +85,10 @@ export class DocumentAnalyzer {
     });
 
     const analysed = await this.runModel(pending.map((p) => p.doc));
-    const embeddings = await this.embed(pending.map((p) => p.doc));
     for (let i = 0; i < pending.length; i++) {
       const { index, doc } = pending[i]!;
       const result = analysed[i]!;
-      outcomes[index] =
-        result instanceof Error
-          ? { ok: false, error: result }
-          : await this.build(doc, result, embeddings[i] ?? null);
+      outcomes[index] = result instanceof Error ? { ok: false, error: result } : await this.build(doc, result);
     }
     return outcomes as AnalysisOutcome[];
   }
@@ -126,13 +119,7 @@ export class DocumentAnalyzer {
     }
   }
 
-  private async embed(docs: Pending[]): Promise<(number[] | null)[]> {
-    if (docs.length === 0) return [];
-    const vectors = await this.deps.embedder.embed(docs.map((d) => d.normalized.text));
-    return vectors.map((v) => Array.from(v));
-  }
-
-  private async build(doc: Pending, analyses: Analysis[], embedding: number[] | null): Promise<AnalysisOutcome> {
+  private async build(doc: Pending, analyses: Analysis[]): Promise<AnalysisOutcome> {
     const { raw, normalized } = doc;
     const sentences: SentenceSpan[] = doc.sentences.map((s, index) => {
       const span = toOriginalSpan(normalized, s.from, s.to);
@@ -161,7 +148,7 @@ export class DocumentAnalyzer {
     const document = this.documentEvent(raw, 'ok', doc.lang, documentSentiment(doc.sentences, analyses), {
       sentences,
       aspects,
-      embedding,
+      embedding: documentEmbedding(doc.sentences, analyses),
       taxonomy_version: assigner.version,
     });
     const mentions: AspectMention[] = aspects.map((a) => {
@@ -225,7 +212,8 @@ export class DocumentAnalyzer {
       model: { name: info.name, version: info.version },
       sentiment,
       ...analysed,
-      embedding_model: analysed.embedding ? this.deps.embeddingModelName : null,
+      // The model's own encoder makes the embedding: its name and version say which vector space.
+      embedding_model: analysed.embedding ? `${info.name}-${info.version}` : null,
     };
   }
 }
@@ -251,4 +239,20 @@ export function documentSentiment(sentences: readonly Sentence[], analyses: read
   );
   const polarity = scores.positive >= 0.3 && scores.negative >= 0.3 ? 'mixed' : top;
   return { polarity, confidence, ...scores };
+}
+
+/**
+ * The document's embedding: its sentences' embeddings averaged, weighted by sentence length, and
+ * L2-normalized; null when the model gives no embeddings.
+ */
+export function documentEmbedding(sentences: readonly Sentence[], analyses: readonly Analysis[]): number[] | null {
+  const first = analyses[0]?.embedding;
+  if (!first) return null;
+  const sum = new Float64Array(first.length);
+  analyses.forEach((a, i) => {
+    const weight = Math.max(1, sentences[i]?.text.length ?? 1);
+    a.embedding!.forEach((x, d) => (sum[d] = sum[d]! + weight * x));
+  });
+  const norm = Math.hypot(...sum) || 1;
+  return Array.from(sum, (x) => x / norm);
 }

@@ -3,23 +3,26 @@ import { createKafka } from '../../common/kafka/client';
 import { RegistryClient } from '../../common/kafka/registry';
 import type { Logger } from '../../common/logging/index';
 import { createMetrics } from '../../common/metrics/index';
+import type { RawDocument } from '../../schemas/index';
 import type { AbsaProcessorConfig } from './config';
 import { Coalescer } from './coalescer';
 import { DocumentAnalyzer } from './document-analyzer';
-import { OnnxSentenceEmbedder, type Embedder } from './embedding/sentence-embedder';
+import type { Embedder } from './embedding';
 import { LanguageDetector } from './enrichment/language-detector';
 import { SentenceSplitter } from './enrichment/sentence-splitter';
 import { processorMetrics } from './metrics';
-import { resolveModelDir } from './model/model-artifact';
+import { ModelArtifactError, resolveModelDir } from './model/model-artifact';
 import { OnnxSentimentModel } from './model/onnx-sentiment-model';
 import type { Analysis, SentimentModel } from './model/sentiment-model';
-import type { RawDocument } from '../../schemas/index';
 import { CategoryAssigner, DOMAINS, loadTaxonomy } from './taxonomy/taxonomy';
 
 export async function buildProcessorParts(config: AbsaProcessorConfig, logger: Logger, service: string) {
   const modelDir = resolveModelDir(config.modelDir.trim() || undefined);
   const onnx = await OnnxSentimentModel.load(modelDir, { threads: config.threads, batchSize: config.batchSize });
-  const embedder = await OnnxSentenceEmbedder.load(config.embeddingModelDir, config.threads);
+  if (onnx.dimensions === 0) {
+    // Aspect categories and similarity search need the model's encoder states.
+    throw new ModelArtifactError('has no "hidden_states" output; the processor needs embeddings', onnx.artifact.modelPath);
+  }
   // Concurrent partitions share model runs instead of competing for the same cores.
   const analyzeQueue = new Coalescer<string, Analysis>((texts) => onnx.analyze(texts), 1024);
   const model: SentimentModel = {
@@ -28,12 +31,12 @@ export async function buildProcessorParts(config: AbsaProcessorConfig, logger: L
     classify: (requests) => onnx.classify(requests),
     close: () => onnx.close(),
   };
-  const embedQueue = new Coalescer<string, Float32Array>((texts) => embedder.embed(texts), 256);
-  const sharedEmbedder: Embedder = { dimensions: embedder.dimensions, embed: (texts) => embedQueue.run(texts) };
+  const embedQueue = new Coalescer<string, Float32Array>((texts) => onnx.embed(texts), 256);
+  const embedder: Embedder = { dimensions: onnx.dimensions, embed: (texts) => embedQueue.run(texts) };
 
   const assigners = new Map<string, CategoryAssigner>();
   for (const domain of DOMAINS) {
-    assigners.set(domain, await CategoryAssigner.create(loadTaxonomy(domain), sharedEmbedder));
+    assigners.set(domain, await CategoryAssigner.create(loadTaxonomy(domain), embedder));
   }
   // A document may name its own domain (metadata.domain), e.g. a retailer whose tenant sells both
   // electronics and apps; otherwise its tenant's configured domain applies.
@@ -42,8 +45,6 @@ export async function buildProcessorParts(config: AbsaProcessorConfig, logger: L
     assigners.get(config.tenantDomains.get(doc.tenant) ?? config.defaultDomain)!;
   const analyzer = new DocumentAnalyzer({
     model,
-    embedder: sharedEmbedder,
-    embeddingModelName: embedder.config.name,
     languages: new LanguageDetector(config.fallbackLanguage),
     sentences: new SentenceSplitter(),
     categoriesFor,
@@ -51,7 +52,7 @@ export async function buildProcessorParts(config: AbsaProcessorConfig, logger: L
   });
   logger.info('ABSA model loaded', {
     event: { action: 'ModelLoaded' },
-    model: { ...onnx.info, dir: modelDir, threads: config.threads },
+    model: { ...onnx.info, dir: modelDir, threads: config.threads, embedding_dimensions: onnx.dimensions },
     taxonomy: [...assigners.values()].map((a) => a.version),
   });
   const metrics = createMetrics(service);

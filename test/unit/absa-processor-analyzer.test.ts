@@ -3,8 +3,8 @@ import path from 'node:path';
 import { documentEventId } from '../../common/ids/index';
 import type { RawDocument } from '../../schemas/index';
 import { Coalescer } from '../../stream-processors/absa/coalescer';
-import { DocumentAnalyzer, documentSentiment, TextTooLongError } from '../../stream-processors/absa/document-analyzer';
-import type { Embedder } from '../../stream-processors/absa/embedding/sentence-embedder';
+import { DocumentAnalyzer, documentEmbedding, documentSentiment, TextTooLongError } from '../../stream-processors/absa/document-analyzer';
+import type { Embedder } from '../../stream-processors/absa/embedding';
 import { LanguageDetector } from '../../stream-processors/absa/enrichment/language-detector';
 import { SentenceSplitter } from '../../stream-processors/absa/enrichment/sentence-splitter';
 import { OnnxSentimentModel } from '../../stream-processors/absa/model/onnx-sentiment-model';
@@ -59,8 +59,6 @@ describe('ABSA document analyzer', () => {
     );
     analyzer = new DocumentAnalyzer({
       model,
-      embedder: flatEmbedder,
-      embeddingModelName: 'flat',
       languages: new LanguageDetector('en'),
       sentences: new SentenceSplitter(),
       categoriesFor: () => assigner,
@@ -118,8 +116,6 @@ describe('ABSA document analyzer', () => {
     };
     const guarded = new DocumentAnalyzer({
       model: failing,
-      embedder: flatEmbedder,
-      embeddingModelName: 'flat',
       languages: new LanguageDetector('en'),
       sentences: new SentenceSplitter(),
       categoriesFor: () => assigner,
@@ -139,6 +135,25 @@ describe('ABSA document analyzer', () => {
     });
     expect(documentSentiment([s('aaaa'), s('bbbb')], [analysis(0.9, 0.05, 0.05), analysis(0.05, 0.05, 0.9)]).polarity).to.equal('mixed');
     expect(documentSentiment([s('aaaa'), s('b')], [analysis(0.05, 0.05, 0.9), analysis(0.9, 0.05, 0.05)]).polarity).to.equal('positive');
+  });
+});
+
+describe('ABSA document embedding', () => {
+  const s = (text: string) => ({ text, from: 0, to: text.length });
+  const withEmbedding = (...v: number[]) => ({
+    aspects: [],
+    sentiment: { polarity: 'neutral' as const, scores: { negative: 0, neutral: 1, positive: 0 } },
+    embedding: Float32Array.from(v),
+  });
+
+  it('averages sentence embeddings weighted by sentence length and returns a unit vector', () => {
+    const v = documentEmbedding([s('aaa'), s('b')], [withEmbedding(1, 0), withEmbedding(0, 1)])!;
+    expect(Math.hypot(...v)).to.be.closeTo(1, 1e-9);
+    expect(v[0]! / v[1]!).to.be.closeTo(3, 1e-9);
+  });
+
+  it('is null when the model gives no embeddings', () => {
+    expect(documentEmbedding([s('a')], [{ aspects: [], sentiment: withEmbedding().sentiment }])).to.equal(null);
   });
 });
 

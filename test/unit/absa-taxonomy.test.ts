@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Embedder } from '../../stream-processors/absa/embedding/sentence-embedder';
+import type { Embedder } from '../../stream-processors/absa/embedding';
 import { CategoryAssigner, DOMAINS, loadTaxonomy } from '../../stream-processors/absa/taxonomy/taxonomy';
 
 /** Embeds a text as a unit vector over a few hand-picked "meaning" axes, so similarity is predictable. */

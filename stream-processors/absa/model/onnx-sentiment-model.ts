@@ -48,10 +48,14 @@ interface Row {
   probs: Float32Array | null;
   /** filled by run(): softmax(polarity_logits) in POLARITIES order */
   polarity: Float32Array | null;
+  /** filled by run() when the model has hidden states: their sum over the row's tokens */
+  hiddenSum: Float32Array | null;
 }
 
 const INPUTS = ['input_ids', 'attention_mask', 'token_type_ids'] as const;
 const OUTPUTS = ['tag_logits', 'polarity_logits'] as const;
+/** Optional output: the encoder's last hidden state, mean-pooled into embeddings (no second model). */
+const HIDDEN = 'hidden_states';
 
 function newRow(tokens: TokenizedText, window: TokenWindow, targetFrom = 0, targetTo = 0): Row {
   return {
@@ -63,6 +67,7 @@ function newRow(tokens: TokenizedText, window: TokenWindow, targetFrom = 0, targ
     tags: null,
     probs: null,
     polarity: null,
+    hiddenSum: null,
   };
 }
 
@@ -78,6 +83,8 @@ function scoresOf(probs: ArrayLike<number>): PolarityScores {
 
 export class OnnxSentimentModel implements SentimentModel {
   readonly info: ModelInfo;
+  /** Embedding size when the model exposes hidden states, else 0 (no embeddings). */
+  readonly dimensions: number;
   private readonly maxContent: number;
   private readonly overlap: number;
   private readonly nTags: number;
@@ -94,6 +101,9 @@ export class OnnxSentimentModel implements SentimentModel {
     this.maxContent = config.max_tokens - 2; // [CLS] ... [SEP]
     this.overlap = config.window_overlap_tokens;
     this.nTags = artifact.labels.tags.length;
+    const hidden = session.outputMetadata.find((m) => m.name === HIDDEN);
+    const size = hidden?.isTensor ? hidden.shape[hidden.shape.length - 1] : undefined;
+    this.dimensions = hidden ? (typeof size === 'number' ? size : -1) : 0;
   }
 
   /** Loads and checks the artifact folder and opens an inference session on it. */
@@ -169,7 +179,7 @@ export class OnnxSentimentModel implements SentimentModel {
     const encoded = await this.tokenizer.encodeBatch(texts);
     const windowsPerText = encoded.map((t) => planWindows(t.ids.length, this.maxContent, this.overlap));
     const rowsPerText = encoded.map((t, k) => windowsPerText[k]!.map((w) => newRow(t, w)));
-    await this.run(rowsPerText.flat(), true);
+    await this.run(rowsPerText.flat(), true, this.dimensions !== 0);
 
     const spansPerText = encoded.map((tokens, k) => {
       const rows = rowsPerText[k]!;
@@ -235,8 +245,25 @@ export class OnnxSentimentModel implements SentimentModel {
       return {
         aspects,
         sentiment: { polarity: POLARITIES[argmaxPolarity(probs)]!, scores: scoresOf(probs) },
+        ...(this.dimensions !== 0 ? { embedding: pooled(rows) } : {}),
       };
     });
+  }
+
+  /**
+   * Mean-pooled, L2-normalized encoder states of each text (one pass, no tags): the same vectors
+   * `analyze` returns, for texts that only need an embedding, e.g. aspect terms and taxonomy seeds.
+   */
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    if (this.dimensions === 0) {
+      throw new ModelArtifactError(`has no "${HIDDEN}" output, so it gives no embeddings`, this.artifact.modelPath);
+    }
+    const encoded = await this.tokenizer.encodeBatch(texts);
+    const rowsPerText = encoded.map((t) =>
+      planWindows(t.ids.length, this.maxContent, this.overlap).map((w) => newRow(t, w)),
+    );
+    await this.run(rowsPerText.flat(), false, true, false);
+    return rowsPerText.map(pooled);
   }
 
   async classify(requests: readonly TargetedRequest[]): Promise<TargetSentiment[][]> {
@@ -268,13 +295,17 @@ export class OnnxSentimentModel implements SentimentModel {
   }
 
   /** Runs rows through the model in length-sorted batches; fills their outputs. */
-  private async run(rows: Row[], wantTags: boolean): Promise<void> {
+  private async run(rows: Row[], wantTags: boolean, wantHidden = false, wantPolarity = true): Promise<void> {
     if (rows.length === 0) return;
     const order = rows.slice().sort((a, b) => b.end - b.start - (a.end - a.start));
     const { clsId, sepId, padId } = this.tokenizer;
     const nTags = this.nTags;
     const columns = this.artifact.polarityColumns;
-    const fetches = wantTags ? ['tag_logits', 'polarity_logits'] : ['polarity_logits'];
+    const fetches = [
+      ...(wantTags ? ['tag_logits'] : []),
+      ...(wantPolarity ? ['polarity_logits'] : []),
+      ...(wantHidden ? [HIDDEN] : []),
+    ];
 
     for (let b = 0; b < order.length; b += this.batchSize) {
       const batch = order.slice(b, b + this.batchSize);
@@ -311,6 +342,11 @@ export class OnnxSentimentModel implements SentimentModel {
         token_type_ids: new ort.Tensor('int64', types, dims),
       };
       const out = await this.session.run(feeds, fetches);
+      if (wantHidden) this.sumHidden(batch, seq, out[HIDDEN]!);
+      if (!wantPolarity) {
+        for (const tensor of Object.values(out)) tensor.dispose();
+        continue;
+      }
 
       const polarity = out.polarity_logits!;
       if (polarity.dims.length !== 2 || polarity.dims[0] !== batch.length || polarity.dims[1] !== 3) {
@@ -375,6 +411,39 @@ export class OnnxSentimentModel implements SentimentModel {
       for (const tensor of Object.values(out)) tensor.dispose();
     }
   }
+
+  /** Sums each row's hidden states over its tokens ([CLS], content, [SEP]), as mean pooling needs. */
+  private sumHidden(batch: Row[], seq: number, tensor: ort.Tensor): void {
+    const [n, t, dims] = tensor.dims;
+    if (tensor.dims.length !== 3 || n !== batch.length || t !== seq || !dims) {
+      throw new ModelArtifactError(
+        `${HIDDEN} has shape [${tensor.dims.join(', ')}], expected [${batch.length}, ${seq}, hidden]`,
+        this.artifact.modelPath,
+      );
+    }
+    const data = tensor.data as Float32Array;
+    batch.forEach((row, r) => {
+      const sum = new Float32Array(dims);
+      const tokens = row.end - row.start + 2;
+      for (let j = 0; j < tokens; j++) {
+        const o = (r * seq + j) * dims;
+        for (let d = 0; d < dims; d++) sum[d] = sum[d]! + data[o + d]!;
+      }
+      row.hiddenSum = sum;
+    });
+  }
+}
+
+/** Token-weighted mean of a text's window sums, L2-normalized (cosine similarity = dot product). */
+function pooled(rows: Row[]): Float32Array {
+  const dims = rows[0]!.hiddenSum!.length;
+  const v = new Float32Array(dims);
+  for (const row of rows) for (let d = 0; d < dims; d++) v[d] = v[d]! + row.hiddenSum![d]!;
+  let norm = 0;
+  for (let d = 0; d < dims; d++) norm += v[d]! * v[d]!;
+  norm = Math.sqrt(norm) || 1;
+  for (let d = 0; d < dims; d++) v[d] = v[d]! / norm;
+  return v;
 }
 
 function checkSpan(text: string, span: CharSpan, where: string): void {

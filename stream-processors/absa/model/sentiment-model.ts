@@ -38,6 +38,8 @@ export interface Analysis {
   aspects: AspectSentiment[];
   /** sentiment of the whole text, no target marked */
   sentiment: SentenceSentiment;
+  /** mean-pooled encoder states, L2-normalized; present when the model exposes hidden states */
+  embedding?: Float32Array;
 }
 
 export interface TargetSentiment extends CharSpan {

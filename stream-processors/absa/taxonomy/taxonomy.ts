@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { cosine, type Embedder } from '../embedding/sentence-embedder';
+import { cosine, type Embedder } from '../embedding';
 
 export const OTHER_CATEGORY = 'other';
 export const DOMAINS = ['restaurants', 'electronics', 'apps', 'generic'] as const;
