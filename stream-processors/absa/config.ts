@@ -34,7 +34,7 @@ export const absaProcessorConfigSpec = defineConfig(
     modelDir: {
       env: 'ABSA_MODEL_DIR',
       schema: z.string(),
-      default: ' ',
+      default: '',
       doc: 'ABSA model artifact folder (blank: the only artifact under models/absa/).',
     },
     threads: {
@@ -58,7 +58,7 @@ export const absaProcessorConfigSpec = defineConfig(
     tenantDomains: {
       env: 'ABSA_TENANT_DOMAINS',
       schema: tenantDomains(),
-      default: ' ',
+      default: '',
       doc: 'Taxonomy domain per tenant, e.g. `acme=electronics,bistro=restaurants`; a document whose metadata.domain names a known domain uses that one.',
     },
     fallbackLanguage: {
