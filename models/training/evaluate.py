@@ -2,6 +2,9 @@
 
 This file is the executable specification the TypeScript runtime (`absa:eval`) is compared against.
 
+Canonical numbers use batch size 1: dynamic int8 quantization computes activation scales over the
+whole input tensor, so a sentence's result can change slightly with its batch neighbours/padding.
+
 Usage (evaluates a shipped artifact with onnxruntime on CPU):
   python3 models/training/evaluate.py --artifact models/absa/minilm-absa-en-1.0.0 [--threads 2]
 
@@ -70,6 +73,12 @@ class Encoder:
         enc = self.tok.encode(text, add_special_tokens=False)
         return list(enc.ids), [tuple(o) for o in enc.offsets]
 
+    def tokens_words(self, text: str):
+        """ids, offsets and word ids (the pre-tokenizer's words: for WordPiece a token continues the
+        previous word exactly when it starts with '##')."""
+        enc = self.tok.encode(text, add_special_tokens=False)
+        return list(enc.ids), [tuple(o) for o in enc.offsets], list(enc.word_ids)
+
     def windows(self, ids, offsets) -> list[Window]:
         L = self.max_tokens - 2
         n = len(ids)
@@ -107,22 +116,37 @@ def pad_batch(seqs: list[list[int]], types: list[list[int]] | None = None):
     return ids, am, tt
 
 
-def decode_spans(tag_probs: np.ndarray, offsets, tags: list[str], min_conf: float):
-    """BIO decoding over content tokens. A span starts at B (or at an I not preceded by B/I),
-    continues over following I tokens; char span = [first token start, last token end];
-    confidence = mean over the span's tokens of the probability of the predicted tag."""
+def decode_spans(tag_probs: np.ndarray, offsets, tags: list[str], min_conf: float, words=None):
+    """BIO decoding.
+
+    words=None ("tokens" decoding): units are word pieces.  With word ids ("words" decoding, what
+    config.json "span_decoding": "words" asks for): units are words; a word's tag and probability are
+    those of its FIRST word piece, and a unit's char span runs from its first piece's start to its
+    last piece's end.  A span starts at a B unit (or at an I unit not preceded by B/I) and extends
+    over the following I units; confidence = mean over the span's units of the probability of the
+    unit's predicted tag."""
     pred = tag_probs.argmax(-1)
+    units = []  # (first token index, last token index)
+    i, n = 0, len(offsets)
+    while i < n:
+        j = i
+        if words is not None and words[i] is not None:
+            while j + 1 < n and words[j + 1] == words[i]:
+                j += 1
+        units.append((i, j))
+        i = j + 1
     spans = []
     cur = None
-    for i, (p, off) in enumerate(zip(pred, offsets)):
+    for a, b in units:
+        p = pred[a]
         t = tags[p]
         if t == "B" or (t == "I" and cur is None):
             if cur is not None:
                 spans.append(cur)
-            cur = [off[0], off[1], [tag_probs[i, p]]]
+            cur = [offsets[a][0], offsets[b][1], [tag_probs[a, p]]]
         elif t == "I":
-            cur[1] = off[1]
-            cur[2].append(tag_probs[i, p])
+            cur[1] = offsets[b][1]
+            cur[2].append(tag_probs[a, p])
         else:
             if cur is not None:
                 spans.append(cur)
@@ -141,36 +165,40 @@ class Analyzer:
     """Runs analyze / targeted mode on a session-like callable run(ids, am, tt) -> (tag_logits, pol_logits)."""
 
     def __init__(self, run, tokenizer, tags, max_tokens=128, overlap=32, min_conf=0.0, batch_size=64,
-                 analyze_polarity="targeted"):
+                 analyze_polarity="targeted", span_decoding="words"):
         self.run = run
         self.enc = Encoder(tokenizer, max_tokens, overlap)
         self.tags = tags
         self.min_conf = min_conf
         self.bs = batch_size
         self.analyze_polarity = analyze_polarity
+        self.span_decoding = span_decoding
 
     def _forward(self, seqs, types=None):
-        tl_all, pl_all = [], []
-        for i in range(0, len(seqs), self.bs):
-            ids, am, tt = pad_batch(seqs[i : i + self.bs], None if types is None else types[i : i + self.bs])
+        """Runs sequences in batches of similar length (less padding), returns results in input order."""
+        order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+        tl_all, pl_all = [None] * len(seqs), [None] * len(seqs)
+        for i in range(0, len(order), self.bs):
+            idx = order[i : i + self.bs]
+            ids, am, tt = pad_batch([seqs[k] for k in idx], None if types is None else [types[k] for k in idx])
             tl, pl = self.run(ids, am, tt)
-            for j in range(tl.shape[0]):
-                tl_all.append(tl[j, : int(am[j].sum())])
-            pl_all.extend(list(pl))
+            for j, k in enumerate(idx):
+                tl_all[k] = tl[j, : int(am[j].sum())]
+                pl_all[k] = pl[j]
         return tl_all, pl_all
 
     def tag_texts(self, texts: list[str]):
         """Returns per text: (spans [(s,e,conf)], doc_probs [3])."""
-        toks = [self.enc.tokens(t) for t in texts]
+        toks = [self.enc.tokens_words(t) for t in texts]
         wins, owner = [], []
-        for k, (ids, offs) in enumerate(toks):
+        for k, (ids, offs, _w) in enumerate(toks):
             for w in self.enc.windows(ids, offs):
                 wins.append(w)
                 owner.append(k)
         tl, pl = self._forward([w.ids for w in wins])
         results = []
         wi = 0
-        for k, (ids, offs) in enumerate(toks):
+        for k, (ids, offs, words) in enumerate(toks):
             n = len(ids)
             probs = np.zeros((n, len(self.tags)), dtype=np.float32)
             doc = np.zeros(3, dtype=np.float64)
@@ -185,20 +213,23 @@ class Analyzer:
                 # token j of this window is used if it is not closer to the next window's centre:
                 # in an overlap, the first half comes from the earlier window, the second from the later.
                 lo = 0 if idx == 0 else (wins[mine[idx - 1]].first + wins[mine[idx - 1]].count - w.first) // 2
-                for j in range(lo, w.count):
-                    probs[w.first + j] = p[j]
+                probs[w.first + lo : w.first + w.count] = p[lo:]
                 doc += softmax(pl[w_i].astype(np.float64))
                 nw += 1
             doc /= max(nw, 1)
-            spans = decode_spans(probs, offs, self.tags, self.min_conf) if n else []
+            spans = decode_spans(probs, offs, self.tags, self.min_conf,
+                                 words if self.span_decoding == "words" else None) if n else []
             results.append((spans, doc))
         return results
 
     def targeted(self, items: list[tuple[str, int, int]]):
         """items: (text, start, end) in code points -> polarity probs [3] per item."""
         seqs, types = [], []
+        cache: dict[str, tuple] = {}
         for text, s, e in items:
-            ids, offs = self.enc.tokens(text)
+            if text not in cache:
+                cache[text] = self.enc.tokens(text)
+            ids, offs = cache[text]
             wins = self.enc.windows(ids, offs)
             best, best_d = wins[0], None
             for w in wins:  # window containing the target, target most central
@@ -295,12 +326,14 @@ def evaluate_sentences(an: Analyzer, sents: list[Sentence]) -> dict:
     }
 
 
-def ort_runner(model_path: str, threads: int = 2):
+def ort_runner(model_path: str, threads: int = 2, spinning: bool = True):
     import onnxruntime as ort
 
     so = ort.SessionOptions()
     so.intra_op_num_threads = threads
     so.inter_op_num_threads = 1
+    if not spinning:  # idle worker threads sleep instead of busy-waiting (honest CPU-time accounting)
+        so.add_session_config_entry("session.intra_op.allow_spinning", "0")
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     sess = ort.InferenceSession(model_path, so, providers=["CPUExecutionProvider"])
 
@@ -312,13 +345,16 @@ def ort_runner(model_path: str, threads: int = 2):
     return run
 
 
-def analyzer_from_artifact(artifact: str, threads: int = 2, min_conf: float | None = None) -> Analyzer:
+def analyzer_from_artifact(artifact: str, threads: int = 2, min_conf: float | None = None,
+                           spinning: bool = True, batch_size: int = 1) -> Analyzer:
     cfg = json.load(open(os.path.join(artifact, "config.json")))
     labels = json.load(open(os.path.join(artifact, "labels.json")))
     tok = load_tokenizer(os.path.join(artifact, cfg["tokenizer"]))
-    run = ort_runner(os.path.join(artifact, cfg["model"]), threads)
+    run = ort_runner(os.path.join(artifact, cfg["model"]), threads, spinning)
     mc = cfg["thresholds"]["aspect_min_confidence"] if min_conf is None else min_conf
-    return Analyzer(run, tok, labels["tags"], cfg["max_tokens"], cfg["window_overlap_tokens"], mc)
+    return Analyzer(run, tok, labels["tags"], cfg["max_tokens"], cfg["window_overlap_tokens"], mc,
+                    batch_size=batch_size, analyze_polarity=cfg.get("analyze_polarity", "targeted"),
+                    span_decoding=cfg.get("span_decoding", "tokens"))
 
 
 EVAL_SETS = ["restaurants14", "laptops14", "restaurants15", "restaurants16", "mams"]
@@ -329,6 +365,8 @@ def format_table(metrics: dict) -> str:
     lines = ["| set | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
     for k, m in metrics.items():
         vals = [str(m[c]) if isinstance(m[c], int) else f"{m[c]:.4f}" for c in cols]
+        if not m.get("doc_n"):
+            vals[-1] = "n/a"
         lines.append(f"| {k} | " + " | ".join(vals) + " |")
     return "\n".join(lines)
 
@@ -337,9 +375,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--artifact", required=True)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--batch-size", type=int, default=1,
+                    help="sequences per onnxruntime call; 1 = canonical (int8 dynamic quantization makes "
+                         "results depend slightly on what else is in the batch)")
     ap.add_argument("--json-out")
     args = ap.parse_args()
-    an = analyzer_from_artifact(args.artifact, args.threads)
+    an = analyzer_from_artifact(args.artifact, args.threads, batch_size=args.batch_size)
     metrics = {}
     for name in EVAL_SETS:
         p = os.path.join(args.artifact, "eval", f"{name}-val.jsonl")

@@ -346,7 +346,7 @@ def write_artifact_files(out, base, args, splits, val, train_info):
     run = ort_runner(os.path.join(out, "model.onnx"), 2)
     best_t, best_s = 0.0, -1
     for t in [0.0, 0.5, 0.6, 0.7, 0.8]:
-        an = Analyzer(run, tok, TAGS, args.max_tokens, args.overlap, min_conf=t)
+        an = Analyzer(run, tok, TAGS, args.max_tokens, args.overlap, min_conf=t, batch_size=1)
         ms = [evaluate_sentences(an, val[k]) for k in ("restaurants14", "laptops14")]
         s = float(np.mean([(m["ate_f1"] + m["e2e_f1"]) / 2 for m in ms]))
         print(f"threshold {t}: ate/e2e score {s:.4f}", flush=True)
@@ -355,6 +355,7 @@ def write_artifact_files(out, base, args, splits, val, train_info):
     cfg = {
         "name": args.name, "version": args.version, "languages": ["en"], "base_model": args.base_name,
         "max_tokens": args.max_tokens, "window_overlap_tokens": args.overlap, "analyze_polarity": "targeted",
+        "span_decoding": "words", "continuing_subword_prefix": "##",
         "thresholds": {"aspect_min_confidence": best_t}, "do_lower_case": True,
         "special_tokens": {"cls": "[CLS]", "sep": "[SEP]", "pad": "[PAD]", "pad_id": 0},
         "offsets": "tokenizer offsets are Unicode code points; JSONL data offsets are UTF-16 code units",
@@ -362,11 +363,11 @@ def write_artifact_files(out, base, args, splits, val, train_info):
     }
     with open(os.path.join(out, "config.json"), "w") as f:
         json.dump(cfg, f, indent=2)
-    an = Analyzer(run, tok, TAGS, args.max_tokens, args.overlap, min_conf=best_t)
+    an = Analyzer(run, tok, TAGS, args.max_tokens, args.overlap, min_conf=best_t, batch_size=1)
     metrics = {}
     for k in ["restaurants14", "laptops14", "restaurants15", "restaurants16", "mams"]:
         metrics[k] = evaluate_sentences(an, val[k])
-    print("VALIDATION (int8 ONNX, onnxruntime CPU):\n" + format_table(metrics), flush=True)
+    print("VALIDATION (int8 ONNX, onnxruntime CPU, batch size 1):\n" + format_table(metrics), flush=True)
     with open(os.path.join(out, "metrics.json"), "w") as f:
         json.dump({"validation": metrics, "training": train_info}, f, indent=2)
 
