@@ -10,7 +10,7 @@ MOCHA := npx mocha
 TSX := node_modules/.bin/tsx
 # Runs a test tier only when it has tests, so an empty tier is not an error.
 tier = if compgen -G "test/$(1)/**/*.test.ts" >/dev/null || compgen -G "test/$(1)/*.test.ts" >/dev/null; then \
-         $(MOCHA) $(2) 'test/$(1)/**/*.test.ts'; else echo "no $(1) tests"; fi
+         $(MOCHA) --exit $(2) 'test/$(1)/**/*.test.ts'; else echo "no $(1) tests"; fi
 
 .PHONY: help install setup up status down clean-stack test test-unit test-integration test-e2e lint typecheck demo
 
@@ -80,3 +80,8 @@ test: install
 demo: up
 	stack/services.sh up
 	$(TSX) scripts/demo.ts
+
+# Every benchmark on the local stack (several minutes each; ~45 minutes in all on 2 cores); writes docs/benchmarks.md.
+.PHONY: bench
+bench: up
+	$(TSX) scripts/bench.ts

@@ -4,7 +4,9 @@ import net from 'node:net';
 import path from 'node:path';
 
 export const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
-const TSX = path.join(REPO, 'node_modules/.bin/tsx');
+// Node itself with tsx as a loader, not the tsx wrapper binary: the pid we hold is then the process
+// that runs the code, so SIGKILL really kills it (the wrapper would leave its child running).
+const NODE_ARGS = ['--import', 'tsx'];
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -21,7 +23,7 @@ export interface Started {
 }
 
 export function startProcess(script: string, args: string[], env: Record<string, string>): Started {
-  const child = spawn(TSX, [path.join(REPO, script), ...args], {
+  const child = spawn(process.execPath, [...NODE_ARGS, path.join(REPO, script), ...args], {
     cwd: REPO,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,7 +47,7 @@ export function runProcess(
   env: Record<string, string> = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [path.join(REPO, script), ...args], {
+    const child = spawn(process.execPath, [...NODE_ARGS, path.join(REPO, script), ...args], {
       cwd: REPO,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
