@@ -159,6 +159,16 @@ async function main(): Promise<void> {
     );
   }
   if (!which) writeSection(report(results));
+  // The last line: one JSON object for scripts/bench.ts (make bench).
+  console.log(
+    JSON.stringify({
+      results: results.map((r) => ({
+        ...r,
+        documents_per_second: Math.round(r.documents / r.seconds),
+        mentions_per_second: Math.round(r.mentions / r.seconds),
+      })),
+    }),
+  );
 }
 
 main().then(
