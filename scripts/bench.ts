@@ -330,7 +330,7 @@ function e2eSections(o: Outcome | undefined, modelSps: Stats | undefined, page: 
     '|---|---|---|',
     ...names.map((s) => `| ${s} | ${fmt(steady[s])} | ${fmt(peak[s])} |`),
     '',
-    `- How measured: VmRSS from \`/proc/<pid>/status\` of each service's node process (the child of the \`tsx\` wrapper, not the wrapper) every second; steady state = the median of the samples during the latency run at ${l.rate} documents/s, per run; then median, min and max over the runs. Peak = the highest sample during the throughput run.`,
+    `- How measured: VmRSS from \`/proc/<pid>/status\` of each service's own node process (started as \`node --import tsx\`, so not a \`tsx\` wrapper process) every second; steady state = the median of the samples during the latency run at ${l.rate} documents/s, per run; then median, min and max over the runs. Peak = the highest sample during the throughput run.`,
     '',
   );
   if (Object.keys(steady).length) {

@@ -14,7 +14,7 @@
  *      document, the time of its 202 and the time `GET /v1/documents/{id}` (reader key) first answered
  *      200. Every 100 ms one SQL query finds which pending ids have a row; only those are then asked
  *      of the API (so the poller adds one query per tick, not one request per pending document).
- *  (c) resident memory: VmRSS of each service's node process (the child of the tsx wrapper) every
+ *  (c) resident memory: VmRSS of each service's node process (not a tsx wrapper: see serviceProcess) every
  *      second; steady state = the samples taken during (b), peak = the highest during (a).
  *
  * The groups start at the end of their topics (text.raw.v1 holds the history of other runs): their
@@ -140,7 +140,10 @@ function childrenOf(pid: number): number[] {
   return kids;
 }
 
-/** The node process that runs the service: the tsx wrapper's node child (or the wrapper if none). */
+/**
+ * The node process that runs the service: startProcess spawns `node --import tsx`, so that is the
+ * child itself; were it the tsx wrapper binary, its node child.
+ */
 function serviceProcess(wrapperPid: number): number {
   let pid = wrapperPid;
   for (let depth = 0; depth < 3; depth++) {
