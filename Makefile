@@ -12,7 +12,7 @@ TSX := node_modules/.bin/tsx
 tier = if compgen -G "test/$(1)/**/*.test.ts" >/dev/null || compgen -G "test/$(1)/*.test.ts" >/dev/null; then \
          $(MOCHA) --exit $(2) 'test/$(1)/**/*.test.ts'; else echo "no $(1) tests"; fi
 
-.PHONY: help install setup up status down clean-stack test test-unit test-integration test-e2e lint typecheck demo
+.PHONY: help train install setup up status down clean-stack test test-unit test-integration test-e2e lint typecheck demo
 
 help:
 	@echo "make demo         run the pipeline on the local stack with the sample data"
@@ -75,6 +75,12 @@ test: install
 	if [ $$rc -eq 0 ]; then $(MAKE) --no-print-directory typecheck test-unit test-integration test-e2e || rc=$$?; fi; \
 	if [ -n "$${CI:-}" ] && [ -s $(STARTED) ]; then $(STACK) down $$(cat $(STARTED)) || true; fi; \
 	exit $$rc
+
+# Retrains the shipped ABSA model on CPU (2-2.5 h on 2 free cores; PyTorch from PyPI, a large first
+# download), exports int8 ONNX into models/absa/minilm-absa-en-1.0.0 and prints its validation metrics.
+train:
+	bash models/training/setup_venv.sh
+	models/training/.venv/bin/python models/training/train.py
 
 # The whole pipeline on the local stack with the bundled sample corpus; it keeps running afterwards.
 demo: up

@@ -29,6 +29,7 @@ sys.path.insert(0, HERE)
 from absa_data import POL2ID, POLARITIES, make_splits, normalize_text, write_eval_jsonl  # noqa: E402
 from absa_model import TAGS, AbsaModel, load_encoder  # noqa: E402
 from evaluate import Analyzer, evaluate_sentences, format_table, load_tokenizer, ort_runner  # noqa: E402
+from expose_hidden_states import expose as expose_hidden_states  # noqa: E402
 
 TAG2ID = {t: i for i, t in enumerate(TAGS)}
 
@@ -281,6 +282,7 @@ def package_only(args):
     splits = make_splits(data_dir)
     if os.path.abspath(args.package_only) != os.path.abspath(os.path.join(out, "model.onnx")):
         shutil.copy(args.package_only, os.path.join(out, "model.onnx"))
+    expose_hidden_states(os.path.join(out, "model.onnx"))
     info = {}
     if args.train_info:
         info = json.load(open(args.train_info)).get("training", {})
@@ -315,6 +317,8 @@ def export_model(state, base, out, args):
         ttl, tpl = model(ids, am, tt)
     print(f"export: int8 model {os.path.getsize(q) / 1e6:.1f} MB; max |diff| vs fp32 torch: tags "
           f"{np.abs(tl - ttl.numpy()).max():.3f}, polarity {np.abs(pl - tpl.numpy()).max():.3f}", flush=True)
+    # The processor mean-pools the encoder states into embeddings (no second model).
+    expose_hidden_states(q)
 
 
 def write_artifact_files(out, base, args, splits, val, train_info):

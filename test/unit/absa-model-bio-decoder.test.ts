@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { decodeBio } from '../../stream-processors/absa/model/bio-decoder.js';
+import { decodeBio, decodeBioWords } from '../../stream-processors/absa/model/bio-decoder.js';
 import { parseTagScheme } from '../../stream-processors/absa/model/model-artifact.js';
 
 const BIO = parseTagScheme(['O', 'B', 'I']);
@@ -74,5 +74,25 @@ describe('ABSA model BIO decoding', () => {
       [4, 6, 2], // positive 0.9 > negative 0.5
     ]);
     expect(decode([iNeg], [0.7], UNIFIED)[0]!.polarity).to.equal(0);
+  });
+});
+
+describe('ABSA model BIO decoding over words', () => {
+  // "the wi ##fi signal": word starts at 0, 1, 3; the pieces of "wifi" are tokens 1-2.
+  const wordStarts = [1, 1, 0, 1];
+
+  it('takes each word’s tag from its first piece and covers the word’s pieces whole', () => {
+    const spans = decodeBioWords([O, B, O, O], [1, 0.8, 0.9, 1], wordStarts, BIO);
+    expect(spans).to.deep.equal([{ start: 1, end: 3, confidence: 0.8, polarity: -1 }]);
+  });
+
+  it('ignores the tags of continuing pieces', () => {
+    expect(decodeBioWords([O, O, B, O], [1, 1, 1, 1], wordStarts, BIO)).to.deep.equal([]);
+  });
+
+  it('runs a span across words to the end of the text', () => {
+    const spans = decodeBioWords([O, B, I, I], [1, 0.6, 0.7, 1], wordStarts, BIO);
+    expect(spans.map((s) => [s.start, s.end])).to.deep.equal([[1, 4]]);
+    expect(spans[0]!.confidence).to.be.closeTo(0.8, 1e-9);
   });
 });

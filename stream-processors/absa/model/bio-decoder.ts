@@ -63,3 +63,24 @@ export function decodeBio(tags: ArrayLike<number>, probs: ArrayLike<number>, sch
   close(n);
   return spans;
 }
+
+/**
+ * Word-level decoding: each word takes the tag and probability of its first piece, BIO runs over
+ * words, and a span covers its words' pieces whole. Spans come back in token indices.
+ */
+export function decodeBioWords(
+  tags: ArrayLike<number>,
+  probs: ArrayLike<number>,
+  wordStarts: ArrayLike<number>,
+  scheme: TagScheme,
+): TokenSpan[] {
+  const firstPiece: number[] = [];
+  for (let i = 0; i < tags.length; i++) if (wordStarts[i] || i === 0) firstPiece.push(i);
+  const wordTags = firstPiece.map((i) => tags[i]!);
+  const wordProbs = firstPiece.map((i) => probs[i]!);
+  return decodeBio(wordTags, wordProbs, scheme).map((span) => ({
+    ...span,
+    start: firstPiece[span.start]!,
+    end: span.end < firstPiece.length ? firstPiece[span.end]! : tags.length,
+  }));
+}

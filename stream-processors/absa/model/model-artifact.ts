@@ -43,6 +43,8 @@ export const artifactConfigSchema = z.object({
   max_tokens: z.number().int().min(8).max(4096),
   window_overlap_tokens: z.number().int().min(0),
   analyze_polarity: z.enum(['targeted', 'tags']),
+  /** BIO over word pieces ("tokens") or over words, each taking its first piece's tag ("words"). */
+  span_decoding: z.enum(['tokens', 'words']).default('tokens'),
   thresholds: z.object({ aspect_min_confidence: z.number().min(0).max(1) }),
   tokenizer: fileName.default('tokenizer.json'),
   model: fileName.default('model.onnx'),

@@ -8,7 +8,7 @@
  */
 import { availableParallelism, endianness } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { decodeBio } from './bio-decoder.js';
+import { decodeBio, decodeBioWords } from './bio-decoder.js';
 import { DEFAULT_BATCH_SIZE } from './config.js';
 import { loadModelArtifact, ModelArtifactError, type ModelArtifact } from './model-artifact.js';
 import {
@@ -198,7 +198,11 @@ export class OnnxSentimentModel implements SentimentModel {
           probs.set(row.probs!.subarray(start - row.start, end - row.start), start);
         });
       }
-      return decodeBio(tags, probs, scheme).filter(
+      const spans =
+        this.artifact.config.span_decoding === 'words'
+          ? decodeBioWords(tags, probs, tokens.wordStarts, scheme)
+          : decodeBio(tags, probs, scheme);
+      return spans.filter(
         (s) => s.confidence >= threshold && tokens.ends[s.end - 1]! > tokens.starts[s.start]!,
       );
     });

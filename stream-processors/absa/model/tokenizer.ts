@@ -15,6 +15,8 @@ export interface TokenizedText {
   /** UTF-16 offsets per token */
   starts: Int32Array;
   ends: Int32Array;
+  /** 1 where a token begins a word (the pre-tokenizer's words), 0 where it continues one */
+  wordStarts: Uint8Array;
 }
 
 const SURROGATE = /[\uD800-\uDFFF]/;
@@ -85,14 +87,17 @@ export class WordPieceTokenizer {
       const starts = new Int32Array(n);
       const ends = new Int32Array(n);
       const map = codePointToUtf16Map(text);
+      const words = encoding.getWordIds();
+      const wordStarts = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
+        wordStarts[i] = i === 0 || words[i] == null || words[i] !== words[i - 1] ? 1 : 0;
         const offset = offsets[i]!;
         const start = offset[0]!;
         const end = offset[1]!;
         starts[i] = map ? map[start]! : start;
         ends[i] = map ? map[end]! : end;
       }
-      return { ids, starts, ends };
+      return { ids, starts, ends, wordStarts };
     });
   }
 
