@@ -10,7 +10,7 @@
  * sinks, api, kafka). BENCH_RENDER=1 only rewrites docs/benchmarks.md from the saved results.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -33,6 +33,8 @@ interface Outcome {
   seconds: number;
   finished: string;
   load_average: number[];
+  /** Pipeline services not started by this benchmark that ran while it did (e.g. `make demo`'s). */
+  concurrent?: string[];
 }
 
 interface Stats {
@@ -48,6 +50,13 @@ const median = (xs: number[]): number => {
 };
 const stats = (xs: number[]): Stats => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
+let interrupted = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    interrupted = true;
+    log(`${signal}: stopping after the running benchmark has stopped`);
+  });
+}
 
 /** The last complete JSON object in a program's stdout (single-line or pretty-printed). */
 export function lastJsonObject(stdout: string): Json | undefined {
@@ -72,6 +81,46 @@ export function lastJsonObject(stdout: string): Json | undefined {
   return found;
 }
 
+const SERVICE_ENTRIES = [
+  'producers/http/main.ts',
+  'stream-processors/absa/main.ts',
+  'sinks/postgres/main.ts',
+  'sinks/elasticsearch/main.ts',
+  'api/main.ts',
+];
+
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+/** Pipeline service processes on this machine that are not descendants of this process. */
+function otherPipelineServices(): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (!cmdline[0]?.endsWith('node')) continue;
+      const entryPoint = SERVICE_ENTRIES.find((e) => cmdline.some((arg) => arg.endsWith(e)));
+      if (!entryPoint) continue;
+      let pid = Number(entry);
+      let ours = false;
+      for (let depth = 0; depth < 30 && pid > 1; depth++) {
+        if (pid === process.pid) {
+          ours = true;
+          break;
+        }
+        pid = parentOf(pid);
+      }
+      if (!ours) found.push(entryPoint.split('/').slice(0, -1).join('/'));
+    } catch {
+      // gone, or not readable
+    }
+  }
+  return found;
+}
+
 /** Runs `npm run -s script -- args` once; its stderr streams through, its stdout is kept. */
 function runOnce(
   script: string,
@@ -84,6 +133,7 @@ function runOnce(
       cwd: REPO,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, so a timeout stops the benchmark and what it started
     });
     let stdout = '';
     let stderrTail = '';
@@ -92,10 +142,21 @@ function runOnce(
       process.stderr.write(d);
       stderrTail = (stderrTail + d.toString()).slice(-2000);
     });
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    const stop = () => {
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(stop, timeoutMs);
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
       const json = lastJsonObject(stdout);
       if (code === 0 && json) return resolve(json);
       const why = signal
@@ -120,9 +181,13 @@ async function bench(
     .join('');
   const command = `${envText}npm run -s ${script}${args.length ? ` -- ${args.join(' ')}` : ''}`;
   const started = performance.now();
+  const concurrent = new Set<string>();
+  const look = () => otherPipelineServices().forEach((s) => concurrent.add(s));
+  look();
+  const watcher = setInterval(look, 15_000);
   const outputs: Json[] = [];
   let error: string | undefined;
-  for (let i = 0; i < times; i++) {
+  for (let i = 0; i < times && !interrupted; i++) {
     log(`${name}: ${command}${times > 1 ? ` (${i + 1}/${times})` : ''}`);
     try {
       outputs.push(await runOnce(script, args, env, timeoutMin * 60_000));
@@ -132,6 +197,8 @@ async function bench(
       break;
     }
   }
+  clearInterval(watcher);
+  look();
   const seconds = Math.round((performance.now() - started) / 1000);
   log(`${name}: done in ${seconds} s`);
   return {
@@ -144,6 +211,7 @@ async function bench(
     seconds,
     finished: new Date().toISOString(),
     load_average: os.loadavg().map((x) => Math.round(x * 10) / 10),
+    ...(concurrent.size ? { concurrent: [...concurrent].sort() } : {}),
   };
 }
 
@@ -211,7 +279,10 @@ function failed(o: Outcome | undefined): string[] {
 const runs = (n: number): string => (n === 1 ? '1 run' : `${n} runs`);
 
 function ranAt(o: Outcome): string {
-  return `Ran ${o.finished.slice(0, 16).replace('T', ' ')} UTC, ${o.seconds} s, load average ${o.load_average.join(' / ')} (1/5/15 min) at the end.`;
+  const others = o.concurrent?.length
+    ? ` **Other pipeline services ran on this machine at the same time** (not started by the benchmark: ${o.concurrent.join(', ')}), sharing the CPUs and, for a processor or sinks on the default consumer groups, the same topics: this figure is lower than on a quiet machine.`
+    : '';
+  return `Ran ${o.finished.slice(0, 16).replace('T', ' ')} UTC, ${o.seconds} s, load average ${o.load_average.join(' / ')} (1/5/15 min) at the end.${others}`;
 }
 
 interface Page {
@@ -302,11 +373,11 @@ function e2eSections(o: Outcome | undefined, modelSps: Stats | undefined, page: 
     page.summary.push(['Ingest → queryable latency at 50 docs/s', 'failed', '—', 'not measured']);
   } else {
     lines.push(
-      `| Run | sent | measured | achieved docs/s | p50 ms | p90 ms | p99 ms | max ms | POST p50 / p99 ms |`,
-      `|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+      `| Run | sent | not accepted | measured | achieved docs/s | p50 ms | p90 ms | p99 ms | max ms | POST p50 / p99 ms |`,
+      `|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
       ...l.runs.map(
         (x: Json, i: number) =>
-          `| ${i + 1} | ${x.sent} | ${x.measured} | ${x.achieved_rate} | ${x.p50_ms} | ${x.p90_ms} | ${x.p99_ms} | ${x.max_ms} | ${x.ingest_p50_ms} / ${x.ingest_p99_ms} |`,
+          `| ${i + 1} | ${x.sent} | ${x.errors ?? 0} | ${x.measured} | ${x.achieved_rate} | ${x.p50_ms} | ${x.p90_ms} | ${x.p99_ms} | ${x.max_ms} | ${x.ingest_p50_ms} / ${x.ingest_p99_ms} |`,
       ),
       '',
       `- p50 ${fmt(l.p50_ms, n0, ' ms')}, p99 ${fmt(l.p99_ms, n0, ' ms')} at a steady ${l.rate} documents/s, over ${runs(l.runs.length)}.`,
@@ -542,6 +613,9 @@ function render(
   kafkaSection(results.kafka, page);
   const rest = page.lines.splice(0);
 
+  const contended = Object.values(results)
+    .filter((o) => o.concurrent?.length)
+    .map((o) => o.name);
   const header = [
     '# Benchmarks',
     '',
@@ -550,6 +624,11 @@ function render(
     `- Machine: ${machine()}; Node ${process.version}.`,
     `- Date: ${meta.started.slice(0, 16).replace('T', ' ')} – ${meta.finished.slice(0, 16).replace('T', ' ')} UTC${meta.only ? ` (this page merges a rerun of ${meta.only} with the earlier results of the other benchmarks; each section gives its own time)` : ''}.`,
     `- Load: Kafka 4.x (one broker, KRaft), Apicurio Registry, PostgreSQL 15 + pgvector and Elasticsearch 8 of the local stack run on the same machine, and so does the load generator. Load average ${meta.loadStart.join(' / ')} (1/5/15 min) at the start; other work may share the 2 cores, so read every figure as a lower bound.`,
+    ...(contended.length
+      ? [
+          `- **Contention:** pipeline services not started by the benchmarks (e.g. \`make demo\`'s, from \`stack/services.sh\`) ran during ${contended.join(', ')}; see those sections.`,
+        ]
+      : []),
     '- Command: `make bench` (raw results: `stack/.data/bench-results.json`).',
     '',
     '## Summary',
@@ -582,7 +661,7 @@ async function main(): Promise<void> {
     return m && m.outputs.length ? median(m.outputs.map((x) => Number(x.sentences_per_second))) : undefined;
   };
   const steps = plan(modelSps);
-  const order = ['model', 'e2e', 'processor', 'ingest', 'sinks', 'api', 'kafka'];
+  const order = ['model', 'processor', 'ingest', 'sinks', 'api', 'kafka', 'e2e'];
   for (const name of only ?? order) {
     if (!steps[name]) throw new Error(`unknown benchmark "${name}" (one of ${order.join(', ')})`);
   }
@@ -595,8 +674,11 @@ async function main(): Promise<void> {
   };
   for (const name of order) {
     if (only && !only.includes(name)) continue;
+    if (interrupted) break;
     results[name] = await steps[name]!();
     save();
+    // the page so far, so an interrupted run still leaves what it measured
+    writeFileSync(DOC, render(results, { started, finished: results[name]!.finished, loadStart }));
   }
   const finished = renderOnly && previous?.finished ? previous.finished : new Date().toISOString();
   save(finished);
@@ -608,6 +690,7 @@ async function main(): Promise<void> {
   log(
     `wrote ${path.relative(REPO, DOC)}; ${failures.length ? `failed: ${failures.map((f) => f.name).join(', ')}` : 'every benchmark ran'}`,
   );
+  if (interrupted) process.exit(1);
 }
 
 main().catch((err: unknown) => {
