@@ -118,6 +118,11 @@ export function asElasticsearchError(err: unknown): unknown {
   return classifyError(err).retriable ? new RetriableError(errorMessage(err), { cause: err }) : err;
 }
 
+/** External versioning by processed_at: the newest analysis of a document wins, a replay is a no-op. */
+function newestWins(doc: DocumentSentiment): { version: number; version_type: 'external' } {
+  return { version: doc.processed_at, version_type: 'external' };
+}
+
 interface Op {
   doc: number;
   id: string;
@@ -154,7 +159,11 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
         id: doc.event_id,
         alias: 'documents',
         action: {
-          index: { _index: monthlyIndex(this.aliases.documents, doc.created_at), _id: doc.event_id },
+          index: {
+            _index: monthlyIndex(this.aliases.documents, doc.created_at),
+            _id: doc.event_id,
+            ...newestWins(doc),
+          },
         },
         source: documentSource(doc, indexedAt),
       });
@@ -167,6 +176,7 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
             index: {
               _index: monthlyIndex(this.aliases.mentions, doc.created_at),
               _id: m.mention_id as string,
+              ...newestWins(doc),
             },
           },
           source: m,
@@ -175,6 +185,7 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
     });
 
     const results: Array<unknown | undefined> = docs.map(() => undefined);
+    const replaced = new Set<number>();
     const rounds = this.options.itemRetries ?? 5;
     for (let round = 0; pending.length > 0; round++) {
       if (round > 0) {
@@ -202,8 +213,11 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
         const status = item.status;
         if (status >= 200 && status < 300) {
           this.metrics?.docs.inc({ alias: op.alias });
+          if (op.alias === 'documents' && item.result === 'updated') replaced.add(op.doc);
           return;
         }
+        // An older analysis than the one stored (a replay): nothing to write, not an error.
+        if (status === 409 && item.error?.type === 'version_conflict_engine_exception') return;
         this.metrics?.itemFailures.inc({ status: String(status) });
         if (status === 429 || status >= 500) {
           retry.push(op);
@@ -217,7 +231,45 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
       });
       pending = retry;
     }
+    await this.deleteStaleMentions(
+      [...replaced].filter((i) => results[i] === undefined).map((i) => docs[i]!),
+    );
     return results;
+  }
+
+  /**
+   * A re-analysed document (a newer model, or the same text analysed again) replaces its mentions:
+   * those of earlier analyses that the new one did not index again are deleted. Deletes carry the new
+   * analysis' version, so they can never remove a newer mention. Mentions written less than a refresh
+   * interval ago are not yet searchable and may survive; PostgreSQL, which does this in its
+   * transaction, is the reference store.
+   */
+  private async deleteStaleMentions(docs: DocumentSentiment[]): Promise<void> {
+    if (docs.length === 0) return;
+    const newest = new Map(docs.map((d) => [d.event_id, d.processed_at]));
+    try {
+      const found = await this.client.search<{ document_id: string }>({
+        index: this.aliases.mentions,
+        size: 10_000,
+        version: true,
+        _source: ['document_id'],
+        query: { terms: { document_id: [...newest.keys()] } },
+      });
+      const stale = found.hits.hits.filter((h) => (h._version ?? 0) < newest.get(h._source!.document_id)!);
+      if (stale.length === 0) return;
+      const operations = stale.map((h) => ({
+        delete: {
+          _index: h._index,
+          _id: h._id!,
+          version: newest.get(h._source!.document_id)!,
+          version_type: 'external' as const,
+        },
+      }));
+      await this.client.bulk({ operations }, { maxRetries: 0 });
+      this.metrics?.docs.inc({ alias: 'mentions-deleted' }, stale.length);
+    } catch (err) {
+      throw asElasticsearchError(err);
+    }
   }
 
   private async bulk(ops: Op[]): Promise<BulkResponseItem[]> {

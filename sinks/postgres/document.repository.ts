@@ -1,8 +1,12 @@
 /**
  * Writes a batch of analysed documents to PostgreSQL in one transaction: documents, document_index,
- * aspect_mentions and the hourly rollups. Every insert is ON CONFLICT DO NOTHING on the event's key
- * ((id, created_at); see 002_sentiment_tables.sql), and only the mentions this transaction really
- * inserted (RETURNING) are added to the rollups, so writing the same batch twice changes nothing.
+ * aspect_mentions and the hourly rollups, keyed by the event's key ((id, created_at); see
+ * 002_sentiment_tables.sql).
+ *
+ * The newest analysis of a document wins: a document event with a later processed_at (reprocessing
+ * with a new model, or the same text analysed again) replaces the stored row, and the previous
+ * analysis' mentions are deleted and taken out of the rollups before the new ones go in. An event
+ * that is not newer (a replayed batch) changes nothing, rollups included.
  *
  * Monthly partitions for the batch's months are made before the transaction when they are not known
  * to exist (late or backfilled events), in a short transaction of their own.
@@ -32,8 +36,54 @@ FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text
   sentences, sentiment_polarity, sentiment_confidence, sentiment_positive, sentiment_negative,
   sentiment_neutral, aspect_count, model_name, model_version, taxonomy_version, embedding,
   embedding_model, created_at, ingested_at, processed_at)
-ON CONFLICT (id, created_at) DO NOTHING
+ON CONFLICT (id, created_at) DO UPDATE SET
+  tenant = EXCLUDED.tenant, source = EXCLUDED.source, source_id = EXCLUDED.source_id,
+  entity = EXCLUDED.entity, author_id = EXCLUDED.author_id, url = EXCLUDED.url, status = EXCLUDED.status,
+  lang = EXCLUDED.lang, lang_confidence = EXCLUDED.lang_confidence, text = EXCLUDED.text,
+  metadata = EXCLUDED.metadata, sentences = EXCLUDED.sentences,
+  sentiment_polarity = EXCLUDED.sentiment_polarity, sentiment_confidence = EXCLUDED.sentiment_confidence,
+  sentiment_positive = EXCLUDED.sentiment_positive, sentiment_negative = EXCLUDED.sentiment_negative,
+  sentiment_neutral = EXCLUDED.sentiment_neutral, aspect_count = EXCLUDED.aspect_count,
+  model_name = EXCLUDED.model_name, model_version = EXCLUDED.model_version,
+  taxonomy_version = EXCLUDED.taxonomy_version, embedding = EXCLUDED.embedding,
+  embedding_model = EXCLUDED.embedding_model, ingested_at = EXCLUDED.ingested_at,
+  processed_at = EXCLUDED.processed_at, written_at = now()
+  WHERE documents.processed_at < EXCLUDED.processed_at
 RETURNING id`;
+
+// Which of the batch's documents are stored already (their earlier analysis is replaced below).
+const EXISTING_DOCUMENTS = `
+SELECT d.id FROM documents d
+  JOIN unnest($1::uuid[], $2::timestamptz[]) AS k(id, created_at) ON d.id = k.id AND d.created_at = k.created_at`;
+
+// The previous analysis of re-analysed documents: its mentions go, and so do their rollup counts.
+const DELETE_OLD_MENTIONS = `
+WITH del AS (
+  DELETE FROM aspect_mentions m
+  USING unnest($1::uuid[], $2::timestamptz[]) AS d(id, created_at)
+  WHERE m.document_id = d.id AND m.created_at = d.created_at
+  RETURNING m.tenant, m.entity, m.category, m.normalized_aspect, m.polarity, m.created_at, m.confidence
+), agg AS (
+  SELECT tenant, entity, category, normalized_aspect, polarity, date_trunc('hour', created_at, 'UTC') AS hour,
+         count(*) AS n, sum(confidence) AS s
+  FROM del GROUP BY 1, 2, 3, 4, 5, 6
+)
+UPDATE aspect_rollups_hourly r
+   SET mention_count = r.mention_count - agg.n, confidence_sum = r.confidence_sum - agg.s, updated_at = now()
+  FROM agg
+ WHERE r.tenant = agg.tenant AND r.entity IS NOT DISTINCT FROM agg.entity
+   AND r.category IS NOT DISTINCT FROM agg.category AND r.normalized_aspect = agg.normalized_aspect
+   AND r.polarity = agg.polarity AND r.hour = agg.hour
+RETURNING r.tenant, r.entity, r.category, r.normalized_aspect, r.polarity, r.hour, r.mention_count`;
+
+// Rollup rows that no mention counts in any more (an aspect the new analysis no longer finds).
+const DELETE_EMPTY_ROLLUPS = `
+DELETE FROM aspect_rollups_hourly r
+ USING unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+       AS e(tenant, entity, category, normalized_aspect, polarity, hour)
+ WHERE r.tenant = e.tenant AND r.entity IS NOT DISTINCT FROM e.entity
+   AND r.category IS NOT DISTINCT FROM e.category AND r.normalized_aspect = e.normalized_aspect
+   AND r.polarity = e.polarity AND r.hour = e.hour AND r.mention_count <= 0`;
 
 const INSERT_DOCUMENT_INDEX = `
 INSERT INTO document_index (id, tenant, created_at)
@@ -141,7 +191,8 @@ export class PostgresDocumentWriter implements SinkWriter<DocumentSentiment> {
     return rows.map((r) => r.part);
   }
 
-  async writeCounting(docs: DocumentSentiment[]): Promise<WriteCounts> {
+  async writeCounting(batch: DocumentSentiment[]): Promise<WriteCounts> {
+    const docs = newestPerDocument(batch);
     const months = new Set(docs.map((d) => monthStart(d.created_at)));
     for (const m of months) {
       if (this.knownMonths.has(m)) continue;
@@ -149,7 +200,6 @@ export class PostgresDocumentWriter implements SinkWriter<DocumentSentiment> {
       this.knownMonths.add(m);
     }
 
-    const mentions = docs.flatMap(mentionRows);
     const stopTimer = this.metrics?.transaction.startTimer();
     let client: pg.PoolClient | undefined;
     // A checked-out client has no error listener of the pool's: when the server goes away between
@@ -160,7 +210,30 @@ export class PostgresDocumentWriter implements SinkWriter<DocumentSentiment> {
       client = await this.pool.connect();
       client.on('error', onClientError);
       await client.query('BEGIN');
-      const inserted = await client.query(INSERT_DOCUMENTS, documentColumns(docs));
+      const existing = await client.query<{ id: string }>(EXISTING_DOCUMENTS, [
+        docs.map((d) => d.event_id),
+        docs.map((d) => isoTime(d.created_at)),
+      ]);
+      const stored = new Set(existing.rows.map((r) => r.id));
+      const written = await client.query<{ id: string }>(INSERT_DOCUMENTS, documentColumns(docs));
+      const writtenIds = new Set(written.rows.map((r) => r.id));
+      const replaced = docs.filter((d) => writtenIds.has(d.event_id) && stored.has(d.event_id));
+      if (replaced.length > 0) {
+        const { rows: touched } = await client.query<Record<string, unknown> & { mention_count: number }>(
+          DELETE_OLD_MENTIONS,
+          [replaced.map((d) => d.event_id), replaced.map((d) => isoTime(d.created_at))],
+        );
+        const empty = touched.filter((r) => r.mention_count <= 0);
+        if (empty.length > 0) {
+          const keys = ['tenant', 'entity', 'category', 'normalized_aspect', 'polarity', 'hour'];
+          await client.query(
+            DELETE_EMPTY_ROLLUPS,
+            keys.map((k) => empty.map((r) => r[k])),
+          );
+        }
+      }
+      // Only documents written now (new or newer) bring mentions; a replayed event brings none.
+      const mentions = docs.filter((d) => writtenIds.has(d.event_id)).flatMap(mentionRows);
       await client.query(INSERT_DOCUMENT_INDEX, [
         docs.map((d) => d.event_id),
         docs.map((d) => d.tenant),
@@ -182,10 +255,10 @@ export class PostgresDocumentWriter implements SinkWriter<DocumentSentiment> {
       client = undefined;
       stopTimer?.();
       const counts: WriteCounts = {
-        documents: inserted.rowCount ?? 0,
-        duplicateDocuments: docs.length - (inserted.rowCount ?? 0),
+        documents: written.rowCount ?? 0,
+        duplicateDocuments: batch.length - (written.rowCount ?? 0),
         mentions: mentionCount,
-        duplicateMentions: mentions.length - mentionCount,
+        duplicateMentions: batch.flatMap(mentionRows).length - mentionCount,
         rollups: rollupCount,
       };
       this.metrics?.rows.inc({ table: 'documents' }, counts.documents);
@@ -213,6 +286,16 @@ export class PostgresDocumentWriter implements SinkWriter<DocumentSentiment> {
       throw mapped;
     }
   }
+}
+
+/** One event per document: the newest analysis (one statement cannot update a row twice). */
+function newestPerDocument(docs: DocumentSentiment[]): DocumentSentiment[] {
+  const newest = new Map<string, DocumentSentiment>();
+  for (const d of docs) {
+    const seen = newest.get(d.event_id);
+    if (!seen || seen.processed_at < d.processed_at) newest.set(d.event_id, d);
+  }
+  return [...newest.values()];
 }
 
 function documentColumns(docs: DocumentSentiment[]): unknown[] {

@@ -188,6 +188,54 @@ describe('PostgreSQL sink (sentiment.documents.v1 → documents, aspect_mentions
     expect(changed.length).to.be.at.most(3);
   });
 
+  it('replaces a document analysed again (newer processed_at): its mentions and rollup counts follow the new analysis', async () => {
+    // A tenant of its own, so the other tests' counts stay as they are.
+    const other = `${tenant}-again`;
+    const first = makeDocument(other, 1);
+    await sink.writer.writeCounting([first]);
+    const second = {
+      ...first,
+      processed_at: first.processed_at + 60_000,
+      model: { name: first.model.name, version: 'newer' },
+      // The new analysis finds only the first aspect, with the opposite polarity.
+      aspects: [
+        {
+          ...first.aspects[0]!,
+          polarity: first.aspects[0]!.polarity === 'positive' ? 'negative' : 'positive',
+        } as const,
+      ],
+    };
+    const total = async () =>
+      Number(
+        (
+          await db.query(
+            'SELECT coalesce(sum(mention_count), 0) AS n FROM aspect_rollups_hourly WHERE tenant = $1',
+            [other],
+          )
+        ).rows[0].n,
+      );
+    const before = await total();
+    await sink.writer.writeCounting([second]);
+    const rows = await db.query(
+      'SELECT id, polarity, model_version FROM aspect_mentions WHERE document_id = $1',
+      [first.event_id],
+    );
+    expect(rows.rows.map((r) => [r.id, r.polarity, r.model_version])).to.deep.equal([
+      [second.aspects[0]!.mention_id, second.aspects[0]!.polarity, 'newer'],
+    ]);
+    expect(await total()).to.equal(before - first.aspects.length + 1);
+    const doc = await db.query('SELECT model_version, aspect_count FROM documents WHERE id = $1', [
+      first.event_id,
+    ]);
+    expect(doc.rows[0]).to.deep.equal({ model_version: 'newer', aspect_count: 1 });
+
+    // The older analysis arriving late changes nothing.
+    await sink.writer.writeCounting([first]);
+    expect(await total()).to.equal(before - first.aspects.length + 1);
+    const again = await db.query('SELECT model_version FROM documents WHERE id = $1', [first.event_id]);
+    expect(again.rows[0].model_version).to.equal('newer');
+  });
+
   it('puts an event dated five years ago and one dated next year into the partitions of their months', async () => {
     const now = new Date();
     const old = Date.UTC(now.getUTCFullYear() - 5, now.getUTCMonth(), 15, 12);
