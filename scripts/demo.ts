@@ -47,7 +47,10 @@ function splitCorpus(): Map<string, { file: string; lines: number }> {
   const bySource = new Map<string, string[]>();
   for (const line of readFileSync(CORPUS, 'utf8').split('\n')) {
     if (!line.trim()) continue;
-    const { domain, ...doc } = JSON.parse(line) as Record<string, unknown> & { source: string; domain?: string };
+    const { domain, ...doc } = JSON.parse(line) as Record<string, unknown> & {
+      source: string;
+      domain?: string;
+    };
     doc.metadata = { ...(doc.metadata as Record<string, string> | undefined), ...(domain ? { domain } : {}) };
     bySource.set(doc.source, [...(bySource.get(doc.source) ?? []), JSON.stringify(doc)]);
   }
@@ -105,7 +108,9 @@ async function main(): Promise<void> {
             'see the service logs in stack/.data/logs/',
         );
       }
-      process.stdout.write(`  PostgreSQL ${last.documents}/${published}, Elasticsearch ${last.indexed}/${published}\r`);
+      process.stdout.write(
+        `  PostgreSQL ${last.documents}/${published}, Elasticsearch ${last.indexed}/${published}\r`,
+      );
       await new Promise((r) => setTimeout(r, 2000));
       last = await counts(db, es);
     }
@@ -116,14 +121,21 @@ async function main(): Promise<void> {
   }
 }
 
-async function report(db: pg.Pool, published: number, c: Awaited<ReturnType<typeof counts>>, keys: Keys): Promise<void> {
+async function report(
+  db: pg.Pool,
+  published: number,
+  c: Awaited<ReturnType<typeof counts>>,
+  keys: Keys,
+): Promise<void> {
   const status = await db.query<{ status: string; n: string }>(
     'SELECT status, count(*) AS n FROM documents WHERE tenant = $1 GROUP BY status ORDER BY status',
     [TENANT],
   );
   say('\n\ncounts per stage');
   say(`  published to text.raw.v1        ${published}`);
-  say(`  analysed documents (PostgreSQL) ${c.documents}  (${status.rows.map((r) => `${r.status} ${r.n}`).join(', ')})`);
+  say(
+    `  analysed documents (PostgreSQL) ${c.documents}  (${status.rows.map((r) => `${r.status} ${r.n}`).join(', ')})`,
+  );
   say(`  aspect mentions (PostgreSQL)    ${c.mentions}`);
   say(`  documents in Elasticsearch      ${c.indexed}`);
 
@@ -139,7 +151,9 @@ async function report(db: pg.Pool, published: number, c: Awaited<ReturnType<type
     [TENANT],
   );
   say('\ntop aspects per entity');
-  say(`  ${'entity'.padEnd(24)} ${'aspect'.padEnd(20)} ${'mentions'.padStart(8)} ${'positive'.padStart(9)} ${'negative'.padStart(9)}`);
+  say(
+    `  ${'entity'.padEnd(24)} ${'aspect'.padEnd(20)} ${'mentions'.padStart(8)} ${'positive'.padStart(9)} ${'negative'.padStart(9)}`,
+  );
   for (const r of top.rows) {
     say(
       `  ${r.entity.slice(0, 24).padEnd(24)} ${r.aspect.slice(0, 20).padEnd(20)} ${r.mentions.padStart(8)} ${`${r.pos}%`.padStart(9)} ${`${r.neg}%`.padStart(9)}`,

@@ -28,7 +28,10 @@ export class Coalescer<T, R> {
       const calls = [];
       let size = 0;
       // Always take at least one call, however large.
-      while (this.queue.length > 0 && (calls.length === 0 || size + this.queue[0]!.items.length <= this.maxItems)) {
+      while (
+        this.queue.length > 0 &&
+        (calls.length === 0 || size + this.queue[0]!.items.length <= this.maxItems)
+      ) {
         const call = this.queue.shift()!;
         calls.push(call);
         size += call.items.length;

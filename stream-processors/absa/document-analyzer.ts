@@ -8,7 +8,14 @@
  */
 import { FatalError, errorMessage } from '../../common/errors/index';
 import { aspectMentionId } from '../../common/ids/index';
-import type { AspectMention, AspectSpan, DocumentSentiment, RawDocument, SentenceSpan, SentimentScore } from '../../schemas/index';
+import type {
+  AspectMention,
+  AspectSpan,
+  DocumentSentiment,
+  RawDocument,
+  SentenceSpan,
+  SentimentScore,
+} from '../../schemas/index';
 import { normalizeAspect } from './enrichment/aspect-normalizer';
 import type { LanguageDetector } from './enrichment/language-detector';
 import type { Sentence, SentenceSplitter } from './enrichment/sentence-splitter';
@@ -28,8 +35,7 @@ export interface AnalyzerDeps {
 }
 
 export type AnalysisOutcome =
-  | { ok: true; document: DocumentSentiment; mentions: AspectMention[] }
-  | { ok: false; error: Error };
+  { ok: true; document: DocumentSentiment; mentions: AspectMention[] } | { ok: false; error: Error };
 
 /** A text over the configured limit; never retried. */
 export class TextTooLongError extends FatalError {}
@@ -88,7 +94,8 @@ export class DocumentAnalyzer {
     for (let i = 0; i < pending.length; i++) {
       const { index, doc } = pending[i]!;
       const result = analysed[i]!;
-      outcomes[index] = result instanceof Error ? { ok: false, error: result } : await this.build(doc, result);
+      outcomes[index] =
+        result instanceof Error ? { ok: false, error: result } : await this.build(doc, result);
     }
     return outcomes as AnalysisOutcome[];
   }
@@ -222,7 +229,10 @@ export class DocumentAnalyzer {
  * Document sentiment: sentence scores averaged, weighted by sentence length. `mixed` when the text
  * is clearly both positive and negative (each at least 0.3 on average), which a plain argmax hides.
  */
-export function documentSentiment(sentences: readonly Sentence[], analyses: readonly Analysis[]): SentimentScore {
+export function documentSentiment(
+  sentences: readonly Sentence[],
+  analyses: readonly Analysis[],
+): SentimentScore {
   let total = 0;
   const sum = { negative: 0, neutral: 0, positive: 0 };
   analyses.forEach((a, i) => {
@@ -233,7 +243,11 @@ export function documentSentiment(sentences: readonly Sentence[], analyses: read
     sum.positive += a.sentiment.scores.positive * weight;
   });
   if (total === 0) return { polarity: 'neutral', confidence: 1, negative: 0, neutral: 1, positive: 0 };
-  const scores = { negative: sum.negative / total, neutral: sum.neutral / total, positive: sum.positive / total };
+  const scores = {
+    negative: sum.negative / total,
+    neutral: sum.neutral / total,
+    positive: sum.positive / total,
+  };
   const [top, confidence] = (Object.entries(scores) as [keyof typeof scores, number][]).reduce((best, e) =>
     e[1] > best[1] ? e : best,
   );
@@ -245,7 +259,10 @@ export function documentSentiment(sentences: readonly Sentence[], analyses: read
  * The document's embedding: its sentences' embeddings averaged, weighted by sentence length, and
  * L2-normalized; null when the model gives no embeddings.
  */
-export function documentEmbedding(sentences: readonly Sentence[], analyses: readonly Analysis[]): number[] | null {
+export function documentEmbedding(
+  sentences: readonly Sentence[],
+  analyses: readonly Analysis[],
+): number[] | null {
   const first = analyses[0]?.embedding;
   if (!first) return null;
   const sum = new Float64Array(first.length);

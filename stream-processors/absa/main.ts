@@ -56,7 +56,10 @@ async function main(): Promise<void> {
     ],
   });
   await processor.start();
-  logger.info('ABSA processor started', { event: { action: 'ProcessorStarted' }, url: { port: config.port } });
+  logger.info('ABSA processor started', {
+    event: { action: 'ProcessorStarted' },
+    url: { port: config.port },
+  });
 
   const shutdown = async (signal: string): Promise<void> => {
     if (shuttingDown) return;

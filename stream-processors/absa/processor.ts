@@ -66,7 +66,10 @@ export class AbsaProcessor {
 
   async start(): Promise<void> {
     this.schemaIds = {
-      documents: await this.registry.registerSchema(valueSubject(TOPICS.documents), schemas.documentSentiment),
+      documents: await this.registry.registerSchema(
+        valueSubject(TOPICS.documents),
+        schemas.documentSentiment,
+      ),
       aspects: await this.registry.registerSchema(valueSubject(TOPICS.aspects), schemas.aspectMention),
     };
     const consumer = this.kafka.consumer({
@@ -133,7 +136,13 @@ export class AbsaProcessor {
     return producer;
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async handleBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     const { partition } = batch;
     const stopAt = this.options.stopAt?.get(partition);
     const lag = Number(batch.offsetLag());
@@ -146,7 +155,10 @@ export class AbsaProcessor {
       try {
         await this.processChunk(batch.topic, partition, chunk);
       } catch (err) {
-        if (classifyError(err).errorClass === 'KafkaJSProtocolError' && /fenced|epoch/i.test(errorMessage(err))) {
+        if (
+          classifyError(err).errorClass === 'KafkaJSProtocolError' &&
+          /fenced|epoch/i.test(errorMessage(err))
+        ) {
           // Another instance owns this partition now; drop our producer and let the rebalance settle.
           this.producers.delete(partition);
         }
@@ -193,7 +205,9 @@ export class AbsaProcessor {
       this.metrics.documentsProduced.inc({ status: outcome.document.status });
     });
     const encoded = await this.encodeAll(documentMessages, aspectMessages);
-    const dlqRecords = await Promise.all(failed.map((f) => this.dlq.record({ topic, partition, message: f.message }, f.error)));
+    const dlqRecords = await Promise.all(
+      failed.map((f) => this.dlq.record({ topic, partition, message: f.message }, f.error)),
+    );
 
     const producer = await this.producerFor(partition);
     const transaction = await producer.transaction();
@@ -211,9 +225,11 @@ export class AbsaProcessor {
       });
       await transaction.commit();
     } catch (err) {
-      await transaction.abort().catch((abortErr: unknown) =>
-        this.logger.warn('transaction abort failed', { error: { message: errorMessage(abortErr) } }),
-      );
+      await transaction
+        .abort()
+        .catch((abortErr: unknown) =>
+          this.logger.warn('transaction abort failed', { error: { message: errorMessage(abortErr) } }),
+        );
       throw err;
     }
     this.metrics.aspectsEmitted.inc(encoded.aspects.length);
@@ -232,9 +248,12 @@ export class AbsaProcessor {
   private async decode(message: KafkaMessage): Promise<RawDocument | Error> {
     const value = message.value;
     if (!value || value.length < 5 || value[0] !== 0) {
-      return new UndecodableError('value is not in the schema registry wire format (magic byte 0 + schema id)', {
-        code: 'undecodable',
-      });
+      return new UndecodableError(
+        'value is not in the schema registry wire format (magic byte 0 + schema id)',
+        {
+          code: 'undecodable',
+        },
+      );
     }
     try {
       return await this.registry.decode<RawDocument>(value);
@@ -244,12 +263,18 @@ export class AbsaProcessor {
       if (retriable) throw err;
       const message = errorMessage(err);
       if (/not found|404|40403/i.test(message)) {
-        return new UnknownSchemaError(`schema id ${value.readInt32BE(1)} is not in the registry: ${message}`, {
-          cause: err,
-          code: 'unknown_schema_id',
-        });
+        return new UnknownSchemaError(
+          `schema id ${value.readInt32BE(1)} is not in the registry: ${message}`,
+          {
+            cause: err,
+            code: 'unknown_schema_id',
+          },
+        );
       }
-      return new UndecodableError(`value cannot be decoded as Avro: ${message}`, { cause: err, code: 'undecodable' });
+      return new UndecodableError(`value cannot be decoded as Avro: ${message}`, {
+        cause: err,
+        code: 'undecodable',
+      });
     }
   }
 
@@ -262,7 +287,10 @@ export class AbsaProcessor {
     return { key: `${m.tenant}\u001f${m.entity ?? ''}\u001f${m.normalized_aspect}`, value: null, payload: m };
   }
 
-  private async encodeAll(documents: Message[], aspects: Message[]): Promise<{ documents: Message[]; aspects: Message[] }> {
+  private async encodeAll(
+    documents: Message[],
+    aspects: Message[],
+  ): Promise<{ documents: Message[]; aspects: Message[] }> {
     const ids = this.schemaIds!;
     const encode = (id: number) => (m: Message) =>
       this.registry

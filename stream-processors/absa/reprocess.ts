@@ -16,11 +16,16 @@ import { buildProcessorParts } from './wiring';
 const SERVICE = 'absa-reprocess';
 
 function usage(problem: string): never {
-  process.stderr.write(`${problem}\nusage: npm run -s reprocess -- --from <ISO time|earliest> [--tenant <tenant>]\n`);
+  process.stderr.write(
+    `${problem}\nusage: npm run -s reprocess -- --from <ISO time|earliest> [--tenant <tenant>]\n`,
+  );
   process.exit(2);
 }
 
-const { values } = parseArgs({ options: { from: { type: 'string' }, tenant: { type: 'string' } }, strict: true });
+const { values } = parseArgs({
+  options: { from: { type: 'string' }, tenant: { type: 'string' } },
+  strict: true,
+});
 if (!values.from) usage('--from is required');
 const fromTimestamp = values.from === 'earliest' ? 0 : Date.parse(values.from);
 if (Number.isNaN(fromTimestamp)) usage(`--from must be an ISO time or "earliest", got "${values.from}"`);
@@ -36,7 +41,9 @@ async function main(): Promise<void> {
   const ends = await admin.fetchTopicOffsets(config.inputTopic);
   await admin.disconnect();
   // Only partitions with something to read need to reach their end.
-  const stopAt = new Map(ends.filter((e) => BigInt(e.high) > BigInt(e.low)).map((e) => [e.partition, BigInt(e.high)]));
+  const stopAt = new Map(
+    ends.filter((e) => BigInt(e.high) > BigInt(e.low)).map((e) => [e.partition, BigInt(e.high)]),
+  );
   if (stopAt.size === 0) {
     process.stderr.write(`nothing retained in ${config.inputTopic}; nothing to reprocess\n`);
     return;
@@ -68,8 +75,12 @@ async function main(): Promise<void> {
   await finished;
   await processor.stop();
   await parts.model.close();
-  const produced = await parts.metrics.registry.getSingleMetricAsString('absa_processor_documents_produced_total');
-  process.stderr.write(`reprocessed ${config.inputTopic} from ${values.from} with ${parts.model.info.name} ${parts.model.info.version}\n${produced}\n`);
+  const produced = await parts.metrics.registry.getSingleMetricAsString(
+    'absa_processor_documents_produced_total',
+  );
+  process.stderr.write(
+    `reprocessed ${config.inputTopic} from ${values.from} with ${parts.model.info.name} ${parts.model.info.version}\n${produced}\n`,
+  );
 }
 
 main().then(

@@ -18,10 +18,16 @@ import { CategoryAssigner, DOMAINS, loadTaxonomy } from './taxonomy/taxonomy';
 
 export async function buildProcessorParts(config: AbsaProcessorConfig, logger: Logger, service: string) {
   const modelDir = resolveModelDir(config.modelDir.trim() || undefined);
-  const onnx = await OnnxSentimentModel.load(modelDir, { threads: config.threads, batchSize: config.batchSize });
+  const onnx = await OnnxSentimentModel.load(modelDir, {
+    threads: config.threads,
+    batchSize: config.batchSize,
+  });
   if (onnx.dimensions === 0) {
     // Aspect categories and similarity search need the model's encoder states.
-    throw new ModelArtifactError('has no "hidden_states" output; the processor needs embeddings', onnx.artifact.modelPath);
+    throw new ModelArtifactError(
+      'has no "hidden_states" output; the processor needs embeddings',
+      onnx.artifact.modelPath,
+    );
   }
   // Concurrent partitions share model runs instead of competing for the same cores.
   const analyzeQueue = new Coalescer<string, Analysis>((texts) => onnx.analyze(texts), 1024);

@@ -17,10 +17,23 @@ import pg from 'pg';
 import { ApiKeyStore } from '../../common/apikeys/store';
 import { documentEventId } from '../../common/ids/index';
 import { RegistryClient, valueSubject } from '../../common/kafka/registry';
-import { schemas, type AspectMention, type DeadLetter, type DocumentSentiment, type RawDocument } from '../../schemas/index';
+import {
+  schemas,
+  type AspectMention,
+  type DeadLetter,
+  type DocumentSentiment,
+  type RawDocument,
+} from '../../schemas/index';
 import { TOPICS, dlqTopic } from '../../schemas/topics';
 import { CommittedReader } from '../integration/helpers/committed-reader';
-import { freePort, REPO, runProcess, startProcess, waitFor, type Started } from '../integration/helpers/processes';
+import {
+  freePort,
+  REPO,
+  runProcess,
+  startProcess,
+  waitFor,
+  type Started,
+} from '../integration/helpers/processes';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://absa:absa@127.0.0.1:5432/absa';
 const ELASTICSEARCH_URL = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
@@ -56,7 +69,12 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
   const valid = new Map<string, string>(); // event id → text
   let rejectsFile: string;
 
-  const start = async (name: string, script: string, env: Record<string, string>, port: number): Promise<void> => {
+  const start = async (
+    name: string,
+    script: string,
+    env: Record<string, string>,
+    port: number,
+  ): Promise<void> => {
     const service = startProcess(script, [], { LOG_LEVEL: 'warn', ...env });
     services.push(service);
     await waitFor(
@@ -76,16 +94,42 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
     };
     await Promise.all(Object.values(readers).map((r) => r.start()));
 
-    const ports = { collector: await freePort(), processor: await freePort(), pgSink: await freePort(), esSink: await freePort(), api: await freePort() };
+    const ports = {
+      collector: await freePort(),
+      processor: await freePort(),
+      pgSink: await freePort(),
+      esSink: await freePort(),
+      api: await freePort(),
+    };
     collectorUrl = `http://127.0.0.1:${ports.collector}`;
     apiUrl = `http://127.0.0.1:${ports.api}`;
     // Default consumer groups: a pipeline already running on this machine cooperates instead of
     // processing the same input a second time.
     await Promise.all([
-      start('collector', 'producers/http/main.ts', { COLLECTOR_HTTP_PORT: String(ports.collector), COLLECTOR_HTTP_RATE_LIMIT_RPS: '0' }, ports.collector),
-      start('processor', 'stream-processors/absa/main.ts', { ABSA_PORT: String(ports.processor) }, ports.processor),
-      start('sink-postgres', 'sinks/postgres/main.ts', { SINK_POSTGRES_OPS_PORT: String(ports.pgSink) }, ports.pgSink),
-      start('sink-elasticsearch', 'sinks/elasticsearch/main.ts', { SINK_ELASTICSEARCH_OPS_PORT: String(ports.esSink) }, ports.esSink),
+      start(
+        'collector',
+        'producers/http/main.ts',
+        { COLLECTOR_HTTP_PORT: String(ports.collector), COLLECTOR_HTTP_RATE_LIMIT_RPS: '0' },
+        ports.collector,
+      ),
+      start(
+        'processor',
+        'stream-processors/absa/main.ts',
+        { ABSA_PORT: String(ports.processor) },
+        ports.processor,
+      ),
+      start(
+        'sink-postgres',
+        'sinks/postgres/main.ts',
+        { SINK_POSTGRES_OPS_PORT: String(ports.pgSink) },
+        ports.pgSink,
+      ),
+      start(
+        'sink-elasticsearch',
+        'sinks/elasticsearch/main.ts',
+        { SINK_ELASTICSEARCH_OPS_PORT: String(ports.esSink) },
+        ports.esSink,
+      ),
       start('api', 'api/main.ts', { API_PORT: String(ports.api) }, ports.api),
     ]);
   });
@@ -133,7 +177,8 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
     // A file whose second line is not UTF-8: the importer rejects that line and publishes the rest.
     const dir = mkdtempSync(path.join(tmpdir(), 'e2e-import-'));
     const file = path.join(dir, 'reviews.jsonl');
-    const line = (id: string, text: string) => Buffer.from(`${JSON.stringify({ source_id: id, entity: 'Imported Bistro', text })}\n`);
+    const line = (id: string, text: string) =>
+      Buffer.from(`${JSON.stringify({ source_id: id, entity: 'Imported Bistro', text })}\n`);
     writeFileSync(
       file,
       Buffer.concat([
@@ -144,11 +189,18 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
         line(`${run}-file-3`, 'Lovely terrace, friendly waiter.'),
       ]),
     );
-    const imported = await runProcess('producers/file/main.ts', [file, '--source', 'survey', '--tenant', tenant], { LOG_LEVEL: 'warn' });
+    const imported = await runProcess(
+      'producers/file/main.ts',
+      [file, '--source', 'survey', '--tenant', tenant],
+      { LOG_LEVEL: 'warn' },
+    );
     expect(imported.code, imported.stderr).to.equal(0);
     expect(imported.stdout).to.match(/read 3, published 2, rejected 1/);
     rejectsFile = `${file}.rejects.jsonl`;
-    const rejects = readFileSync(rejectsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; reason?: string; errors?: unknown });
+    const rejects = readFileSync(rejectsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: number; reason?: string; errors?: unknown });
     expect(rejects).to.have.length(1);
     expect(rejects[0]!.line).to.equal(2);
     expect(JSON.stringify(rejects[0])).to.match(/UTF-8/i);
@@ -158,7 +210,11 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
 
   it('dead-letters poison sent straight to Kafka: a text over the limit and an unknown schema id', async () => {
     const registry = new RegistryClient(REGISTRY_URL);
-    const kafka = new kafkajs.Kafka({ clientId: 'e2e', brokers: BROKERS, logLevel: kafkajs.logLevel.NOTHING });
+    const kafka = new kafkajs.Kafka({
+      clientId: 'e2e',
+      brokers: BROKERS,
+      logLevel: kafkajs.logLevel.NOTHING,
+    });
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();
     const tooLong: RawDocument = {
@@ -182,7 +238,10 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
       acks: -1,
       messages: [
         { key: `${run}-too-long`, value: await registry.encode(schemaId, tooLong) },
-        { key: `${run}-unknown-schema`, value: Buffer.concat([Buffer.from([0, 0x7f, 0xff, 0xff, 0x01]), Buffer.from('??')]) },
+        {
+          key: `${run}-unknown-schema`,
+          value: Buffer.concat([Buffer.from([0, 0x7f, 0xff, 0xff, 0x01]), Buffer.from('??')]),
+        },
       ],
     });
     await producer.disconnect();
@@ -207,7 +266,11 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
       await es.indices.refresh({ index: 'absa-documents' });
       return (await es.count({ index: 'absa-documents', query: { term: { tenant } } })).count;
     };
-    await waitFor(async () => (await pgCount()) >= ids.length && (await esCount()) >= ids.length, 900_000, 'every document in both stores');
+    await waitFor(
+      async () => (await pgCount()) >= ids.length && (await esCount()) >= ids.length,
+      900_000,
+      'every document in both stores',
+    );
 
     const { rows } = await pool.query<{ id: string; n: string }>(
       'SELECT id, count(*) AS n FROM documents WHERE tenant = $1 GROUP BY id',
@@ -217,36 +280,57 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
     expect(rows.every((r) => Number(r.n) === 1)).to.equal(true);
     expect(new Set(rows.map((r) => r.id))).to.deep.equal(new Set(ids));
     expect(await esCount()).to.equal(ids.length);
-    const texts = await pool.query<{ id: string; text: string }>('SELECT id, text FROM documents WHERE tenant = $1', [tenant]);
+    const texts = await pool.query<{ id: string; text: string }>(
+      'SELECT id, text FROM documents WHERE tenant = $1',
+      [tenant],
+    );
     for (const r of texts.rows) expect(r.text).to.equal(valid.get(r.id));
   });
 
   it('has the same aspects in PostgreSQL, Elasticsearch and sentiment.aspects.v1, each event once', async () => {
-    const documents = await readers.documents.until((r) => new Set(r.map((d) => d.value.event_id)).size >= valid.size, 60_000, 'document events');
+    const documents = await readers.documents.until(
+      (r) => new Set(r.map((d) => d.value.event_id)).size >= valid.size,
+      60_000,
+      'document events',
+    );
     expect(documents.length, 'document events, duplicates included').to.equal(valid.size);
     const expected = new Map<string, string>(); // mention id → "doc|start|end|polarity"
     for (const { value } of documents) {
-      for (const a of value.aspects) expected.set(a.mention_id, `${value.event_id}|${a.start}|${a.end}|${a.polarity}`);
+      for (const a of value.aspects)
+        expected.set(a.mention_id, `${value.event_id}|${a.start}|${a.end}|${a.polarity}`);
     }
     expect(expected.size, 'aspects found in the sample texts').to.be.greaterThan(valid.size);
 
     const events = await readers.aspects.until((r) => r.length >= expected.size, 120_000, 'aspect events');
     await new Promise((r) => setTimeout(r, 3000)); // a duplicate would arrive now
     expect(events.length, 'aspect events, duplicates included').to.equal(expected.size);
-    const fromTopic = new Map(events.map((e) => [e.value.mention_id, `${e.value.document_id}|${e.value.start}|${e.value.end}|${e.value.polarity}`]));
+    const fromTopic = new Map(
+      events.map((e) => [
+        e.value.mention_id,
+        `${e.value.document_id}|${e.value.start}|${e.value.end}|${e.value.polarity}`,
+      ]),
+    );
     expect(fromTopic).to.deep.equal(expected);
 
-    const { rows } = await pool.query<{ id: string; document_id: string; start_offset: number; end_offset: number; polarity: string }>(
-      'SELECT id, document_id, start_offset, end_offset, polarity FROM aspect_mentions WHERE tenant = $1',
-      [tenant],
+    const { rows } = await pool.query<{
+      id: string;
+      document_id: string;
+      start_offset: number;
+      end_offset: number;
+      polarity: string;
+    }>('SELECT id, document_id, start_offset, end_offset, polarity FROM aspect_mentions WHERE tenant = $1', [
+      tenant,
+    ]);
+    const fromPostgres = new Map(
+      rows.map((r) => [r.id, `${r.document_id}|${r.start_offset}|${r.end_offset}|${r.polarity}`]),
     );
-    const fromPostgres = new Map(rows.map((r) => [r.id, `${r.document_id}|${r.start_offset}|${r.end_offset}|${r.polarity}`]));
     expect(rows.length, 'PostgreSQL mention rows').to.equal(expected.size);
     expect(fromPostgres).to.deep.equal(expected);
 
     const fromElasticsearch = new Map<string, string>();
     for await (const hit of scrollAll(es, tenant)) {
-      for (const a of hit.aspects) fromElasticsearch.set(a.mention_id, `${hit.event_id}|${a.start}|${a.end}|${a.polarity}`);
+      for (const a of hit.aspects)
+        fromElasticsearch.set(a.mention_id, `${hit.event_id}|${a.start}|${a.end}|${a.polarity}`);
     }
     expect(fromElasticsearch).to.deep.equal(expected);
   });
@@ -261,13 +345,33 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
 
   it("answers the API's aspect summary with the counts SQL gives", async () => {
     const range = 'from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z';
-    const res = await fetch(`${apiUrl}/v1/aspects/summary?${range}&limit=1000`, { headers: { 'x-api-key': keys.reader } });
+    const res = await fetch(`${apiUrl}/v1/aspects/summary?${range}&limit=1000`, {
+      headers: { 'x-api-key': keys.reader },
+    });
     expect(res.status, await res.clone().text()).to.equal(200);
     const body = (await res.json()) as {
-      aspects: { aspect: string; category: string | null; mentions: number; positive: number; negative: number; neutral: number }[];
-      categories: { category: string | null; mentions: number; positive: number; negative: number; neutral: number }[];
+      aspects: {
+        aspect: string;
+        category: string | null;
+        mentions: number;
+        positive: number;
+        negative: number;
+        neutral: number;
+      }[];
+      categories: {
+        category: string | null;
+        mentions: number;
+        positive: number;
+        negative: number;
+        neutral: number;
+      }[];
     };
-    const { rows } = await pool.query<{ aspect: string; category: string | null; polarity: string; n: string }>(
+    const { rows } = await pool.query<{
+      aspect: string;
+      category: string | null;
+      polarity: string;
+      n: string;
+    }>(
       `SELECT normalized_aspect AS aspect, category, polarity, count(*) AS n FROM aspect_mentions
        WHERE tenant = $1 AND created_at >= '2026-11-01' AND created_at < '2026-12-01'
        GROUP BY 1, 2, 3`,
@@ -278,13 +382,16 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
       const key = JSON.stringify([r.aspect, r.category]);
       const c = sql.get(key) ?? { mentions: 0, positive: 0, negative: 0, neutral: 0 };
       c.mentions += Number(r.n);
-      if (r.polarity === 'positive' || r.polarity === 'negative' || r.polarity === 'neutral') c[r.polarity] += Number(r.n);
+      if (r.polarity === 'positive' || r.polarity === 'negative' || r.polarity === 'neutral')
+        c[r.polarity] += Number(r.n);
       sql.set(key, c);
     }
     expect(body.aspects.length).to.equal(Math.min(sql.size, 1000));
     for (const a of body.aspects) {
       const { mentions, positive, negative, neutral } = a;
-      expect({ mentions, positive, negative, neutral }, a.aspect).to.deep.equal(sql.get(JSON.stringify([a.aspect, a.category])));
+      expect({ mentions, positive, negative, neutral }, a.aspect).to.deep.equal(
+        sql.get(JSON.stringify([a.aspect, a.category])),
+      );
     }
     const total = [...sql.values()].reduce((s, c) => s + c.mentions, 0);
     expect(body.categories.reduce((s, c) => s + c.mentions, 0)).to.equal(total);

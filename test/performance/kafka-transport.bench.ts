@@ -19,7 +19,11 @@ const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 5);
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const stats = (xs: number[]) => ({ median: Math.round(median(xs)), min: Math.round(Math.min(...xs)), max: Math.round(Math.max(...xs)) });
+const stats = (xs: number[]) => ({
+  median: Math.round(median(xs)),
+  min: Math.round(Math.min(...xs)),
+  max: Math.round(Math.max(...xs)),
+});
 
 async function kafkajsRun(kafka: kafkajs.Kafka, topic: string): Promise<number> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: IN_FLIGHT });
@@ -52,11 +56,18 @@ function javaRun(topic: string): number {
       '-c',
       'source stack/lib.sh && source stack/components/kafka.sh && kafka_run org.apache.kafka.tools.ProducerPerformance "$@"',
       'bench',
-      '--topic', topic,
-      '--num-records', String(RECORDS),
-      '--record-size', String(BYTES),
-      '--throughput', '-1',
-      '--producer-props', `bootstrap.servers=${BROKERS.join(',')}`, 'acks=all', 'enable.idempotence=true',
+      '--topic',
+      topic,
+      '--num-records',
+      String(RECORDS),
+      '--record-size',
+      String(BYTES),
+      '--throughput',
+      '-1',
+      '--producer-props',
+      `bootstrap.servers=${BROKERS.join(',')}`,
+      'acks=all',
+      'enable.idempotence=true',
     ],
     { encoding: 'utf8' },
   );
@@ -67,18 +78,27 @@ function javaRun(topic: string): number {
 }
 
 async function main(): Promise<void> {
-  const kafka = new kafkajs.Kafka({ clientId: 'bench-kafka', brokers: BROKERS, logLevel: kafkajs.logLevel.NOTHING });
+  const kafka = new kafkajs.Kafka({
+    clientId: 'bench-kafka',
+    brokers: BROKERS,
+    logLevel: kafkajs.logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   await admin.connect();
   const topic = `bench.transport.${process.pid}`;
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 6, replicationFactor: 1 }] });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [{ topic, numPartitions: 6, replicationFactor: 1 }],
+  });
   const ours: number[] = [];
   const theirs: number[] = [];
   try {
     for (let r = 0; r < RUNS; r++) {
       theirs.push(javaRun(topic));
       ours.push(await kafkajsRun(kafka, topic));
-      process.stderr.write(`run ${r + 1}: ProducerPerformance ${Math.round(theirs[r]!)} msg/s, kafkajs ${Math.round(ours[r]!)} msg/s\n`);
+      process.stderr.write(
+        `run ${r + 1}: ProducerPerformance ${Math.round(theirs[r]!)} msg/s, kafkajs ${Math.round(ours[r]!)} msg/s\n`,
+      );
     }
   } finally {
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);

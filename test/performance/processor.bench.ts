@@ -41,7 +41,11 @@ interface Sample {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number): number => Math.round(x * 10) / 10;
 
-async function writeInput(kafka: kafkajs.Kafka, registry: RegistryClient, run: string): Promise<{ topic: string; docs: RawDocument[] }> {
+async function writeInput(
+  kafka: kafkajs.Kafka,
+  registry: RegistryClient,
+  run: string,
+): Promise<{ topic: string; docs: RawDocument[] }> {
   const samples = readFileSync('producers/file/sample/reviews.jsonl', 'utf8')
     .split('\n')
     .filter((l) => l.trim())
@@ -84,7 +88,9 @@ async function writeInput(kafka: kafkajs.Kafka, registry: RegistryClient, run: s
   await producer.connect();
   for (let i = 0; i < docs.length; i += 500) {
     const messages = await Promise.all(
-      docs.slice(i, i + 500).map(async (d) => ({ key: d.event_id, value: await registry.encode(schemaId, d) })),
+      docs
+        .slice(i, i + 500)
+        .map(async (d) => ({ key: d.event_id, value: await registry.encode(schemaId, d) })),
     );
     await producer.send({ topic, acks: -1, messages });
   }
@@ -100,14 +106,19 @@ async function deleteTopic(kafka: kafkajs.Kafka, topic: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const kafka = new kafkajs.Kafka({ clientId: 'bench-processor', brokers: BROKERS, logLevel: kafkajs.logLevel.NOTHING });
+  const kafka = new kafkajs.Kafka({
+    clientId: 'bench-processor',
+    brokers: BROKERS,
+    logLevel: kafkajs.logLevel.NOTHING,
+  });
   const registry = new RegistryClient(REGISTRY_URL);
   const config = parseConfig(absaProcessorConfigSpec, withEnv({}));
   const parts = await buildProcessorParts(config, logger, 'bench-processor');
   const splitter = new SentenceSplitter();
 
   let documentsPerRun = 0;
-  const results: { docsPerSecond: number; sentencesPerSecond: number; modelSentencesPerSecond: number }[] = [];
+  const results: { docsPerSecond: number; sentencesPerSecond: number; modelSentencesPerSecond: number }[] =
+    [];
   for (let r = 0; r < RUNS; r++) {
     const run = `${process.pid}-${Date.now()}`;
     const { topic, docs } = await writeInput(kafka, registry, run);
@@ -158,7 +169,9 @@ async function main(): Promise<void> {
       modelSentencesPerSecond,
     };
     results.push(result);
-    process.stderr.write(`run ${r + 1}: ${JSON.stringify({ documents: docs.length, sentences: sentences.length, seconds: round(seconds), ...result })}\n`);
+    process.stderr.write(
+      `run ${r + 1}: ${JSON.stringify({ documents: docs.length, sentences: sentences.length, seconds: round(seconds), ...result })}\n`,
+    );
   }
   await parts.model.close();
 

@@ -43,11 +43,16 @@ describe('ABSA enrichment', () => {
     const detector = new LanguageDetector('en');
 
     it('prefers a well-formed language hint over detection', () => {
-      expect(detector.detect('The food was great.', 'ko-KR')).to.deep.equal({ language: 'ko', method: 'hint' });
+      expect(detector.detect('The food was great.', 'ko-KR')).to.deep.equal({
+        language: 'ko',
+        method: 'hint',
+      });
     });
 
     it('ignores a malformed hint and detects the language of the text', () => {
-      expect(detector.detect('La comida estaba deliciosa pero el servicio fue lento.', 'spanish!!')).to.deep.equal({
+      expect(
+        detector.detect('La comida estaba deliciosa pero el servicio fue lento.', 'spanish!!'),
+      ).to.deep.equal({
         language: 'es',
         method: 'detected',
       });

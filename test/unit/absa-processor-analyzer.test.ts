@@ -3,7 +3,12 @@ import path from 'node:path';
 import { documentEventId } from '../../common/ids/index';
 import type { RawDocument } from '../../schemas/index';
 import { Coalescer } from '../../stream-processors/absa/coalescer';
-import { DocumentAnalyzer, documentEmbedding, documentSentiment, TextTooLongError } from '../../stream-processors/absa/document-analyzer';
+import {
+  DocumentAnalyzer,
+  documentEmbedding,
+  documentSentiment,
+  TextTooLongError,
+} from '../../stream-processors/absa/document-analyzer';
 import type { Embedder } from '../../stream-processors/absa/embedding';
 import { LanguageDetector } from '../../stream-processors/absa/enrichment/language-detector';
 import { SentenceSplitter } from '../../stream-processors/absa/enrichment/sentence-splitter';
@@ -133,8 +138,13 @@ describe('ABSA document analyzer', () => {
       aspects: [],
       sentiment: { polarity: 'neutral' as const, scores: { negative, neutral, positive } },
     });
-    expect(documentSentiment([s('aaaa'), s('bbbb')], [analysis(0.9, 0.05, 0.05), analysis(0.05, 0.05, 0.9)]).polarity).to.equal('mixed');
-    expect(documentSentiment([s('aaaa'), s('b')], [analysis(0.05, 0.05, 0.9), analysis(0.9, 0.05, 0.05)]).polarity).to.equal('positive');
+    expect(
+      documentSentiment([s('aaaa'), s('bbbb')], [analysis(0.9, 0.05, 0.05), analysis(0.05, 0.05, 0.9)])
+        .polarity,
+    ).to.equal('mixed');
+    expect(
+      documentSentiment([s('aaaa'), s('b')], [analysis(0.05, 0.05, 0.9), analysis(0.9, 0.05, 0.05)]).polarity,
+    ).to.equal('positive');
   });
 });
 
@@ -153,7 +163,9 @@ describe('ABSA document embedding', () => {
   });
 
   it('is null when the model gives no embeddings', () => {
-    expect(documentEmbedding([s('a')], [{ aspects: [], sentiment: withEmbedding().sentiment }])).to.equal(null);
+    expect(documentEmbedding([s('a')], [{ aspects: [], sentiment: withEmbedding().sentiment }])).to.equal(
+      null,
+    );
   });
 });
 

@@ -52,7 +52,9 @@ describe('ABSA taxonomy', () => {
         { name: 'people', seeds: ['Staff'] },
       ],
     });
-    expect(() => loadTaxonomy('x', file)).to.throw(/seed 'Staff' is listed under both 'service' and 'people'/);
+    expect(() => loadTaxonomy('x', file)).to.throw(
+      /seed 'Staff' is listed under both 'service' and 'people'/,
+    );
   });
 
   it('refuses a taxonomy with a missing threshold, naming the field', () => {

@@ -15,7 +15,9 @@ export interface NormalizedText {
 }
 
 // C0/C1 controls, DEL, and the zero-width/bidi formatting characters that only confuse a tokenizer.
-const REMOVED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/;
+const REMOVED =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/;
 const WHITESPACE_CONTROL = /[\t\n\r]/;
 // A combining sequence: one base character followed by its combining marks. NFC never
 // composes across such sequences, so normalizing them one at a time keeps an exact map.
@@ -44,6 +46,7 @@ export function normalizeText(original: string): NormalizedText {
 
 /** Maps a [from, to) span of the normalized text to the original text. */
 export function toOriginalSpan(n: NormalizedText, from: number, to: number): { from: number; to: number } {
-  if (from < 0 || to > n.text.length || to <= from) throw new RangeError(`span [${from}, ${to}) is outside the text`);
+  if (from < 0 || to > n.text.length || to <= from)
+    throw new RangeError(`span [${from}, ${to}) is outside the text`);
   return { from: n.starts[from]!, to: n.ends[to - 1]! };
 }

@@ -260,7 +260,10 @@ export class OnnxSentimentModel implements SentimentModel {
    */
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
     if (this.dimensions === 0) {
-      throw new ModelArtifactError(`has no "${HIDDEN}" output, so it gives no embeddings`, this.artifact.modelPath);
+      throw new ModelArtifactError(
+        `has no "${HIDDEN}" output, so it gives no embeddings`,
+        this.artifact.modelPath,
+      );
     }
     const encoded = await this.tokenizer.encodeBatch(texts);
     const rowsPerText = encoded.map((t) =>

@@ -38,12 +38,15 @@ export function loadTaxonomy(domain: string, file = path.join(TAXONOMY_DIR, `${d
   }
   const owner = new Map<string, string>();
   for (const c of parsed.data.categories) {
-    if (c.name === OTHER_CATEGORY) throw new Error(`invalid taxonomy ${file}: '${OTHER_CATEGORY}' is reserved`);
+    if (c.name === OTHER_CATEGORY)
+      throw new Error(`invalid taxonomy ${file}: '${OTHER_CATEGORY}' is reserved`);
     for (const seed of c.seeds) {
       const key = seed.toLowerCase();
       const first = owner.get(key);
       if (first && first !== c.name) {
-        throw new Error(`invalid taxonomy ${file}: seed '${seed}' is listed under both '${first}' and '${c.name}'`);
+        throw new Error(
+          `invalid taxonomy ${file}: seed '${seed}' is listed under both '${first}' and '${c.name}'`,
+        );
       }
       owner.set(key, c.name);
     }
@@ -100,7 +103,9 @@ export class CategoryAssigner {
       const similarity = cosine(vector, seed.vector);
       if (similarity > best.similarity) best = { category: seed.category, similarity };
     }
-    return best.similarity >= this.taxonomy.threshold ? best : { category: OTHER_CATEGORY, similarity: best.similarity };
+    return best.similarity >= this.taxonomy.threshold
+      ? best
+      : { category: OTHER_CATEGORY, similarity: best.similarity };
   }
 
   private remember(aspect: string, match: CategoryMatch): void {
