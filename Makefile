@@ -72,7 +72,7 @@ test: install
 	@mkdir -p stack/.data && rm -f $(STARTED)
 	@rc=0; \
 	STACK_STARTED_FILE=$(CURDIR)/$(STARTED) $(STACK) up && $(MAKE) --no-print-directory setup || rc=$$?; \
-	if [ $$rc -eq 0 ]; then $(MAKE) --no-print-directory typecheck test-unit test-integration test-e2e || rc=$$?; fi; \
+	if [ $$rc -eq 0 ]; then $(MAKE) --no-print-directory typecheck lint test-unit test-integration test-e2e || rc=$$?; fi; \
 	if [ -n "$${CI:-}" ] && [ -s $(STARTED) ]; then $(STACK) down $$(cat $(STARTED)) || true; fi; \
 	exit $$rc
 
