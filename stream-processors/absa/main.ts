@@ -31,6 +31,8 @@ async function main(): Promise<void> {
       chunkSize: config.chunkSize,
       partitionsConcurrently: config.partitionsConcurrently,
       maxBytesPerPartition: config.maxBytesPerPartition,
+      // A consumer that cannot go on is no use alive: exit non-zero so the supervisor restarts it.
+      onFatal: () => process.exit(1),
     },
     logger,
     parts.processorMetrics,

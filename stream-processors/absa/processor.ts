@@ -38,6 +38,8 @@ export interface ProcessorOptions {
   /** Stop once these end offsets per partition are reached (reprocessing). */
   stopAt?: Map<number, bigint>;
   onCaughtUp?: () => void;
+  /** Called when the consumer crashed for good; the process should exit so it is restarted. */
+  onFatal?: (err: unknown) => void;
 }
 
 /** The value is not an event we can read: not the registry wire format, or bytes Avro rejects. */
@@ -79,8 +81,29 @@ export class AbsaProcessor {
       maxBytes: this.options.maxBytesPerPartition * this.options.partitionsConcurrently,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
+      // Poison input is dead-lettered per message, so what fails a whole chunk is the infrastructure
+      // (a broker, the registry, a fenced or still-aborting transaction): always restart and retry
+      // from the committed offsets instead of leaving the group and idling.
+      retry: {
+        retries: 8,
+        restartOnFailure: async (err) => {
+          this.logger.warn('consumer restarting after a failure', {
+            event: { action: 'ConsumerRestarting' },
+            error: { type: classifyError(err).errorClass, message: errorMessage(err) },
+          });
+          return true;
+        },
+      },
     });
     this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.logger.error('consumer crashed', {
+        event: { action: 'ConsumerCrashed' },
+        error: { message: errorMessage(payload.error) },
+        restart: payload.restart,
+      });
+      if (!payload.restart) this.options.onFatal?.(payload.error);
+    });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.logger.info('joined consumer group', { event: { action: 'ConsumerGroupJoined' }, kafka: payload });
     });
@@ -126,7 +149,13 @@ export class AbsaProcessor {
     if (!producer) {
       const transactionalId = `${this.options.transactionalIdPrefix}-${this.options.inputTopic}-${partition}`;
       producer = (async () => {
-        const p = createIdempotentProducer(this.kafka, { transactionalId, maxInFlightRequests: 1 });
+        // Taking over a partition can meet the previous owner's transaction still being aborted
+        // (CONCURRENT_TRANSACTIONS): give the broker time rather than the client's short default.
+        const p = createIdempotentProducer(this.kafka, {
+          transactionalId,
+          maxInFlightRequests: 1,
+          retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+        });
         await p.connect();
         return p;
       })();
