@@ -11,7 +11,7 @@
  * sizes are capped, so in-flight work is bounded by `partitionsConcurrently × maxBytesPerPartition`;
  * a slow model slows consumption instead of growing a buffer.
  */
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { FatalError, classifyError, errorMessage } from '../../common/errors/index';
 import { DeadLetterWriter } from '../../common/kafka/dlq';
 import { createIdempotentProducer } from '../../common/kafka/client';
@@ -215,25 +215,30 @@ export class AbsaProcessor {
       if (d instanceof Error) failed.push({ message, error: d });
       else if (!this.options.tenant || d.tenant === this.options.tenant) docs.push({ message, doc: d });
     });
-    this.metrics.documentsConsumed.inc(messages.length);
-    this.metrics.batchSize.observe(messages.length);
 
     const inference = performance.now();
     const outcomes: AnalysisOutcome[] = await this.analyzer.analyze(docs.map((d) => d.doc));
     this.metrics.inferenceSeconds.observe((performance.now() - inference) / 1000);
 
-    const documentMessages: Message[] = [];
-    const aspectMessages: Message[] = [];
+    const produced: DocumentSentiment[] = [];
     outcomes.forEach((outcome, i) => {
-      if (!outcome.ok) {
-        failed.push({ message: docs[i]!.message, error: outcome.error });
-        return;
-      }
-      documentMessages.push(this.documentMessage(outcome.document));
-      for (const mention of outcome.mentions) aspectMessages.push(this.aspectMessage(mention));
-      this.metrics.documentsProduced.inc({ status: outcome.document.status });
+      if (outcome.ok) produced.push(outcome.document);
+      else failed.push({ message: docs[i]!.message, error: outcome.error });
     });
-    const encoded = await this.encodeAll(documentMessages, aspectMessages);
+    const ids = this.schemaIds!;
+    const encoded = {
+      documents: await Promise.all(
+        produced.map(async (d) => ({ key: d.event_id, value: await this.registry.encode(ids.documents, d) })),
+      ),
+      aspects: await Promise.all(
+        outcomes
+          .flatMap((o) => (o.ok ? o.mentions : []))
+          .map(async (m) => ({
+            key: aspectKey(m),
+            value: await this.registry.encode(ids.aspects, m),
+          })),
+      ),
+    };
     const dlqRecords = await Promise.all(
       failed.map((f) => this.dlq.record({ topic, partition, message: f.message }, f.error)),
     );
@@ -261,6 +266,10 @@ export class AbsaProcessor {
         );
       throw err;
     }
+    // Counted once committed, so the metrics say what downstream readers can see.
+    this.metrics.documentsConsumed.inc(messages.length);
+    this.metrics.batchSize.observe(messages.length);
+    for (const d of produced) this.metrics.documentsProduced.inc({ status: d.status });
     this.metrics.aspectsEmitted.inc(encoded.aspects.length);
     for (const f of failed) {
       const errorClass = classifyError(f.error).errorClass;
@@ -306,28 +315,9 @@ export class AbsaProcessor {
       });
     }
   }
+}
 
-  private documentMessage(doc: DocumentSentiment): Message & { payload: object } {
-    return { key: doc.event_id, value: null, payload: doc };
-  }
-
-  private aspectMessage(m: AspectMention): Message & { payload: object } {
-    // Keyed so every mention of one aspect of one entity lands in one partition.
-    return { key: `${m.tenant}\u001f${m.entity ?? ''}\u001f${m.normalized_aspect}`, value: null, payload: m };
-  }
-
-  private async encodeAll(
-    documents: Message[],
-    aspects: Message[],
-  ): Promise<{ documents: Message[]; aspects: Message[] }> {
-    const ids = this.schemaIds!;
-    const encode = (id: number) => (m: Message) =>
-      this.registry
-        .encode(id, (m as Message & { payload: object }).payload)
-        .then((value) => ({ key: m.key, value }));
-    return {
-      documents: await Promise.all(documents.map(encode(ids.documents))),
-      aspects: await Promise.all(aspects.map(encode(ids.aspects))),
-    };
-  }
+/** Every mention of one aspect of one entity lands in one partition, so aggregations stay local. */
+function aspectKey(m: AspectMention): string {
+  return `${m.tenant}\u001f${m.entity ?? ''}\u001f${m.normalized_aspect}`;
 }
