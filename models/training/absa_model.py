@@ -3,6 +3,9 @@
 Inputs follow the artifact contract (docs/adr/0002-absa-model-artifact.md):
   input_ids, attention_mask, token_type_ids  (int64 [batch, seq])
 token_type_ids = 1 marks the word pieces of ONE target aspect (targeted mode), all 0 otherwise.
+Encoders without segment embeddings (MPNet, used as the distillation teacher) get a learned target
+vector added to the marked word pieces' input embeddings instead; the shipped BERT-style student
+keeps the segment embedding, so its ONNX contract is unchanged.
 Outputs:
   tag_logits      [batch, seq, n_tags]   BIO tags
   polarity_logits [batch, 3]             toward the marked target; sentence sentiment without target
@@ -17,9 +20,11 @@ TAGS = ["O", "B", "I"]
 
 
 class AbsaModel(nn.Module):
-    def __init__(self, encoder: nn.Module, hidden: int, n_tags: int = len(TAGS), dropout: float = 0.1):
+    def __init__(self, encoder: nn.Module, hidden: int, n_tags: int = len(TAGS), dropout: float = 0.1,
+                 target_embedding: bool = False):
         super().__init__()
         self.encoder = encoder
+        self.target_embedding = nn.Parameter(torch.randn(hidden) * 0.02) if target_embedding else None
         self.dropout = nn.Dropout(dropout)
         self.tag_head = nn.Linear(hidden, n_tags)
         self.pol_head = nn.Sequential(
@@ -27,9 +32,14 @@ class AbsaModel(nn.Module):
         )
 
     def forward(self, input_ids, attention_mask, token_type_ids):
-        h = self.encoder(
-            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-        ).last_hidden_state
+        if self.target_embedding is None:
+            h = self.encoder(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+        else:
+            emb = self.encoder.get_input_embeddings()(input_ids)
+            emb = emb + token_type_ids.unsqueeze(-1).to(emb.dtype) * self.target_embedding
+            h = self.encoder(inputs_embeds=emb, attention_mask=attention_mask).last_hidden_state
         tag_logits = self.tag_head(self.dropout(h))
         am = attention_mask.to(h.dtype)
         tm = token_type_ids.to(h.dtype) * am

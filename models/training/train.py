@@ -105,7 +105,19 @@ def collate(batch, device):
         if b["tags"] is not None:
             tags[i, :k] = torch.tensor(b["tags"])
         pol[i] = b["pol"]
-    return [x.to(device) for x in (ids, am, tt, tags, pol)]
+    out = [ids, am, tt, tags, pol]
+    if any("t_pol" in b for b in batch):  # distillation: the teacher's logits (absent rows stay 0, masked)
+        t_tags = torch.zeros((B, n, len(TAGS)))
+        t_pol = torch.zeros((B, 3))
+        has_t_pol = torch.zeros((B,), dtype=torch.bool)
+        for i, b in enumerate(batch):
+            if b.get("t_tags") is not None:
+                t_tags[i, : len(b["ids"])] = torch.from_numpy(b["t_tags"].astype(np.float32))
+            if b.get("t_pol") is not None:
+                t_pol[i] = torch.from_numpy(b["t_pol"].astype(np.float32))
+                has_t_pol[i] = True
+        out += [t_tags, t_pol, has_t_pol]
+    return [x.to(device) for x in out]
 
 
 def torch_runner(model, device):
@@ -115,6 +127,83 @@ def torch_runner(model, device):
                            torch.from_numpy(tt).to(device))
         return tl.float().cpu().numpy(), pl.float().cpu().numpy()
     return run
+
+
+def supervised_loss(device, amp):
+    """Cross-entropy of the gold tags plus cross-entropy of the gold polarity (sentence or target)."""
+    ce = nn.CrossEntropyLoss(ignore_index=-100)
+
+    def loss_fn(model, batch):
+        ids, am, tt, tags, pol = batch[:5]
+        with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=amp):
+            tl, pl = model(ids, am, tt)
+        loss = 0.0
+        if (tags >= 0).any():
+            loss = loss + ce(tl.float().reshape(-1, tl.shape[-1]), tags.reshape(-1))
+        if (pol >= 0).any():
+            loss = loss + ce(pl.float(), pol)
+        return loss
+
+    return loss_fn
+
+
+def fit(model, examples, loss_fn, args, device, tok, val, deadline=0.0, label=""):
+    """AdamW with linear warm-up/decay over length-bucketed batches; after each epoch the model is
+    scored on restaurants14 + laptops14 validation and the best epoch's weights are kept.
+    -> (best score, best state on CPU, best epoch, history)."""
+    # the pretrained encoder at args.lr, the new heads at args.head_lr (also when wrapped: "model.encoder.")
+    enc_params = [p for n, p in model.named_parameters() if "encoder." in n]
+    head_params = [p for n, p in model.named_parameters() if "encoder." not in n]
+    opt = torch.optim.AdamW([{"params": enc_params, "lr": args.lr}, {"params": head_params, "lr": args.head_lr}],
+                            weight_decay=args.weight_decay, fused=device.type == "cuda")
+    steps_per_epoch = math.ceil(len(examples) / args.batch_size)
+    total = steps_per_epoch * args.epochs
+    warm = int(args.warmup * total)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: (s + 1) / max(1, warm) if s < warm else max(0.0, (total - s) / max(1, total - warm)))
+    rng = random.Random(args.seed)
+    best, best_state, best_epoch, history = -1.0, None, 0, []
+    sel_sets = ["restaurants14", "laptops14"]
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        order = list(range(len(examples)))
+        rng.shuffle(order)
+        # length bucketing inside chunks of 50 batches (speed), batches shuffled again
+        chunk = args.batch_size * 50
+        batches = []
+        for c in range(0, len(order), chunk):
+            part = sorted(order[c : c + chunk], key=lambda i: len(examples[i]["ids"]))
+            batches += [part[i : i + args.batch_size] for i in range(0, len(part), args.batch_size)]
+        rng.shuffle(batches)
+        t0, tot_loss = time.time(), 0.0
+        for bi, b in enumerate(batches):
+            loss = loss_fn(model, collate([examples[i] for i in b], device))
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            tot_loss += loss.item()
+            if bi % 200 == 0:
+                print(f"  {label}epoch {epoch} batch {bi}/{len(batches)} loss {tot_loss / (bi + 1):.4f} "
+                      f"{time.time() - t0:.0f}s", flush=True)
+        model.eval()
+        an = Analyzer(torch_runner(model, device), tok, TAGS, args.max_tokens, args.overlap)
+        ms = {k: evaluate_sentences(an, val[k]) for k in sel_sets}
+        sc = float(np.mean([score(m) for m in ms.values()]))
+        history.append({"epoch": epoch, "train_loss": tot_loss / len(batches), "score": sc,
+                        **{f"{k}_{m}": ms[k][m] for k in ms for m in ("ate_f1", "apc_accuracy", "apc_macro_f1", "e2e_f1")}})
+        print(f"{label}epoch {epoch} loss {tot_loss / len(batches):.4f} time {time.time() - t0:.0f}s select-score {sc:.4f} | " +
+              " | ".join(f"{k}: ate {m['ate_f1']:.3f} apc {m['apc_accuracy']:.3f}/{m['apc_macro_f1']:.3f} e2e {m['e2e_f1']:.3f}"
+                         for k, m in ms.items()), flush=True)
+        if sc > best:
+            best, best_epoch = sc, epoch
+            best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+        ep_time = time.time() - t0
+        if deadline and time.time() + 1.15 * ep_time > deadline and epoch < args.epochs:
+            print(f"{label}time budget: stopping after epoch {epoch}", flush=True)
+            break
+    return best, best_state, best_epoch, history
 
 
 def score(m):  # model selection on restaurant+laptop validation
@@ -193,67 +282,8 @@ def main():
     # ---- model
     encoder, ecfg = load_encoder(base, attn="sdpa")
     model = AbsaModel(encoder, ecfg.hidden_size).to(device)
-    enc_params = [p for n, p in model.named_parameters() if n.startswith("encoder.")]
-    head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
-    opt = torch.optim.AdamW([{"params": enc_params, "lr": args.lr}, {"params": head_params, "lr": args.head_lr}],
-                            weight_decay=args.weight_decay)
-    steps_per_epoch = math.ceil(len(examples) / args.batch_size)
-    total = steps_per_epoch * args.epochs
-    warm = int(args.warmup * total)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: (s + 1) / max(1, warm) if s < warm else max(0.0, (total - s) / max(1, total - warm)))
-    ce = nn.CrossEntropyLoss(ignore_index=-100)
-
-    rng = random.Random(args.seed)
-    best, best_state, history = -1.0, None, []
-    sel_sets = ["restaurants14", "laptops14"]
-    for epoch in range(1, args.epochs + 1):
-        model.train()
-        order = list(range(len(examples)))
-        rng.shuffle(order)
-        # length bucketing inside chunks of 50 batches (speed), batches shuffled again
-        chunk = args.batch_size * 50
-        batches = []
-        for c in range(0, len(order), chunk):
-            part = sorted(order[c : c + chunk], key=lambda i: len(examples[i]["ids"]))
-            batches += [part[i : i + args.batch_size] for i in range(0, len(part), args.batch_size)]
-        rng.shuffle(batches)
-        t0, tot_loss = time.time(), 0.0
-        for bi, b in enumerate(batches):
-            ids, am, tt, tags, pol = collate([examples[i] for i in b], device)
-            with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=args.amp):
-                tl, pl = model(ids, am, tt)
-            loss = 0.0
-            if (tags >= 0).any():
-                loss = loss + ce(tl.float().reshape(-1, tl.shape[-1]), tags.reshape(-1))
-            if (pol >= 0).any():
-                loss = loss + ce(pl.float(), pol)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            tot_loss += float(loss)
-            if bi % 200 == 0:
-                print(f"  epoch {epoch} batch {bi}/{len(batches)} loss {tot_loss / (bi + 1):.4f} "
-                      f"{time.time() - t0:.0f}s", flush=True)
-        model.eval()
-        an = Analyzer(torch_runner(model, device), tok, TAGS, args.max_tokens, args.overlap)
-        ms = {k: evaluate_sentences(an, val[k]) for k in sel_sets}
-        sc = float(np.mean([score(m) for m in ms.values()]))
-        history.append({"epoch": epoch, "train_loss": tot_loss / len(batches), "score": sc,
-                        **{f"{k}_{m}": ms[k][m] for k in ms for m in ("ate_f1", "apc_accuracy", "apc_macro_f1", "e2e_f1")}})
-        print(f"epoch {epoch} loss {tot_loss / len(batches):.4f} time {time.time() - t0:.0f}s select-score {sc:.4f} | " +
-              " | ".join(f"{k}: ate {m['ate_f1']:.3f} apc {m['apc_accuracy']:.3f}/{m['apc_macro_f1']:.3f} e2e {m['e2e_f1']:.3f}"
-                         for k, m in ms.items()), flush=True)
-        if sc > best:
-            best = sc
-            best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
-            best_epoch = epoch
-        ep_time = time.time() - t0
-        if args.time_budget and time.time() - t_start + 1.15 * ep_time > args.time_budget and epoch < args.epochs:
-            print(f"time budget: stopping after epoch {epoch}", flush=True)
-            break
+    best, best_state, best_epoch, history = fit(model, examples, supervised_loss(device, args.amp), args, device, tok, val,
+                                                deadline=t_start + args.time_budget if args.time_budget else 0)
     print(f"best epoch {best_epoch} score {best:.4f}", flush=True)
     torch.save({"state": best_state, "args": vars(args), "history": history}, os.path.join(args.work, "best.pt"))
     if args.no_export:
