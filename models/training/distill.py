@@ -46,6 +46,7 @@ from absa_data import make_splits  # noqa: E402
 from absa_model import TAGS, AbsaModel, load_encoder  # noqa: E402
 from evaluate import Analyzer, load_tokenizer  # noqa: E402
 from train import (  # noqa: E402
+    add_training_args,
     build_examples,
     collate,
     default_base_dir,
@@ -299,24 +300,9 @@ def main():
     ap.add_argument("--teacher-epochs", type=int, default=5)
     ap.add_argument("--teacher-lr", type=float, default=4e-5)
     ap.add_argument("--teacher-budget", type=float, default=0, help="seconds for teacher training (0 = off)")
-    ap.add_argument("--epochs", type=int, default=8)
-    ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=8e-5)
-    ap.add_argument("--head-lr", type=float, default=1e-3)
-    ap.add_argument("--weight-decay", type=float, default=0.01)
-    ap.add_argument("--warmup", type=float, default=0.06)
     ap.add_argument("--alpha", type=float, default=0.5, help="weight of the teacher's soft labels")
     ap.add_argument("--temperature", type=float, default=2.0)
-    ap.add_argument("--max-tokens", type=int, default=128)
-    ap.add_argument("--overlap", type=int, default=32)
-    ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--tags-from", default="semeval14_restaurants,semeval14_laptops,semeval16_restaurants,mams_atsa")
-    ap.add_argument("--device", default="auto")
-    ap.add_argument("--threads", type=int, default=0)
-    ap.add_argument("--time-budget", type=float, default=0, help="seconds for student training (0 = off)")
-    ap.add_argument("--amp", action="store_true", help="bf16 autocast (GPU)")
-    ap.add_argument("--limit", type=int, default=0, help="smoke test: N training sentences")
-    ap.add_argument("--eval-limit", type=int, default=0, help="smoke test: N sentences per validation set")
+    add_training_args(ap)  # --epochs, --lr, --time-budget ... apply to the student
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)

