@@ -3,12 +3,12 @@
  * Starts even when Kafka or the registry is down (/readyz says so and requests get 503), finishes
  * in-flight requests on SIGTERM/SIGINT, then closes the producer and the database pool.
  */
-import http from 'node:http';
 import { loadConfig } from '../../common/config/index';
 import { ApiKeyStore } from '../../common/apikeys/store';
 import { createKafka } from '../../common/kafka/client';
 import { RegistryClient } from '../../common/kafka/registry';
 import { createLogger } from '../../common/logging/index';
+import { HttpService } from '../../common/http/service';
 import { createMetrics } from '../../common/metrics/index';
 import { createPool, pingPool } from '../../common/postgres/pool';
 import { retry } from '../../common/errors/index';
@@ -24,7 +24,18 @@ const pool = createPool(config, SERVICE, logger);
 const registry = new RegistryClient(config.schemaRegistryUrl);
 const kafka = createKafka(SERVICE, config, logger);
 const publisher = new RawDocumentPublisher(kafka, registry, logger, { timeoutMs: config.kafkaTimeoutMs });
-let shuttingDown = false;
+const service = new HttpService({
+  name: 'HTTP collector',
+  action: 'collector',
+  host: config.host,
+  port: config.port,
+  shutdownTimeoutMs: config.shutdownTimeoutMs,
+  logger,
+  close: async () => {
+    await publisher.close();
+    await pool.end();
+  },
+});
 
 const app = createHttpCollectorApp({
   config,
@@ -32,7 +43,7 @@ const app = createHttpCollectorApp({
   publisher,
   logger,
   metrics,
-  isShuttingDown: () => shuttingDown,
+  isShuttingDown: () => service.shuttingDown,
   readiness: [
     { name: 'postgres', check: () => pingPool(pool) },
     {
@@ -49,22 +60,7 @@ const app = createHttpCollectorApp({
     },
   ],
 });
-
-const server = http.createServer(app);
-server.keepAliveTimeout = 65_000;
-
-server.listen(config.port, config.host, () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info(`HTTP collector listening on ${config.host}:${port}`, {
-    event: { action: 'collector-started' },
-    url: { port },
-  });
-});
-server.on('error', (err) => {
-  logger.error(`HTTP collector cannot listen: ${err.message}`, { err });
-  process.exit(1);
-});
+service.start(app);
 
 // Warm up in the background: schema registration and the Kafka connection. Failures are not fatal;
 // /readyz reports them and requests answer 503 until the dependency is back.
@@ -79,38 +75,3 @@ void retry(
   .catch((err: unknown) =>
     logger.warn('Kafka or schema registry not reachable yet; will retry on demand', { err }),
   );
-
-async function shutdown(signal: string): Promise<void> {
-  if (shuttingDown) return;
-  shuttingDown = true;
-  logger.info(`${signal} received: finishing in-flight requests`, {
-    event: { action: 'collector-stopping' },
-  });
-  const force = setTimeout(() => {
-    logger.warn('shutdown timeout: closing remaining connections');
-    server.closeAllConnections();
-  }, config.shutdownTimeoutMs);
-  force.unref();
-  // Keep-alive connections become idle once their request is answered; close them as they do.
-  const sweep = setInterval(() => server.closeIdleConnections(), 100);
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
-  clearInterval(sweep);
-  clearTimeout(force);
-  await publisher.close();
-  await pool.end();
-  logger.info('HTTP collector stopped', { event: { action: 'collector-stopped' } });
-}
-
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    shutdown(signal)
-      .then(() => process.exit(0))
-      .catch((err: unknown) => {
-        logger.error('shutdown failed', { err });
-        process.exit(1);
-      });
-  });
-}
