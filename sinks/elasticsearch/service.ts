@@ -79,16 +79,7 @@ export async function startElasticsearchSink(
     client,
     writer,
     runner,
-    readiness: [
-      { name: 'elasticsearch', check: () => pingElasticsearch(client) },
-      { name: 'schema-registry', check: () => registry.ping() },
-      {
-        name: 'kafka',
-        check: async () => {
-          if (!runner.healthy) throw new Error(runner.crashError?.message ?? 'consumer group not joined');
-        },
-      },
-    ],
+    readiness: [{ name: 'elasticsearch', check: () => pingElasticsearch(client) }, ...runner.readiness()],
     async stop() {
       await runner.stop();
       await client.close();

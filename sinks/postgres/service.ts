@@ -101,16 +101,7 @@ export async function startPostgresSink(
     writer,
     runner,
     maintain,
-    readiness: [
-      { name: 'postgres', check: () => pingPool(pool) },
-      { name: 'schema-registry', check: () => registry.ping() },
-      {
-        name: 'kafka',
-        check: async () => {
-          if (!runner.healthy) throw new Error(runner.crashError?.message ?? 'consumer group not joined');
-        },
-      },
-    ],
+    readiness: [{ name: 'postgres', check: () => pingPool(pool) }, ...runner.readiness()],
     async stop() {
       clearInterval(timer);
       await runner.stop();

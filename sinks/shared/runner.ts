@@ -29,6 +29,7 @@ import {
 import { createIdempotentProducer } from '../../common/kafka/client';
 import { DeadLetterWriter } from '../../common/kafka/dlq';
 import type { RegistryClient } from '../../common/kafka/registry';
+import type { ReadinessCheck } from '../../common/metrics/index';
 import type { Logger } from '../../common/logging/index';
 import type { SinkSettings } from './config';
 import type { SinkMetrics } from './metrics';
@@ -128,6 +129,18 @@ export class SinkRunner<T> {
 
   get crashError(): Error | undefined {
     return this.crashed;
+  }
+  /** Readiness of what every sink reads through: the schema registry and its consumer group. */
+  readiness(): ReadinessCheck[] {
+    return [
+      { name: 'schema-registry', check: () => this.options.registry.ping() },
+      {
+        name: 'kafka',
+        check: async () => {
+          if (!this.healthy) throw new Error(this.crashError?.message ?? 'consumer group not joined');
+        },
+      },
+    ];
   }
 
   async start(): Promise<void> {
