@@ -7,6 +7,9 @@
  * Per-item results: items refused with 429 or 5xx are sent again (only those) with backoff; after a
  * few rounds the batch fails as retriable and the runner retries it. Items refused with another 4xx
  * (mapping errors, a vector Elasticsearch cannot index) make their event a dead letter.
+ *
+ * Versions are external (processed_at): the newest analysis of a document wins, and the mentions of
+ * earlier analyses that it no longer has are deleted.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 
@@ -152,6 +155,7 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
 
   async write(docs: DocumentSentiment[]): Promise<Array<unknown | undefined>> {
     const indexedAt = new Date().toISOString();
+    const earlier = await this.earlierMentions(docs);
     let pending: Op[] = [];
     docs.forEach((doc, i) => {
       pending.push({
@@ -185,7 +189,7 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
     });
 
     const results: Array<unknown | undefined> = docs.map(() => undefined);
-    const replaced = new Set<number>();
+    const written = new Set<number>();
     const rounds = this.options.itemRetries ?? 5;
     for (let round = 0; pending.length > 0; round++) {
       if (round > 0) {
@@ -213,7 +217,7 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
         const status = item.status;
         if (status >= 200 && status < 300) {
           this.metrics?.docs.inc({ alias: op.alias });
-          if (op.alias === 'documents' && item.result === 'updated') replaced.add(op.doc);
+          if (op.alias === 'documents') written.add(op.doc);
           return;
         }
         // An older analysis than the one stored (a replay): nothing to write, not an error.
@@ -232,41 +236,91 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
       pending = retry;
     }
     await this.deleteStaleMentions(
-      [...replaced].filter((i) => results[i] === undefined).map((i) => docs[i]!),
+      docs.filter((_, i) => written.has(i) && results[i] === undefined),
+      earlier,
     );
     return results;
   }
 
   /**
-   * A re-analysed document (a newer model, or the same text analysed again) replaces its mentions:
-   * those of earlier analyses that the new one did not index again are deleted. Deletes carry the new
-   * analysis' version, so they can never remove a newer mention. Mentions written less than a refresh
-   * interval ago are not yet searchable and may survive; PostgreSQL, which does this in its
-   * transaction, is the reference store.
+   * Per document id, the mentions its analyses have indexed so far: those listed in the stored
+   * document (mget is realtime, so a document written a moment ago counts even before a refresh)
+   * and those of every analysis of it in this batch.
    */
-  private async deleteStaleMentions(docs: DocumentSentiment[]): Promise<void> {
-    if (docs.length === 0) return;
-    const newest = new Map(docs.map((d) => [d.event_id, d.processed_at]));
+  private async earlierMentions(docs: DocumentSentiment[]): Promise<Map<string, Set<string>>> {
+    const ids = new Map<string, Set<string>>();
+    const latest = new Map<string, DocumentSentiment>();
+    for (const d of docs) {
+      const set = ids.get(d.event_id) ?? new Set<string>();
+      for (const a of d.aspects) set.add(a.mention_id);
+      ids.set(d.event_id, set);
+      latest.set(d.event_id, d);
+    }
     try {
-      const found = await this.client.search<{ document_id: string }>({
-        index: this.aliases.mentions,
-        size: 10_000,
-        version: true,
-        _source: ['document_id'],
-        query: { terms: { document_id: [...newest.keys()] } },
+      const found = await this.client.mget<{ aspects?: { mention_id: string }[] }>({
+        docs: [...latest.values()].map((d) => ({
+          _index: monthlyIndex(this.aliases.documents, d.created_at),
+          _id: d.event_id,
+          _source: ['aspects.mention_id'],
+        })),
       });
-      const stale = found.hits.hits.filter((h) => (h._version ?? 0) < newest.get(h._source!.document_id)!);
-      if (stale.length === 0) return;
-      const operations = stale.map((h) => ({
-        delete: {
-          _index: h._index,
-          _id: h._id!,
-          version: newest.get(h._source!.document_id)!,
-          version_type: 'external' as const,
-        },
-      }));
-      await this.client.bulk({ operations }, { maxRetries: 0 });
-      this.metrics?.docs.inc({ alias: 'mentions-deleted' }, stale.length);
+      for (const item of found.docs) {
+        if ('error' in item) {
+          // A month nobody wrote to yet has no index, hence no earlier analysis.
+          if (item.error.type === 'index_not_found_exception') continue;
+          throw new RetriableError(
+            `cannot read ${item._id} to find its earlier mentions: ${item.error.reason}`,
+          );
+        }
+        for (const a of (item.found && item._source?.aspects) || []) ids.get(item._id)!.add(a.mention_id);
+      }
+    } catch (err) {
+      throw asElasticsearchError(err);
+    }
+    return ids;
+  }
+
+  /**
+   * A re-analysed document (a newer model, or the same text analysed again) replaces its mentions:
+   * those of earlier analyses that the newest one did not index again are deleted. Deletes carry the
+   * newest analysis' version, so they can never remove a mention of a newer one.
+   */
+  private async deleteStaleMentions(
+    writtenDocs: DocumentSentiment[],
+    earlier: Map<string, Set<string>>,
+  ): Promise<void> {
+    const newest = new Map<string, DocumentSentiment>();
+    for (const d of writtenDocs) {
+      const seen = newest.get(d.event_id);
+      if (!seen || seen.processed_at < d.processed_at) newest.set(d.event_id, d);
+    }
+    const operations = [...newest.values()].flatMap((d) => {
+      const keep = new Set(d.aspects.map((a) => a.mention_id));
+      return [...(earlier.get(d.event_id) ?? [])]
+        .filter((id) => !keep.has(id))
+        .map((id) => ({
+          delete: {
+            _index: monthlyIndex(this.aliases.mentions, d.created_at),
+            _id: id,
+            ...newestWins(d),
+          },
+        }));
+    });
+    if (operations.length === 0) return;
+    try {
+      const response = await this.client.bulk({ operations }, { maxRetries: 0 });
+      let deleted = 0;
+      for (const entry of response.items) {
+        const item = Object.values(entry)[0] as BulkResponseItem;
+        if (item.result === 'deleted') deleted++;
+        // 404: never indexed or already gone; 409: a newer analysis owns it. Anything else: retry.
+        else if (item.status !== 404 && item.status !== 409) {
+          throw new RetriableError(
+            `deleting stale mention ${item._id} failed (${item.status}): ${item.error?.reason ?? ''}`,
+          );
+        }
+      }
+      this.metrics?.docs.inc({ alias: 'mentions-deleted' }, deleted);
     } catch (err) {
       throw asElasticsearchError(err);
     }

@@ -146,6 +146,43 @@ describe('Elasticsearch sink (sentiment.documents.v1 → absa-documents, absa-me
     expect(got._version).to.be.at.least(3); // written three times, still one document
   });
 
+  it('replaces the mentions of a re-analysed document at once (no refresh needed), the newest analysis winning in any order', async () => {
+    const mentionIds = async (documentId: string): Promise<string[]> => {
+      await sink.client.indices.refresh({ index: 'absa-mentions' });
+      const r = await sink.client.search<{ mention_id: string }>({
+        index: 'absa-mentions',
+        size: 100,
+        query: { term: { document_id: documentId } },
+      });
+      return r.hits.hits.map((h) => h._id!);
+    };
+    const ids = (d: ReturnType<typeof makeDocument>) => d.aspects.map((a) => a.mention_id);
+    const own = uniqueTenant('esreanalysed'); // the other tests count this suite's tenant exactly
+    const first = makeDocument(own, 20_000, { aspects: 3 });
+    const second = {
+      ...makeDocument(own, 20_000, { aspects: 1 }),
+      processed_at: first.processed_at + 60_000,
+    };
+    expect(await sink.writer.write([first])).to.deep.equal([undefined]);
+    // Straight after the first write: its mentions are not searchable yet, but must still go.
+    expect(await sink.writer.write([second])).to.deep.equal([undefined]);
+    expect(await mentionIds(first.event_id))
+      .to.have.members(ids(second))
+      .and.to.have.lengthOf(1);
+    // The older analysis arriving late changes nothing.
+    expect(await sink.writer.write([first])).to.deep.equal([undefined]);
+    expect(await mentionIds(first.event_id))
+      .to.have.members(ids(second))
+      .and.to.have.lengthOf(1);
+    // Two analyses of one document in one batch, the newer first.
+    const older = makeDocument(own, 20_001, { aspects: 3 });
+    const newer = { ...makeDocument(own, 20_001, { aspects: 2 }), processed_at: older.processed_at + 1 };
+    expect(await sink.writer.write([newer, older])).to.deep.equal([undefined, undefined]);
+    expect(await mentionIds(older.event_id))
+      .to.have.members(ids(newer))
+      .and.to.have.lengthOf(2);
+  });
+
   it('routes an event dated five years ago and one dated next year to the indices of their months', async () => {
     const now = new Date();
     const old = Date.UTC(now.getUTCFullYear() - 5, now.getUTCMonth(), 15, 12);
