@@ -85,7 +85,8 @@ def build_examples(sents, enc, max_tokens, use_tags_from, targeted=True, doc=Tru
                 tt = [1 if (o != (0, 0) and o[1] > a.start and o[0] < a.end) else 0 for o in full_offs]
                 if sum(tt) == 0:
                     continue  # target truncated away
-                out.append({"ids": full_ids, "tt": tt, "tags": None, "pol": POL2ID[a.polarity]})
+                out.append({"ids": full_ids, "tt": tt, "tags": None, "pol": POL2ID[a.polarity],
+                            "dataset": s.dataset})
     return out
 
 
@@ -246,6 +247,9 @@ def main():
     ap.add_argument("--no-export", action="store_true")
     ap.add_argument("--export-only", action="store_true",
                     help="write model.onnx + metrics.json (training history) only; package later with --package-only")
+    ap.add_argument("--init-state", default=None, help="start from this trained state instead of the base heads")
+    ap.add_argument("--targeted-keep", default="",
+                    help="dataset=fraction,...: keep only that share of a dataset's targeted (polarity) examples")
     ap.add_argument("--package-only", metavar="MODEL_ONNX", default=None,
                     help="skip training: package an already trained int8 model.onnx (e.g. from the GPU run) "
                          "into the artifact folder, re-select the threshold and re-measure validation here")
@@ -279,6 +283,10 @@ def main():
     an_enc = Analyzer(None, tok, TAGS, args.max_tokens, args.overlap).enc
     tags_from = set(x for x in args.tags_from.split(",") if x)
     examples = build_examples(train_sents, an_enc, args.max_tokens, tags_from)
+    if args.targeted_keep:  # e.g. mams_atsa=0.25: a seeded share of that dataset's targeted examples
+        keep = {k: float(v) for k, v in (x.split("=") for x in args.targeted_keep.split(","))}
+        pick = random.Random(args.seed)
+        examples = [e for e in examples if "dataset" not in e or pick.random() < keep.get(e["dataset"], 1.0)]
     n_tag = sum(1 for e in examples if e["tags"] is not None)
     n_tgt = sum(1 for e in examples if e["tags"] is None and any(e["tt"]))
     n_doc = sum(1 for e in examples if e["pol"] >= 0 and not any(e["tt"]))
@@ -286,7 +294,11 @@ def main():
 
     # ---- model
     encoder, ecfg = load_encoder(base, attn="sdpa")
-    model = AbsaModel(encoder, ecfg.hidden_size).to(device)
+    model = AbsaModel(encoder, ecfg.hidden_size)
+    if args.init_state:  # continue from trained weights (a state saved by train.py or distill.py)
+        saved = torch.load(args.init_state, weights_only=False)
+        model.load_state_dict({k: v.float() for k, v in (saved["state"] if "state" in saved else saved).items()})
+    model = model.to(device)
     best, best_state, best_epoch, history = fit(model, examples, supervised_loss(device, args.amp), args, device, tok, val,
                                                 deadline=t_start + args.time_budget if args.time_budget else 0)
     print(f"best epoch {best_epoch} score {best:.4f}", flush=True)
