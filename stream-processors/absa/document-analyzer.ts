@@ -20,8 +20,8 @@ import { normalizeAspect } from './enrichment/aspect-normalizer';
 import type { LanguageDetector } from './enrichment/language-detector';
 import type { Sentence, SentenceSplitter } from './enrichment/sentence-splitter';
 import { normalizeText, toOriginalSpan, type NormalizedText } from './enrichment/text-normalizer';
-import type { Analysis, SentimentModel } from './model/sentiment-model';
-import type { CategoryAssigner } from './taxonomy/taxonomy';
+import type { Analysis, AspectSentiment, SentimentModel } from './model/sentiment-model';
+import type { CategoryAssigner, CategoryMatch } from './taxonomy/taxonomy';
 
 export interface AnalyzerDeps {
   model: SentimentModel;
@@ -41,6 +41,14 @@ export type AnalysisOutcome =
 export class TextTooLongError extends FatalError {}
 /** The model failed on this one document. */
 export class ModelError extends FatalError {}
+
+/** An aspect the model found, placed in the original text. */
+interface Found {
+  a: AspectSentiment;
+  span: { from: number; to: number };
+  sentenceIndex: number;
+  normalized: string;
+}
 
 interface Pending {
   raw: RawDocument;
@@ -91,13 +99,88 @@ export class DocumentAnalyzer {
     });
 
     const analysed = await this.runModel(pending.map((p) => p.doc));
+    const found = pending.map(({ doc }, i) => {
+      const result = analysed[i]!;
+      return result instanceof Error ? result : this.findAspects(doc, result);
+    });
+    const categories = await this.assignCategories(
+      pending.map((p) => p.doc.raw),
+      found,
+    );
     for (let i = 0; i < pending.length; i++) {
       const { index, doc } = pending[i]!;
-      const result = analysed[i]!;
-      outcomes[index] =
-        result instanceof Error ? { ok: false, error: result } : await this.build(doc, result);
+      const aspects = found[i]!;
+      const matches = categories[i]!;
+      if (aspects instanceof Error) outcomes[index] = { ok: false, error: aspects };
+      else if (matches instanceof Error) outcomes[index] = { ok: false, error: matches };
+      else outcomes[index] = this.build(doc, analysed[i] as Analysis[], aspects, matches);
     }
     return outcomes as AnalysisOutcome[];
+  }
+
+  private findAspects(doc: Pending, analyses: Analysis[]): Found[] | Error {
+    try {
+      return analyses.flatMap((analysis, sentenceIndex) =>
+        analysis.aspects.map((a) => {
+          const sentence = doc.sentences[sentenceIndex]!;
+          const span = toOriginalSpan(doc.normalized, sentence.from + a.from, sentence.from + a.to);
+          return { a, span, sentenceIndex, normalized: normalizeAspect(a.term) };
+        }),
+      );
+    } catch (err) {
+      return new ModelError(`model output does not fit this document: ${errorMessage(err)}`, {
+        cause: err,
+        code: 'model_error',
+      });
+    }
+  }
+
+  /**
+   * Categories of every document's aspects, one lookup per taxonomy for the whole batch (unknown
+   * terms cost a model pass, so they share one); if that fails, each document alone.
+   */
+  private async assignCategories(
+    raws: readonly RawDocument[],
+    found: readonly (Found[] | Error)[],
+  ): Promise<(CategoryMatch[] | Error)[]> {
+    const out: (CategoryMatch[] | Error)[] = new Array(raws.length);
+    const groups = new Map<CategoryAssigner, number[]>();
+    raws.forEach((raw, i) => {
+      const aspects = found[i]!;
+      if (aspects instanceof Error) return;
+      if (aspects.length === 0) {
+        out[i] = [];
+        return;
+      }
+      const assigner = this.deps.categoriesFor(raw);
+      const members = groups.get(assigner);
+      if (members) members.push(i);
+      else groups.set(assigner, [i]);
+    });
+    const termsOf = (i: number) => (found[i] as Found[]).map((f) => f.normalized);
+    await Promise.all(
+      [...groups].map(async ([assigner, members]) => {
+        try {
+          const matches = await assigner.assign(members.flatMap(termsOf));
+          let next = 0;
+          for (const i of members) out[i] = matches.slice(next, (next += (found[i] as Found[]).length));
+        } catch {
+          await Promise.all(
+            members.map(async (i) => {
+              try {
+                out[i] = await assigner.assign(termsOf(i));
+              } catch (err) {
+                out[i] = new ModelError(`category assignment failed on this document: ${errorMessage(err)}`, {
+                  cause: err,
+                  code: 'model_error',
+                });
+              }
+            }),
+          );
+        }
+      }),
+    );
+    return out;
   }
 
   /**
@@ -126,21 +209,18 @@ export class DocumentAnalyzer {
     }
   }
 
-  private async build(doc: Pending, analyses: Analysis[]): Promise<AnalysisOutcome> {
+  private build(
+    doc: Pending,
+    analyses: Analysis[],
+    found: Found[],
+    categories: CategoryMatch[],
+  ): AnalysisOutcome {
     const { raw, normalized } = doc;
     const sentences: SentenceSpan[] = doc.sentences.map((s, index) => {
       const span = toOriginalSpan(normalized, s.from, s.to);
       return { index, start: span.from, end: span.to };
     });
-    const found = analyses.flatMap((analysis, sentenceIndex) =>
-      analysis.aspects.map((a) => {
-        const sentence = doc.sentences[sentenceIndex]!;
-        const span = toOriginalSpan(normalized, sentence.from + a.from, sentence.from + a.to);
-        return { a, span, sentenceIndex, normalized: normalizeAspect(a.term) };
-      }),
-    );
     const assigner = this.deps.categoriesFor(raw);
-    const categories = await assigner.assign(found.map((f) => f.normalized));
     const aspects: AspectSpan[] = found.map((f, i) => ({
       mention_id: aspectMentionId(raw.event_id, f.span.from, f.span.to),
       term: raw.text.slice(f.span.from, f.span.to),
@@ -266,10 +346,11 @@ export function documentEmbedding(
   const first = analyses[0]?.embedding;
   if (!first) return null;
   const sum = new Float64Array(first.length);
-  analyses.forEach((a, i) => {
+  for (let i = 0; i < analyses.length; i++) {
     const weight = Math.max(1, sentences[i]?.text.length ?? 1);
-    a.embedding!.forEach((x, d) => (sum[d] = sum[d]! + weight * x));
-  });
+    const embedding = analyses[i]!.embedding!;
+    for (let d = 0; d < embedding.length; d++) sum[d] = sum[d]! + weight * embedding[d]!;
+  }
   const norm = Math.hypot(...sum) || 1;
   return Array.from(sum, (x) => x / norm);
 }

@@ -132,6 +132,71 @@ describe('ABSA document analyzer', () => {
     expect(outcomes[0]!.ok).to.equal(true);
   });
 
+  it('looks up the categories of a whole batch with one embedding call', async () => {
+    const texts: string[][] = [];
+    const counting: Embedder = {
+      dimensions: 4,
+      embed: async (t) => {
+        texts.push([...t]);
+        return flatEmbedder.embed(t);
+      },
+    };
+    const categories = await CategoryAssigner.create(
+      {
+        domain: 'restaurants',
+        version: 'r-1',
+        threshold: 0.99,
+        categories: [{ name: 'food', seeds: ['x'] }],
+      },
+      counting,
+    );
+    const batched = new DocumentAnalyzer({
+      model,
+      languages: new LanguageDetector('en'),
+      sentences: new SentenceSplitter(),
+      categoriesFor: () => categories,
+      maxTextChars: 300,
+    });
+    texts.length = 0;
+    const outcomes = await batched.analyze([
+      raw('The pasta was great but the waiter was rude.'),
+      raw('The waiter was friendly and the pasta was cold.'),
+    ]);
+    expect(outcomes.every((o) => o.ok)).to.equal(true);
+    expect(texts).to.have.length(1);
+    expect(texts[0]!.sort()).to.deep.equal(['pasta', 'waiter']);
+  });
+
+  it('dead-letters only the document whose categories cannot be looked up', async () => {
+    const failing: Embedder = {
+      dimensions: 4,
+      embed: async (t) => {
+        if (t.includes('waiter')) throw new Error('embedding failed');
+        return flatEmbedder.embed(t);
+      },
+    };
+    const categories = await CategoryAssigner.create(
+      {
+        domain: 'restaurants',
+        version: 'r-1',
+        threshold: 0.99,
+        categories: [{ name: 'food', seeds: ['x'] }],
+      },
+      failing,
+    );
+    const guarded = new DocumentAnalyzer({
+      model,
+      languages: new LanguageDetector('en'),
+      sentences: new SentenceSplitter(),
+      categoriesFor: () => categories,
+      maxTextChars: 300,
+    });
+    const outcomes = await guarded.analyze([raw('The pasta was great.'), raw('The waiter was rude.')]);
+    expect(outcomes[0]!.ok).to.equal(true);
+    expect(outcomes[1]!.ok).to.equal(false);
+    expect(!outcomes[1]!.ok && outcomes[1]!.error.name).to.equal('ModelError');
+  });
+
   it('calls a document mixed when it is clearly both positive and negative', () => {
     const s = (text: string) => ({ text, from: 0, to: text.length });
     const analysis = (negative: number, neutral: number, positive: number) => ({

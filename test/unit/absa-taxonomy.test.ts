@@ -9,6 +9,7 @@ import { CategoryAssigner, DOMAINS, loadTaxonomy } from '../../stream-processors
 class AxisEmbedder implements Embedder {
   readonly dimensions = 3;
   calls = 0;
+  embedded: string[] = [];
   private readonly axes: Record<string, number[]> = {
     food: [1, 0, 0],
     pasta: [0.9, 0.1, 0],
@@ -18,6 +19,8 @@ class AxisEmbedder implements Embedder {
   };
   async embed(texts: string[]): Promise<Float32Array[]> {
     this.calls++;
+    this.embedded.push(...texts);
+    await new Promise((r) => setTimeout(r, 5));
     return texts.map((t) => {
       const v = this.axes[t] ?? [0.3, 0.3, 0.3];
       const n = Math.hypot(...v);
@@ -84,5 +87,32 @@ describe('ABSA taxonomy', () => {
     await assigner.assign(['pasta', 'staff']);
     expect(embedder.calls).to.equal(calls);
     expect(assigner.version).to.equal('restaurants-9');
+  });
+
+  it('embeds no seed term, and each unknown term once even for concurrent calls', async () => {
+    const embedder = new AxisEmbedder();
+    const assigner = await CategoryAssigner.create(
+      {
+        domain: 'restaurants',
+        version: 'restaurants-9',
+        threshold: 0.9,
+        categories: [
+          { name: 'food', seeds: ['food'] },
+          { name: 'service', seeds: ['waiter'] },
+        ],
+      },
+      embedder,
+    );
+    embedder.embedded = [];
+    const calls = embedder.calls;
+    const [first, second] = await Promise.all([
+      assigner.assign(['waiter', 'pasta', 'food', 'pasta', 'staff']),
+      assigner.assign(['staff', 'pasta']),
+    ]);
+    expect(first!.map((m) => m.category)).to.deep.equal(['service', 'food', 'food', 'food', 'service']);
+    expect(first![0]!.similarity).to.equal(1);
+    expect(second!.map((m) => m.category)).to.deep.equal(['service', 'food']);
+    expect(embedder.calls - calls).to.equal(1);
+    expect(embedder.embedded.sort()).to.deep.equal(['pasta', 'staff']);
   });
 });

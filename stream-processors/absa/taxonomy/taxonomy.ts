@@ -62,17 +62,27 @@ export interface CategoryMatch {
 
 /**
  * Assigns each normalized aspect the category of its nearest seed term in embedding space.
- * Aspects repeat a lot ("food", "service"), so results are cached per aspect (bounded).
+ * Aspects repeat a lot ("food", "service"), so results are cached per aspect (bounded); a seed term
+ * itself needs no embedding, and a term already being embedded for a concurrent call is awaited
+ * rather than embedded twice.
  */
 export class CategoryAssigner {
   private readonly cache = new Map<string, CategoryMatch>();
+  private readonly inFlight = new Map<string, Promise<Map<string, CategoryMatch>>>();
+  /** Exact (lower-cased) seed terms: they win outright, whatever the embeddings say. */
+  private readonly exact = new Map<string, CategoryMatch>();
 
   private constructor(
     readonly taxonomy: Taxonomy,
     private readonly embedder: Embedder,
     private readonly seeds: { category: string; term: string; vector: Float32Array }[],
     private readonly maxCache: number,
-  ) {}
+  ) {
+    for (const seed of seeds) {
+      const key = seed.term.toLowerCase();
+      if (!this.exact.has(key)) this.exact.set(key, { category: seed.category, similarity: 1 });
+    }
+  }
 
   static async create(taxonomy: Taxonomy, embedder: Embedder, maxCache = 50_000): Promise<CategoryAssigner> {
     const terms = taxonomy.categories.flatMap((c) => c.seeds.map((term) => ({ category: c.name, term })));
@@ -85,21 +95,52 @@ export class CategoryAssigner {
     return this.taxonomy.version;
   }
 
-  /** Categories for normalized aspects, in order. */
-  async assign(aspects: string[]): Promise<CategoryMatch[]> {
-    const missing = [...new Set(aspects.filter((a) => a && !this.cache.has(a)))];
-    if (missing.length) {
-      const vectors = await this.embedder.embed(missing);
-      missing.forEach((aspect, i) => this.remember(aspect, this.nearest(aspect, vectors[i]!)));
+  /** Categories for normalized aspects, in order; all unknown ones are embedded in one call. */
+  async assign(aspects: readonly string[]): Promise<CategoryMatch[]> {
+    // Matches this call needs, held here so that cache eviction by other calls cannot lose them.
+    const found = new Map<string, CategoryMatch>();
+    const missing: string[] = [];
+    const pending = new Set<Promise<Map<string, CategoryMatch>>>();
+    for (const aspect of new Set(aspects)) {
+      if (!aspect) continue;
+      const known = this.exact.get(aspect) ?? this.cache.get(aspect);
+      if (known) {
+        found.set(aspect, known);
+        continue;
+      }
+      const running = this.inFlight.get(aspect);
+      if (running) pending.add(running);
+      else missing.push(aspect);
     }
-    return aspects.map((a) => this.cache.get(a) ?? { category: OTHER_CATEGORY, similarity: 0 });
+    if (missing.length) pending.add(this.embedMissing(missing));
+    for (const matches of await Promise.all(pending)) {
+      for (const [aspect, match] of matches) found.set(aspect, match);
+    }
+    return aspects.map((a) => found.get(a) ?? { category: OTHER_CATEGORY, similarity: 0 });
+  }
+
+  private embedMissing(missing: string[]): Promise<Map<string, CategoryMatch>> {
+    const matches = this.embedder.embed(missing).then((vectors) => {
+      const out = new Map<string, CategoryMatch>();
+      missing.forEach((aspect, i) => {
+        const match = this.nearest(aspect, vectors[i]!);
+        out.set(aspect, match);
+        this.remember(aspect, match);
+      });
+      return out;
+    });
+    const settled = matches.finally(() => {
+      for (const aspect of missing) if (this.inFlight.get(aspect) === settled) this.inFlight.delete(aspect);
+    });
+    for (const aspect of missing) this.inFlight.set(aspect, settled);
+    return settled;
   }
 
   private nearest(aspect: string, vector: Float32Array): CategoryMatch {
+    const exact = this.exact.get(aspect);
+    if (exact) return exact;
     let best = { category: OTHER_CATEGORY, similarity: 0 };
     for (const seed of this.seeds) {
-      // An exact seed match wins outright: no embedding noise for the obvious cases.
-      if (seed.term.toLowerCase() === aspect) return { category: seed.category, similarity: 1 };
       const similarity = cosine(vector, seed.vector);
       if (similarity > best.similarity) best = { category: seed.category, similarity };
     }
