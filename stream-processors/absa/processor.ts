@@ -11,7 +11,7 @@
  * sizes are capped, so in-flight work is bounded by `partitionsConcurrently × maxBytesPerPartition`;
  * a slow model slows consumption instead of growing a buffer.
  */
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer, TopicMessages } from 'kafkajs';
 import { FatalError, classifyError, errorMessage } from '../../common/errors/index';
 import { DeadLetterWriter } from '../../common/kafka/dlq';
 import { createIdempotentProducer } from '../../common/kafka/client';
@@ -42,6 +42,18 @@ export interface ProcessorOptions {
   onFatal?: (err: unknown) => void;
 }
 
+/** A chunk analysed and encoded, ready for its transaction. */
+interface PreparedChunk {
+  messages: KafkaMessage[];
+  /** Status of each document event written. */
+  produced: DocumentSentiment['status'][];
+  failed: { message: KafkaMessage; error: unknown }[];
+  topicMessages: TopicMessages[];
+  /** Aspect-mention events written. */
+  aspects: number;
+  started: number;
+}
+
 /** The value is not an event we can read: not the registry wire format, or bytes Avro rejects. */
 export class UndecodableError extends FatalError {}
 /** The schema id in the value is not known to the registry. */
@@ -53,6 +65,7 @@ export class AbsaProcessor {
   private readonly dlq: DeadLetterWriter;
   private schemaIds: { documents: number; aspects: number } | undefined;
   private readonly done = new Set<number>();
+  private readonly schemas = new Map<number, Promise<unknown>>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -74,6 +87,10 @@ export class AbsaProcessor {
       ),
       aspects: await this.registry.registerSchema(valueSubject(TOPICS.aspects), schemas.aspectMention),
     };
+    // Fetched and compiled once here: the serde's cache fills only after a fetch returns, so the
+    // first chunk's concurrent encodes would each fetch and compile the same schema.
+    await this.schemaReady(this.schemaIds.documents);
+    await this.schemaReady(this.schemaIds.aspects);
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       readUncommitted: false,
@@ -176,25 +193,46 @@ export class AbsaProcessor {
     const stopAt = this.options.stopAt?.get(partition);
     const lag = Number(batch.offsetLag());
     this.metrics.consumerLag.set({ topic: batch.topic, partition: String(partition) }, lag);
+    const chunks: KafkaMessage[][] = [];
     for (let i = 0; i < batch.messages.length; i += this.options.chunkSize) {
-      if (!isRunning() || isStale()) return;
       let chunk = batch.messages.slice(i, i + this.options.chunkSize);
       if (stopAt !== undefined) chunk = chunk.filter((m) => BigInt(m.offset) < stopAt);
       if (chunk.length === 0) break;
-      try {
-        await this.processChunk(batch.topic, partition, chunk);
-      } catch (err) {
-        if (
-          classifyError(err).errorClass === 'KafkaJSProtocolError' &&
-          /fenced|epoch/i.test(errorMessage(err))
-        ) {
-          // Another instance owns this partition now; drop our producer and let the rebalance settle.
-          this.producers.delete(partition);
+      chunks.push(chunk);
+    }
+    // The next chunk is analysed while the current one's transaction commits, so the model does not
+    // wait for the broker. Transactions still run one at a time, in offset order; a chunk prepared
+    // ahead of a failed or stopped one is dropped and read again from the committed offsets.
+    const prepare = (chunk: KafkaMessage[]): Promise<PreparedChunk> => {
+      const prepared = this.prepareChunk(batch.topic, partition, chunk);
+      prepared.catch(() => undefined); // awaited below, or dropped after an earlier failure
+      return prepared;
+    };
+    const running = () => isRunning() && !isStale();
+    let next = chunks.length > 0 && running() ? prepare(chunks[0]!) : undefined;
+    try {
+      for (let i = 0; next; i++) {
+        const prepared = await next;
+        next = i + 1 < chunks.length && running() ? prepare(chunks[i + 1]!) : undefined;
+        if (!running()) return;
+        try {
+          await this.commitChunk(batch.topic, partition, prepared);
+        } catch (err) {
+          if (
+            classifyError(err).errorClass === 'KafkaJSProtocolError' &&
+            /fenced|epoch/i.test(errorMessage(err))
+          ) {
+            // Another instance owns this partition now; drop our producer and let the rebalance settle.
+            this.producers.delete(partition);
+          }
+          throw err;
         }
-        throw err;
+        resolveOffset(prepared.messages[prepared.messages.length - 1]!.offset);
+        await heartbeat();
       }
-      resolveOffset(chunk[chunk.length - 1]!.offset);
-      await heartbeat();
+    } finally {
+      // Work prepared ahead never outlives its batch: a restart or stop starts from a quiet model.
+      await next?.catch(() => undefined);
     }
     if (stopAt !== undefined) this.markDoneIfReached(partition, batch.lastOffset(), stopAt);
   }
@@ -205,7 +243,12 @@ export class AbsaProcessor {
     if (this.done.size === this.options.stopAt!.size) this.options.onCaughtUp?.();
   }
 
-  private async processChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+  /** Decodes, analyses and encodes a chunk: everything but the transaction. */
+  private async prepareChunk(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+  ): Promise<PreparedChunk> {
     const started = performance.now();
     const decoded = await Promise.all(messages.map((m) => this.decode(m)));
     const docs: { message: KafkaMessage; doc: RawDocument }[] = [];
@@ -226,32 +269,42 @@ export class AbsaProcessor {
       else failed.push({ message: docs[i]!.message, error: outcome.error });
     });
     const ids = this.schemaIds!;
-    const encoded = {
-      documents: await Promise.all(
-        produced.map(async (d) => ({ key: d.event_id, value: await this.registry.encode(ids.documents, d) })),
-      ),
-      aspects: await Promise.all(
-        outcomes
-          .flatMap((o) => (o.ok ? o.mentions : []))
-          .map(async (m) => ({
-            key: aspectKey(m),
-            value: await this.registry.encode(ids.aspects, m),
-          })),
-      ),
-    };
+    const documents = await Promise.all(
+      produced.map(async (d) => ({ key: d.event_id, value: await this.registry.encode(ids.documents, d) })),
+    );
+    const aspects = await Promise.all(
+      outcomes
+        .flatMap((o) => (o.ok ? o.mentions : []))
+        .map(async (m) => ({
+          key: aspectKey(m),
+          value: await this.registry.encode(ids.aspects, m),
+        })),
+    );
     const dlqRecords = await Promise.all(
       failed.map((f) => this.dlq.record({ topic, partition, message: f.message }, f.error)),
     );
+    return {
+      messages,
+      produced: produced.map((d) => d.status),
+      failed,
+      topicMessages: [
+        { topic: TOPICS.documents, messages: documents },
+        { topic: TOPICS.aspects, messages: aspects },
+        ...dlqRecords.map((r) => ({ topic: r.topic, messages: r.messages })),
+      ].filter((t) => t.messages.length > 0),
+      aspects: aspects.length,
+      started,
+    };
+  }
 
+  /** Writes a prepared chunk's outputs, dead letters and next offset in one transaction. */
+  private async commitChunk(topic: string, partition: number, chunk: PreparedChunk): Promise<void> {
+    const { messages, failed } = chunk;
     const producer = await this.producerFor(partition);
     const transaction = await producer.transaction();
     try {
-      const topicMessages = [
-        { topic: TOPICS.documents, messages: encoded.documents },
-        { topic: TOPICS.aspects, messages: encoded.aspects },
-        ...dlqRecords.map((r) => ({ topic: r.topic, messages: r.messages })),
-      ].filter((t) => t.messages.length > 0);
-      if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages, acks: -1 });
+      if (chunk.topicMessages.length > 0)
+        await transaction.sendBatch({ topicMessages: chunk.topicMessages, acks: -1 });
       const next = (BigInt(messages[messages.length - 1]!.offset) + 1n).toString();
       await transaction.sendOffsets({
         consumerGroupId: this.options.groupId,
@@ -269,8 +322,8 @@ export class AbsaProcessor {
     // Counted once committed, so the metrics say what downstream readers can see.
     this.metrics.documentsConsumed.inc(messages.length);
     this.metrics.batchSize.observe(messages.length);
-    for (const d of produced) this.metrics.documentsProduced.inc({ status: d.status });
-    this.metrics.aspectsEmitted.inc(encoded.aspects.length);
+    for (const status of chunk.produced) this.metrics.documentsProduced.inc({ status });
+    this.metrics.aspectsEmitted.inc(chunk.aspects);
     for (const f of failed) {
       const errorClass = classifyError(f.error).errorClass;
       this.metrics.deadLetters.inc({ error_class: errorClass });
@@ -280,7 +333,19 @@ export class AbsaProcessor {
         kafka: { topic, partition, offset: f.message.offset },
       });
     }
-    this.metrics.chunkSeconds.observe((performance.now() - started) / 1000);
+    this.metrics.chunkSeconds.observe((performance.now() - chunk.started) / 1000);
+  }
+
+  /** One registry fetch (and Avro compile) per schema id, however many messages wait for it. */
+  private schemaReady(id: number): Promise<unknown> {
+    let ready = this.schemas.get(id);
+    if (!ready) {
+      ready = this.registry.serde.getSchema(id);
+      // A failed fetch is not kept: the next message asks again, and decode reports the error.
+      ready.catch(() => this.schemas.delete(id));
+      this.schemas.set(id, ready);
+    }
+    return ready;
   }
 
   private async decode(message: KafkaMessage): Promise<RawDocument | Error> {
@@ -294,6 +359,7 @@ export class AbsaProcessor {
       );
     }
     try {
+      await this.schemaReady(value.readInt32BE(1));
       return await this.registry.decode<RawDocument>(value);
     } catch (err) {
       const { retriable } = classifyError(err);
