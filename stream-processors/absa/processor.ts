@@ -12,7 +12,7 @@
  * a slow model slows consumption instead of growing a buffer.
  */
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer, TopicMessages } from 'kafkajs';
-import { FatalError, classifyError, errorMessage } from '../../common/errors/index';
+import { FatalError, RetriableError, classifyError, errorMessage } from '../../common/errors/index';
 import { DeadLetterWriter } from '../../common/kafka/dlq';
 import { createIdempotentProducer } from '../../common/kafka/client';
 import { valueSubject, type RegistryClient } from '../../common/kafka/registry';
@@ -218,12 +218,15 @@ export class AbsaProcessor {
         try {
           await this.commitChunk(batch.topic, partition, prepared);
         } catch (err) {
-          if (
-            classifyError(err).errorClass === 'KafkaJSProtocolError' &&
-            /fenced|epoch/i.test(errorMessage(err))
-          ) {
-            // Another instance owns this partition now; drop our producer and let the rebalance settle.
+          if (/fenced|epoch/i.test(errorMessage(err))) {
+            // Another instance took this partition's transactional id (it owns or owned the
+            // partition): drop our producer, and restart the consumer rather than crash, so a
+            // partition that comes back gets a fresh producer. kafkajs wraps the broker's error as
+            // non-retriable, which would stop the consumer for good.
             this.producers.delete(partition);
+            throw new RetriableError(`producer fenced on partition ${partition}: ${errorMessage(err)}`, {
+              cause: err,
+            });
           }
           throw err;
         }
