@@ -29,8 +29,10 @@ export async function buildProcessorParts(config: AbsaProcessorConfig, logger: L
       onnx.artifact.modelPath,
     );
   }
-  // Concurrent partitions share model runs instead of competing for the same cores.
-  const analyzeQueue = new Coalescer<string, Analysis>((texts) => onnx.analyze(texts), 1024);
+  // Concurrent partitions share model runs instead of competing for the same cores. Larger runs sort
+  // into batches of more even length (less padding); the cap bounds one run at about a full default
+  // chunk (ABSA_CHUNK_SIZE documents of ~3 sentences) plus whatever smaller chunks wait with it.
+  const analyzeQueue = new Coalescer<string, Analysis>((texts) => onnx.analyze(texts), 2048);
   const model: SentimentModel = {
     info: onnx.info,
     analyze: (texts) => analyzeQueue.run(texts),
