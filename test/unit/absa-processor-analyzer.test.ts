@@ -132,6 +132,26 @@ describe('ABSA document analyzer', () => {
     expect(outcomes[0]!.ok).to.equal(true);
   });
 
+  /** An analyzer whose category lookups go through `embedder` (one category, seed "x"). */
+  const analyzerEmbeddingWith = async (embedder: Embedder): Promise<DocumentAnalyzer> => {
+    const categories = await CategoryAssigner.create(
+      {
+        domain: 'restaurants',
+        version: 'r-1',
+        threshold: 0.99,
+        categories: [{ name: 'food', seeds: ['x'] }],
+      },
+      embedder,
+    );
+    return new DocumentAnalyzer({
+      model,
+      languages: new LanguageDetector('en'),
+      sentences: new SentenceSplitter(),
+      categoriesFor: () => categories,
+      maxTextChars: 300,
+    });
+  };
+
   it('looks up the categories of a whole batch with one embedding call', async () => {
     const texts: string[][] = [];
     const counting: Embedder = {
@@ -141,22 +161,7 @@ describe('ABSA document analyzer', () => {
         return flatEmbedder.embed(t);
       },
     };
-    const categories = await CategoryAssigner.create(
-      {
-        domain: 'restaurants',
-        version: 'r-1',
-        threshold: 0.99,
-        categories: [{ name: 'food', seeds: ['x'] }],
-      },
-      counting,
-    );
-    const batched = new DocumentAnalyzer({
-      model,
-      languages: new LanguageDetector('en'),
-      sentences: new SentenceSplitter(),
-      categoriesFor: () => categories,
-      maxTextChars: 300,
-    });
+    const batched = await analyzerEmbeddingWith(counting);
     texts.length = 0;
     const outcomes = await batched.analyze([
       raw('The pasta was great but the waiter was rude.'),
@@ -175,22 +180,7 @@ describe('ABSA document analyzer', () => {
         return flatEmbedder.embed(t);
       },
     };
-    const categories = await CategoryAssigner.create(
-      {
-        domain: 'restaurants',
-        version: 'r-1',
-        threshold: 0.99,
-        categories: [{ name: 'food', seeds: ['x'] }],
-      },
-      failing,
-    );
-    const guarded = new DocumentAnalyzer({
-      model,
-      languages: new LanguageDetector('en'),
-      sentences: new SentenceSplitter(),
-      categoriesFor: () => categories,
-      maxTextChars: 300,
-    });
+    const guarded = await analyzerEmbeddingWith(failing);
     const outcomes = await guarded.analyze([raw('The pasta was great.'), raw('The waiter was rude.')]);
     expect(outcomes[0]!.ok).to.equal(true);
     expect(outcomes[1]!.ok).to.equal(false);

@@ -65,7 +65,8 @@ describe('ABSA taxonomy', () => {
     expect(() => loadTaxonomy('x', file)).to.throw(/threshold/);
   });
 
-  it('gives the nearest seed category above the threshold, else other, and caches per aspect', async () => {
+  /** Seeds "food" and "waiter", threshold 0.9, over an AxisEmbedder that counts its calls. */
+  const foodAndService = async () => {
     const embedder = new AxisEmbedder();
     const assigner = await CategoryAssigner.create(
       {
@@ -79,6 +80,11 @@ describe('ABSA taxonomy', () => {
       },
       embedder,
     );
+    return { embedder, assigner };
+  };
+
+  it('gives the nearest seed category above the threshold, else other, and caches per aspect', async () => {
+    const { embedder, assigner } = await foodAndService();
     const [pasta, staff, noise] = await assigner.assign(['pasta', 'staff', 'noise']);
     expect(pasta!.category).to.equal('food');
     expect(staff!.category).to.equal('service');
@@ -90,19 +96,7 @@ describe('ABSA taxonomy', () => {
   });
 
   it('embeds no seed term, and each unknown term once even for concurrent calls', async () => {
-    const embedder = new AxisEmbedder();
-    const assigner = await CategoryAssigner.create(
-      {
-        domain: 'restaurants',
-        version: 'restaurants-9',
-        threshold: 0.9,
-        categories: [
-          { name: 'food', seeds: ['food'] },
-          { name: 'service', seeds: ['waiter'] },
-        ],
-      },
-      embedder,
-    );
+    const { embedder, assigner } = await foodAndService();
     embedder.embedded = [];
     const calls = embedder.calls;
     const [first, second] = await Promise.all([
