@@ -10,6 +10,10 @@
  * Backpressure: kafkajs fetches a partition again only after its batch handler returns, and fetch
  * sizes are capped, so in-flight work is bounded by `partitionsConcurrently × maxBytesPerPartition`;
  * a slow model slows consumption instead of growing a buffer.
+ *
+ * Throughput: while one chunk's transaction commits, the next chunk of the same batch is already
+ * being analysed, so the model does not idle on broker round trips; commits stay one at a time and in
+ * offset order, and a chunk prepared ahead of a failed one is dropped and read again.
  */
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer, TopicMessages } from 'kafkajs';
 import { FatalError, RetriableError, classifyError, errorMessage } from '../../common/errors/index';
