@@ -62,3 +62,23 @@ def load_encoder(base_dir: str, attn: str = "sdpa"):
         dtype=torch.float32,
     )
     return enc, cfg
+
+
+def sample_inputs():
+    """Two short sequences (one padded, one with a marked target): export trace and parity check."""
+    ids = torch.tensor([[101, 1996, 2833, 2003, 2204, 102], [101, 1996, 2833, 102, 0, 0]], dtype=torch.long)
+    tt = torch.tensor([[0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0]], dtype=torch.long)
+    return ids, (ids > 0).long(), tt
+
+
+def export_onnx(model: nn.Module, path: str) -> None:
+    """fp32 ONNX with the artifact's input/output names and dynamic batch and sequence axes (the
+    TorchScript exporter, opset 17; the model should use eager attention)."""
+    ids, am, tt = sample_inputs()
+    dyn = {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
+           "token_type_ids": {0: "batch", 1: "seq"}, "tag_logits": {0: "batch", 1: "seq"},
+           "polarity_logits": {0: "batch"}}
+    with torch.no_grad():
+        torch.onnx.export(model, (ids, am, tt), path, input_names=["input_ids", "attention_mask", "token_type_ids"],
+                          output_names=["tag_logits", "polarity_logits"], dynamic_axes=dyn, opset_version=17,
+                          do_constant_folding=True, dynamo=False)

@@ -20,7 +20,7 @@ import torch
 from onnx import numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from absa_model import AbsaModel, load_encoder  # noqa: E402
+from absa_model import AbsaModel, export_onnx, load_encoder  # noqa: E402
 
 
 def dequantized_state(src: str, ref_state: dict) -> dict:
@@ -73,19 +73,6 @@ def dequantized_state(src: str, ref_state: dict) -> dict:
     return {k: torch.from_numpy(np.array(v)) for k, v in sd.items()}
 
 
-def export_fp32(model, path):
-    ids = torch.tensor([[101, 1996, 2833, 2003, 2204, 102], [101, 1996, 2833, 102, 0, 0]], dtype=torch.long)
-    am = (ids > 0).long()
-    tt = torch.tensor([[0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0]], dtype=torch.long)
-    dyn = {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
-           "token_type_ids": {0: "batch", 1: "seq"}, "tag_logits": {0: "batch", 1: "seq"},
-           "polarity_logits": {0: "batch"}}
-    with torch.no_grad():
-        torch.onnx.export(model, (ids, am, tt), path, input_names=["input_ids", "attention_mask", "token_type_ids"],
-                          output_names=["tag_logits", "polarity_logits"], dynamic_axes=dyn, opset_version=17,
-                          do_constant_folding=True, dynamo=False)
-
-
 def quantize(fp32_path, out, exclude_ffn_out=False):
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -112,7 +99,7 @@ def main():
     model.load_state_dict(dequantized_state(a.src, model.state_dict()), strict=True)
     model.eval()
     fp32 = a.fp32_out or os.path.join(os.path.dirname(os.path.abspath(a.out)), "requant-fp32.onnx")
-    export_fp32(model, fp32)
+    export_onnx(model, fp32)
     ex = quantize(fp32, a.out, a.exclude_ffn_out)
     print(f"wrote {a.out} ({os.path.getsize(a.out) / 1e6:.1f} MB), float nodes: {len(ex)}")
 

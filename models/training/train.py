@@ -27,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 from absa_data import POL2ID, POLARITIES, make_splits, normalize_text, write_eval_jsonl  # noqa: E402
-from absa_model import TAGS, AbsaModel, load_encoder  # noqa: E402
+from absa_model import TAGS, AbsaModel, export_onnx, load_encoder, sample_inputs  # noqa: E402
 from evaluate import Analyzer, evaluate_sentences, format_table, load_tokenizer, ort_runner  # noqa: E402
 from expose_hidden_states import expose as expose_hidden_states  # noqa: E402
 
@@ -344,21 +344,13 @@ def export_model(state, base, out, args):
     model.load_state_dict(state)
     model.eval().float()
     fp32 = os.path.join(args.work, "model-fp32.onnx")
-    ids = torch.tensor([[101, 1996, 2833, 2003, 2204, 102], [101, 1996, 2833, 102, 0, 0]], dtype=torch.long)
-    am = (ids > 0).long()
-    tt = torch.tensor([[0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0]], dtype=torch.long)
-    dyn = {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
-           "token_type_ids": {0: "batch", 1: "seq"}, "tag_logits": {0: "batch", 1: "seq"},
-           "polarity_logits": {0: "batch"}}
-    with torch.no_grad():
-        torch.onnx.export(model, (ids, am, tt), fp32, input_names=["input_ids", "attention_mask", "token_type_ids"],
-                          output_names=["tag_logits", "polarity_logits"], dynamic_axes=dyn, opset_version=17,
-                          do_constant_folding=True, dynamo=False)
+    export_onnx(model, fp32)
     q = os.path.join(out, "model.onnx")
     quantize_dynamic(fp32, q, weight_type=QuantType.QInt8, per_channel=False,
                      op_types_to_quantize=["MatMul", "Gather", "Gemm"])
     # parity check fp32 torch vs int8 onnx
     run = ort_runner(q, 2)
+    ids, am, tt = sample_inputs()
     tl, pl = run(ids.numpy(), am.numpy(), tt.numpy())
     with torch.no_grad():
         ttl, tpl = model(ids, am, tt)
