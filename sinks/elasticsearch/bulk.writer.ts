@@ -24,6 +24,7 @@ import {
   sleep,
 } from '../../common/errors/index';
 import type { DocumentSentiment } from '../../schemas/index';
+import { newestPerDocument } from '../shared/newest';
 import type { SinkWriter } from '../shared/runner';
 import type { ElasticsearchSinkMetrics } from './metrics';
 import { aliasNames, monthlyIndex } from './templates';
@@ -289,12 +290,7 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
     writtenDocs: DocumentSentiment[],
     earlier: Map<string, Set<string>>,
   ): Promise<void> {
-    const newest = new Map<string, DocumentSentiment>();
-    for (const d of writtenDocs) {
-      const seen = newest.get(d.event_id);
-      if (!seen || seen.processed_at < d.processed_at) newest.set(d.event_id, d);
-    }
-    const operations = [...newest.values()].flatMap((d) => {
+    const operations = newestPerDocument(writtenDocs).flatMap((d) => {
       const keep = new Set(d.aspects.map((a) => a.mention_id));
       return [...(earlier.get(d.event_id) ?? [])]
         .filter((id) => !keep.has(id))

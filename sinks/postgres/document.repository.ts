@@ -14,6 +14,7 @@
 import type pg from 'pg';
 import { FatalError, RetriableError, classifyError, errorMessage } from '../../common/errors/index';
 import type { DocumentSentiment } from '../../schemas/index';
+import { newestPerDocument } from '../shared/newest';
 import type { SinkWriter } from '../shared/runner';
 import type { PostgresSinkMetrics } from './metrics';
 import { isoTime, mentionRows, monthStart, validateDocument, vectorLiteral } from './rows';
@@ -192,7 +193,7 @@ export class PostgresDocumentWriter implements SinkWriter<DocumentSentiment> {
   }
 
   async writeCounting(batch: DocumentSentiment[]): Promise<WriteCounts> {
-    const docs = newestPerDocument(batch);
+    const docs = newestPerDocument(batch); // one INSERT … ON CONFLICT cannot update a row twice
     const months = new Set(docs.map((d) => monthStart(d.created_at)));
     for (const m of months) {
       if (this.knownMonths.has(m)) continue;
@@ -286,16 +287,6 @@ export class PostgresDocumentWriter implements SinkWriter<DocumentSentiment> {
       throw mapped;
     }
   }
-}
-
-/** One event per document: the newest analysis (one statement cannot update a row twice). */
-function newestPerDocument(docs: DocumentSentiment[]): DocumentSentiment[] {
-  const newest = new Map<string, DocumentSentiment>();
-  for (const d of docs) {
-    const seen = newest.get(d.event_id);
-    if (!seen || seen.processed_at < d.processed_at) newest.set(d.event_id, d);
-  }
-  return [...newest.values()];
 }
 
 function documentColumns(docs: DocumentSentiment[]): unknown[] {
