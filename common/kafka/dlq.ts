@@ -61,17 +61,19 @@ export function deadLetterEnvelope(
 }
 
 export class DeadLetterWriter {
-  private schemaIds = new Map<string, number>();
+  /** One registration per DLQ subject, shared by concurrent dead letters; a failure is not kept. */
+  private schemaIds = new Map<string, Promise<number>>();
 
   constructor(
     private readonly registry: RegistryClient,
     private readonly processor: { name: string; version?: string },
   ) {}
 
-  private async schemaId(topic: string): Promise<number> {
+  private schemaId(topic: string): Promise<number> {
     let id = this.schemaIds.get(topic);
     if (id === undefined) {
-      id = await this.registry.registerSchema(valueSubject(topic), schemas.deadLetter);
+      id = this.registry.registerSchema(valueSubject(topic), schemas.deadLetter);
+      id.catch(() => this.schemaIds.delete(topic));
       this.schemaIds.set(topic, id);
     }
     return id;

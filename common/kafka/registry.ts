@@ -66,9 +66,11 @@ export class RegistryClient {
 
   /** Sets the subject's compatibility level (idempotent). */
   async setCompatibility(subject: string, level: Compatibility = 'BACKWARD'): Promise<void> {
-    const { status, json } = await this.call('PUT', `/config/${encodeURIComponent(subject)}`, {
-      compatibility: level,
-    });
+    const put = () => this.call('PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: level });
+    let { status, json } = await put();
+    // Apicurio answers 409 when a concurrent caller created the subject's rule first; the rule
+    // exists now, so a second PUT updates it (and is a no-op when it already holds this level).
+    if (status === 409) ({ status, json } = await put());
     if (status >= 300)
       throw new FatalError(`cannot set ${level} on subject ${subject}: ${status} ${JSON.stringify(json)}`);
   }

@@ -34,6 +34,19 @@ describe('Event contracts against the real registry and broker (schemas/)', func
     expect(await registry.getCompatibility(subject)).to.equal('BACKWARD');
   });
 
+  it('registers a new subject from many concurrent callers: one id, BACKWARD, no error', async () => {
+    const fresh = `contract-test.${randomUUID().slice(0, 8)}-value`;
+    try {
+      const ids = await Promise.all(Array.from({ length: 8 }, () => registry.registerSchema(fresh, v1)));
+      expect(new Set(ids).size).to.equal(1);
+      expect(await registry.getCompatibility(fresh)).to.equal('BACKWARD');
+    } finally {
+      for (const q of ['', '?permanent=true']) {
+        await fetch(`${REGISTRY_URL}/subjects/${encodeURIComponent(fresh)}${q}`, { method: 'DELETE' });
+      }
+    }
+  });
+
   it('accepts a compatible change: a new optional field with a default', async () => {
     const v2 = {
       ...v1,
