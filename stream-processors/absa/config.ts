@@ -1,9 +1,9 @@
-import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { defineConfig, v, type ConfigOf } from '../../common/config/index';
 import { kafkaVars, registryVars } from '../../common/kafka/config';
 import { loggingVars } from '../../common/logging/config';
 import { TOPICS } from '../../schemas/topics';
+import { modelVars } from './model/config';
 import { DOMAINS, type Domain } from './taxonomy/taxonomy';
 
 /** `tenant=domain,tenant=domain` → map; every domain must have a taxonomy. */
@@ -31,24 +31,7 @@ const tenantDomains = (): z.ZodType<Map<string, Domain>> =>
 export const absaProcessorConfigSpec = defineConfig(
   'absa-processor',
   {
-    modelDir: {
-      env: 'ABSA_MODEL_DIR',
-      schema: z.string(),
-      default: '',
-      doc: 'ABSA model artifact folder (blank: the only artifact under models/absa/).',
-    },
-    threads: {
-      env: 'ABSA_THREADS',
-      schema: v.int(1, 256),
-      default: String(availableParallelism()),
-      doc: 'ONNX Runtime threads for the ABSA model (default: CPU cores).',
-    },
-    batchSize: {
-      env: 'ABSA_BATCH_SIZE',
-      schema: v.int(1, 4096),
-      default: '32',
-      doc: 'Sentences per model inference batch.',
-    },
+    ...modelVars,
     defaultDomain: {
       env: 'ABSA_DEFAULT_DOMAIN',
       schema: v.oneOf(DOMAINS),

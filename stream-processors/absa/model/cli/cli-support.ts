@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
-import { ConfigError, readModelRuntimeConfig } from '../config.js';
+import { ConfigError, parseConfig } from '../../../../common/config/index.js';
+import { modelCliConfigSpec } from '../config.js';
 import { resolveModelDir } from '../model-artifact.js';
 import { OnnxSentimentModel } from '../onnx-sentiment-model.js';
 
@@ -57,8 +58,10 @@ export async function openModel(values: {
   threads?: string | undefined;
   'batch-size'?: string | undefined;
 }): Promise<OnnxSentimentModel> {
-  const env = readModelRuntimeConfig();
-  const dir = resolveModelDir(values.model !== undefined ? userPath(values.model) : env.modelDir);
+  const env = parseConfig(modelCliConfigSpec);
+  const dir = resolveModelDir(
+    values.model !== undefined ? userPath(values.model) : env.modelDir || undefined,
+  );
   return OnnxSentimentModel.load(dir, {
     threads: positiveInt('--threads', values.threads) ?? env.threads,
     batchSize: positiveInt('--batch-size', values['batch-size']) ?? env.batchSize,
