@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, parseConfig } from '../../../../common/config/index.js';
 import { modelCliConfigSpec } from '../config.js';
@@ -21,20 +21,33 @@ export class InputError extends Error {
   override readonly name = 'InputError';
 }
 
-export const MODEL_OPTIONS = {
+const MODEL_OPTIONS = {
   model: { type: 'string' },
   threads: { type: 'string' },
   'batch-size': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** node:util parseArgs, with its errors turned into UsageError. */
-export function parseCliArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+/**
+ * The flags both CLIs take (model options, --data FILE, texts as positionals), with node:util's
+ * errors turned into UsageError; null when --help was asked for (the usage is printed then).
+ */
+export function parseModelCliArgs(usage: string) {
+  let parsed;
   try {
-    return parseArgs<T>(config);
+    parsed = parseArgs({
+      options: { ...MODEL_OPTIONS, data: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (cause) {
     throw new UsageError((cause as Error).message);
   }
+  if (parsed.values.help) {
+    process.stdout.write(usage);
+    return null;
+  }
+  return parsed;
 }
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {

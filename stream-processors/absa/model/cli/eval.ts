@@ -21,9 +21,8 @@ import {
 import type { Analysis, Polarity } from '../sentiment-model.js';
 import {
   InputError,
-  MODEL_OPTIONS,
   openModel,
-  parseCliArgs,
+  parseModelCliArgs,
   readAbsaJsonl,
   round,
   runCli,
@@ -48,15 +47,9 @@ Options:
 const CHUNK_LINES = 4096;
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseCliArgs({
-    options: { ...MODEL_OPTIONS, data: { type: 'string' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return;
-  }
+  const args = parseModelCliArgs(USAGE);
+  if (args === null) return;
+  const { values, positionals } = args;
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (values.data === undefined) throw new UsageError('--data FILE is required');
 

@@ -4,9 +4,8 @@
  */
 import type { Analysis, TargetSentiment } from '../sentiment-model.js';
 import {
-  MODEL_OPTIONS,
   openModel,
-  parseCliArgs,
+  parseModelCliArgs,
   readAbsaJsonl,
   round,
   runCli,
@@ -46,15 +45,9 @@ const targetedOut = (results: TargetSentiment[]) =>
   results.map((t) => ({ from: t.from, to: t.to, polarity: t.polarity, confidence: round(t.confidence) }));
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseCliArgs({
-    options: { ...MODEL_OPTIONS, data: { type: 'string' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return;
-  }
+  const args = parseModelCliArgs(USAGE);
+  if (args === null) return;
+  const { values, positionals } = args;
   if (values.data !== undefined && positionals.length > 0)
     throw new UsageError('give either --data FILE or texts, not both');
   if (values.data === undefined && positionals.length === 0)
