@@ -5,6 +5,9 @@ returns files of at most 16 MB).  De-quantized weights lie exactly on the int8 g
 are quantized again get the same integers; layers kept in float keep the grid values in fp32.
 
   python3 requantize.py --src model.onnx --base <base dir> --out new.onnx [--exclude-ffn-out] [--fp32-out f.onnx]
+      [--static-calibration N]   # activation scales fixed from N training examples (batch-independent output)
+  python3 requantize.py --src model.onnx --base <base dir> --state-out shipped.pt   # to fine-tune further:
+  python3 train.py --init-state shipped.pt ...
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import torch
 from onnx import numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from absa_model import AbsaModel, export_onnx, load_encoder  # noqa: E402
+from absa_model import TAGS, AbsaModel, export_onnx, load_encoder  # noqa: E402
 
 
 def dequantized_state(src: str, ref_state: dict) -> dict:
@@ -73,16 +76,52 @@ def dequantized_state(src: str, ref_state: dict) -> dict:
     return {k: torch.from_numpy(np.array(v)) for k, v in sd.items()}
 
 
-def quantize(fp32_path, out, exclude_ffn_out=False):
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+def calibration_batches(n: int, base: str, batch: int = 16):
+    """n seeded training examples (tagging and targeted inputs, as train.py builds them), in batches."""
+    import random
+
+    from absa_data import make_splits
+    from evaluate import Analyzer, load_tokenizer, pad_batch
+    from train import build_examples, default_data_dir
+
+    enc = Analyzer(None, load_tokenizer(os.path.join(base, "tokenizer.json")), TAGS, 128, 32).enc
+    rng = random.Random(0)
+    train = make_splits(default_data_dir()).train
+    examples = build_examples(rng.sample(train, min(len(train), n)), enc, 128,
+                              {"semeval14_restaurants", "semeval14_laptops", "semeval16_restaurants", "mams_atsa"})
+    rng.shuffle(examples)
+    examples = examples[:n]
+    for i in range(0, len(examples), batch):
+        ids, am, tt = pad_batch([e["ids"] for e in examples[i : i + batch]], [e["tt"] for e in examples[i : i + batch]])
+        yield {"input_ids": ids, "attention_mask": am, "token_type_ids": tt}
+
+
+def quantize(fp32_path, out, exclude_ffn_out=False, static_calibration=0, base=None):
+    """int8 weights; activations quantized per call (dynamic) or with scales fixed by MinMax calibration
+    (static: an output no longer depends on the other sentences of its batch)."""
+    from onnxruntime.quantization import (CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType,
+                                          quantize_dynamic, quantize_static)
 
     exclude = []
     if exclude_ffn_out:
         m = onnx.load(fp32_path)
         exclude = [n.name for n in m.graph.node
                    if n.op_type == "MatMul" and re.search(r"/layer\.\d+/output/dense/MatMul$", n.name)]
-    quantize_dynamic(fp32_path, out, weight_type=QuantType.QInt8, per_channel=False,
-                     op_types_to_quantize=["MatMul", "Gather", "Gemm"], nodes_to_exclude=exclude)
+    ops = ["MatMul", "Gather", "Gemm"]
+    if static_calibration:
+        class Reader(CalibrationDataReader):
+            def __init__(self):
+                self.batches = calibration_batches(static_calibration, base)
+
+            def get_next(self):
+                return next(self.batches, None)
+
+        quantize_static(fp32_path, out, Reader(), quant_format=QuantFormat.QOperator, per_channel=False,
+                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, op_types_to_quantize=ops,
+                        calibrate_method=CalibrationMethod.MinMax, nodes_to_exclude=exclude)
+    else:
+        quantize_dynamic(fp32_path, out, weight_type=QuantType.QInt8, per_channel=False,
+                         op_types_to_quantize=ops, nodes_to_exclude=exclude)
     return exclude
 
 
@@ -90,17 +129,25 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--src", required=True)
     ap.add_argument("--base", required=True)
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--state-out", default=None, help="also save the de-quantized weights as a train.py --init-state")
     ap.add_argument("--fp32-out", default=None)
     ap.add_argument("--exclude-ffn-out", action="store_true")
+    ap.add_argument("--static-calibration", type=int, default=0, metavar="N",
+                    help="static int8 activations calibrated (MinMax) on N training examples; 0 = dynamic")
     a = ap.parse_args()
     enc, cfg = load_encoder(a.base, attn="eager")
     model = AbsaModel(enc, cfg.hidden_size)
     model.load_state_dict(dequantized_state(a.src, model.state_dict()), strict=True)
     model.eval()
+    if a.state_out:
+        torch.save({"state": model.state_dict(), "source": os.path.abspath(a.src)}, a.state_out)
+        print(f"wrote {a.state_out}")
+    if not a.out:
+        return
     fp32 = a.fp32_out or os.path.join(os.path.dirname(os.path.abspath(a.out)), "requant-fp32.onnx")
     export_onnx(model, fp32)
-    ex = quantize(fp32, a.out, a.exclude_ffn_out)
+    ex = quantize(fp32, a.out, a.exclude_ffn_out, a.static_calibration, a.base)
     print(f"wrote {a.out} ({os.path.getsize(a.out) / 1e6:.1f} MB), float nodes: {len(ex)}")
 
 
