@@ -1,5 +1,5 @@
 /**
- * `MentionStore` over PostgreSQL: aggregates from `aspect_rollups_hourly` (hour resolution), the
+ * `MentionStore` over PostgreSQL: aggregates from the daily and hourly rollups (hour resolution), the
  * drill-down and documents from the partitioned `aspect_mentions` / `documents`, nearest documents
  * through pgvector. Every statement is parameterized and filtered by tenant.
  */
@@ -51,6 +51,36 @@ const ceilHour = (d: Date): Date => new Date(Math.ceil(d.getTime() / 3_600_000) 
 /** Hour-resolution range of the rollups: from rounds down, to rounds up (exclusive). */
 export function rollupHours(range: TimeRange): TimeRange {
   return { from: floorHour(range.from), to: ceilHour(range.to) };
+}
+
+const DAY_MS = 86_400_000;
+const ROLLUP_COLUMNS = 'entity, category, normalized_aspect, polarity, mention_count, confidence_sum';
+
+/**
+ * SQL for the rollup rows of a range (the columns of ROLLUP_COLUMNS plus `at`): whole UTC days from
+ * aspect_rollups_daily and only the partial days at either end from aspect_rollups_hourly (008), the
+ * same sums as the hourly table alone with ~24x fewer rows over weeks. `w` holds the tenant and the
+ * filters on rollup columns; the range's parameters are added to it. `hourly` forces the hourly table
+ * (hour buckets).
+ */
+function rollupRows(w: Where, range: TimeRange, hourly = false): string {
+  const hours = rollupHours(range);
+  const filters = w.sql;
+  const dayFrom = new Date(Math.ceil(hours.from.getTime() / DAY_MS) * DAY_MS);
+  const dayTo = new Date(Math.floor(hours.to.getTime() / DAY_MS) * DAY_MS);
+  const hFrom = w.param(hours.from);
+  const hTo = w.param(hours.to);
+  if (hourly || dayFrom >= dayTo) {
+    return `SELECT ${ROLLUP_COLUMNS}, hour AS at FROM aspect_rollups_hourly
+             WHERE ${filters} AND hour >= ${hFrom} AND hour < ${hTo}`;
+  }
+  const dFrom = w.param(dayFrom);
+  const dTo = w.param(dayTo);
+  return `SELECT ${ROLLUP_COLUMNS}, day AS at FROM aspect_rollups_daily
+           WHERE ${filters} AND day >= ${dFrom} AND day < ${dTo}
+          UNION ALL
+          SELECT ${ROLLUP_COLUMNS}, hour AS at FROM aspect_rollups_hourly
+           WHERE ${filters} AND ((hour >= ${hFrom} AND hour < ${dFrom}) OR (hour >= ${dTo} AND hour < ${hTo}))`;
 }
 
 const ISO_US = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
@@ -170,12 +200,10 @@ export class PgMentionStore implements MentionStore {
              FROM aspect_mentions WHERE ${w.sql}
              GROUP BY normalized_aspect, category, polarity`;
     } else {
-      const hours = rollupHours(range);
-      w.add((p) => `hour >= ${p}`, hours.from).add((p) => `hour < ${p}`, hours.to);
       w.eqIf('entity', filter.entity).eqIf('category', filter.category);
       sql = `SELECT normalized_aspect AS aspect, category, polarity, sum(mention_count)::float8 AS mentions,
                sum(confidence_sum) AS confidence_sum
-             FROM aspect_rollups_hourly WHERE ${w.sql}
+             FROM (${rollupRows(w, range)}) r
              GROUP BY normalized_aspect, category, polarity`;
     }
     const { rows } = await this.pool.query<{
@@ -200,12 +228,11 @@ export class PgMentionStore implements MentionStore {
     interval: Interval,
     filter: MentionFilter,
   ): Promise<TrendPoint[]> {
-    const hours = rollupHours(range);
     const w = new Where().eqIf('tenant', tenant);
-    w.add((p) => `hour >= ${p}`, hours.from).add((p) => `hour < ${p}`, hours.to);
     w.eqIf('normalized_aspect', filter.aspect)
       .eqIf('category', filter.category)
       .eqIf('entity', filter.entity);
+    const rollups = rollupRows(w, range, interval === 'hour');
     const unit = w.param(interval);
     const { rows } = await this.pool.query<{
       bucket: Date;
@@ -213,9 +240,9 @@ export class PgMentionStore implements MentionStore {
       mentions: number;
       confidence_sum: number;
     }>(
-      `SELECT date_trunc(${unit}, hour, 'UTC') AS bucket, polarity, sum(mention_count)::float8 AS mentions,
+      `SELECT date_trunc(${unit}, at, 'UTC') AS bucket, polarity, sum(mention_count)::float8 AS mentions,
          sum(confidence_sum) AS confidence_sum
-       FROM aspect_rollups_hourly WHERE ${w.sql}
+       FROM (${rollups}) r
        GROUP BY 1, 2 ORDER BY 1`,
       w.params,
     );
@@ -261,10 +288,9 @@ export class PgMentionStore implements MentionStore {
     after: EntityCursor | undefined,
     limit: number,
   ): Promise<EntityVolume[]> {
-    const hours = rollupHours(range);
     const w = new Where().eqIf('tenant', tenant);
-    w.add((p) => `hour >= ${p}`, hours.from).add((p) => `hour < ${p}`, hours.to);
     w.clauses.push('entity IS NOT NULL');
+    const rollups = rollupRows(w, range);
     let having = '';
     if (after) {
       const m = w.param(after.mentions);
@@ -285,7 +311,7 @@ export class PgMentionStore implements MentionStore {
       `SELECT entity, sum(mention_count)::float8 AS mentions, ${count('positive')} AS positive,
          ${count('negative')} AS negative, ${count('neutral')} AS neutral, ${count('conflict')} AS conflict,
          sum(confidence_sum) AS confidence_sum
-       FROM aspect_rollups_hourly WHERE ${w.sql}
+       FROM (${rollups}) r
        GROUP BY entity ${having}
        ORDER BY sum(mention_count) DESC, entity ASC LIMIT ${n}`,
       w.params,

@@ -19,6 +19,17 @@ import type { SinkWriter } from '../shared/runner';
 import type { PostgresSinkMetrics } from './metrics';
 import { isoTime, mentionRows, monthStart, validateDocument, vectorLiteral } from './rows';
 
+interface Rollup {
+  table: string;
+  column: string;
+  unit: 'hour' | 'day';
+}
+/** The rollup tables (003, 008), hourly first; both follow every mention inserted or deleted. */
+const ROLLUPS: readonly [Rollup, Rollup] = [
+  { table: 'aspect_rollups_hourly', column: 'hour', unit: 'hour' },
+  { table: 'aspect_rollups_daily', column: 'day', unit: 'day' },
+];
+
 const INSERT_DOCUMENTS = `
 INSERT INTO documents (
   id, tenant, source, source_id, entity, author_id, url, status, lang, lang_confidence, text, metadata,
@@ -57,34 +68,42 @@ const EXISTING_DOCUMENTS = `
 SELECT d.id FROM documents d
   JOIN unnest($1::uuid[], $2::timestamptz[]) AS k(id, created_at) ON d.id = k.id AND d.created_at = k.created_at`;
 
-// The previous analysis of re-analysed documents: its mentions go, and so do their rollup counts.
+// Takes the deleted mentions (CTE `del`) out of one rollup table; returns the rows it touched.
+const subtractRollup = ({ table, column, unit }: Rollup): string => `
+${column}_agg AS (
+  SELECT tenant, entity, category, normalized_aspect, polarity,
+         date_trunc('${unit}', created_at, 'UTC') AS at, count(*) AS n, sum(confidence) AS s
+  FROM del GROUP BY 1, 2, 3, 4, 5, 6
+), ${column}_upd AS (
+  UPDATE ${table} r
+     SET mention_count = r.mention_count - a.n, confidence_sum = r.confidence_sum - a.s, updated_at = now()
+    FROM ${column}_agg a
+   WHERE r.tenant = a.tenant AND r.entity IS NOT DISTINCT FROM a.entity
+     AND r.category IS NOT DISTINCT FROM a.category AND r.normalized_aspect = a.normalized_aspect
+     AND r.polarity = a.polarity AND r.${column} = a.at
+  RETURNING '${column}' AS grain, r.tenant, r.entity, r.category, r.normalized_aspect, r.polarity,
+            r.${column} AS at, r.mention_count
+)`;
+
+// The previous analysis of re-analysed documents: its mentions go, and so do their counts in every
+// rollup table; returns the rollup rows touched (grain = the table's time column, at = its value).
 const DELETE_OLD_MENTIONS = `
 WITH del AS (
   DELETE FROM aspect_mentions m
   USING unnest($1::uuid[], $2::timestamptz[]) AS d(id, created_at)
   WHERE m.document_id = d.id AND m.created_at = d.created_at
   RETURNING m.tenant, m.entity, m.category, m.normalized_aspect, m.polarity, m.created_at, m.confidence
-), agg AS (
-  SELECT tenant, entity, category, normalized_aspect, polarity, date_trunc('hour', created_at, 'UTC') AS hour,
-         count(*) AS n, sum(confidence) AS s
-  FROM del GROUP BY 1, 2, 3, 4, 5, 6
-)
-UPDATE aspect_rollups_hourly r
-   SET mention_count = r.mention_count - agg.n, confidence_sum = r.confidence_sum - agg.s, updated_at = now()
-  FROM agg
- WHERE r.tenant = agg.tenant AND r.entity IS NOT DISTINCT FROM agg.entity
-   AND r.category IS NOT DISTINCT FROM agg.category AND r.normalized_aspect = agg.normalized_aspect
-   AND r.polarity = agg.polarity AND r.hour = agg.hour
-RETURNING r.tenant, r.entity, r.category, r.normalized_aspect, r.polarity, r.hour, r.mention_count`;
+), ${ROLLUPS.map(subtractRollup).join(', ')}
+${ROLLUPS.map(({ column }) => `SELECT * FROM ${column}_upd`).join(' UNION ALL ')}`;
 
 // Rollup rows that no mention counts in any more (an aspect the new analysis no longer finds).
-const DELETE_EMPTY_ROLLUPS = `
-DELETE FROM aspect_rollups_hourly r
+const deleteEmptyRollups = ({ table, column }: Rollup): string => `
+DELETE FROM ${table} r
  USING unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-       AS e(tenant, entity, category, normalized_aspect, polarity, hour)
+       AS e(tenant, entity, category, normalized_aspect, polarity, at)
  WHERE r.tenant = e.tenant AND r.entity IS NOT DISTINCT FROM e.entity
    AND r.category IS NOT DISTINCT FROM e.category AND r.normalized_aspect = e.normalized_aspect
-   AND r.polarity = e.polarity AND r.hour = e.hour AND r.mention_count <= 0`;
+   AND r.polarity = e.polarity AND r.${column} = e.at AND r.mention_count <= 0`;
 
 const INSERT_DOCUMENT_INDEX = `
 INSERT INTO document_index (id, tenant, created_at)
@@ -93,6 +112,19 @@ ON CONFLICT (id) DO NOTHING`;
 
 // Mentions and rollups in one statement: the rollups add exactly the rows the INSERT returned (new
 // mentions), in key order so concurrent transactions lock rollup rows in the same order.
+const upsertRollup = ({ table, column, unit }: Rollup): string => `
+  INSERT INTO ${table} AS r
+    (tenant, entity, category, normalized_aspect, polarity, ${column}, mention_count, confidence_sum)
+  SELECT tenant, entity, category, normalized_aspect, polarity, date_trunc('${unit}', created_at, 'UTC'),
+         count(*), sum(confidence)
+  FROM ins
+  GROUP BY 1, 2, 3, 4, 5, 6
+  ORDER BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT ON CONSTRAINT ${table}_key DO UPDATE
+    SET mention_count = r.mention_count + EXCLUDED.mention_count,
+        confidence_sum = r.confidence_sum + EXCLUDED.confidence_sum,
+        updated_at = now()
+  RETURNING 1`;
 const INSERT_MENTIONS_AND_ROLLUPS = `
 WITH ins AS (
   INSERT INTO aspect_mentions (
@@ -104,19 +136,8 @@ WITH ins AS (
     $16::text[], $17::real[], $18::text[], $19::text[], $20::text[], $21::timestamptz[], $22::timestamptz[])
   ON CONFLICT (id, created_at) DO NOTHING
   RETURNING tenant, entity, category, normalized_aspect, polarity, created_at, confidence
-), up AS (
-  INSERT INTO aspect_rollups_hourly AS r
-    (tenant, entity, category, normalized_aspect, polarity, hour, mention_count, confidence_sum)
-  SELECT tenant, entity, category, normalized_aspect, polarity, date_trunc('hour', created_at, 'UTC'),
-         count(*), sum(confidence)
-  FROM ins
-  GROUP BY 1, 2, 3, 4, 5, 6
-  ORDER BY 1, 2, 3, 4, 5, 6
-  ON CONFLICT ON CONSTRAINT aspect_rollups_hourly_key DO UPDATE
-    SET mention_count = r.mention_count + EXCLUDED.mention_count,
-        confidence_sum = r.confidence_sum + EXCLUDED.confidence_sum,
-        updated_at = now()
-  RETURNING 1
+), up AS (${upsertRollup(ROLLUPS[0])}
+), up_daily AS (${upsertRollup(ROLLUPS[1])}
 )
 SELECT (SELECT count(*) FROM ins)::int AS mentions, (SELECT count(*) FROM up)::int AS rollups`;
 
@@ -224,11 +245,12 @@ export class PostgresDocumentWriter implements SinkWriter<DocumentSentiment> {
           DELETE_OLD_MENTIONS,
           [replaced.map((d) => d.event_id), replaced.map((d) => isoTime(d.created_at))],
         );
-        const empty = touched.filter((r) => r.mention_count <= 0);
-        if (empty.length > 0) {
-          const keys = ['tenant', 'entity', 'category', 'normalized_aspect', 'polarity', 'hour'];
+        for (const rollup of ROLLUPS) {
+          const empty = touched.filter((r) => r.grain === rollup.column && r.mention_count <= 0);
+          if (empty.length === 0) continue;
+          const keys = ['tenant', 'entity', 'category', 'normalized_aspect', 'polarity', 'at'];
           await client.query(
-            DELETE_EMPTY_ROLLUPS,
+            deleteEmptyRollups(rollup),
             keys.map((k) => empty.map((r) => r[k])),
           );
         }

@@ -649,4 +649,63 @@ describe('Read API (real PostgreSQL, Elasticsearch and sinks)', function () {
       }
     });
   });
+
+  describe('aggregates over whole days (daily rollups) and partial edge days (hourly rollups)', () => {
+    const DAY = 24 * HOUR;
+    const daysTenant = uniqueTenant('api-days');
+    const day0 = Math.floor(Date.now() / DAY) * DAY - 6 * DAY;
+    // One document every 7 hours over six days, so every UTC day and the partial days at the range's
+    // ends hold mentions; the range starts and ends inside a day.
+    const dayDocs = Array.from({ length: 20 }, (_, i) =>
+      makeDocument(daysTenant, i, { createdAt: day0 + i * 7 * HOUR + 30 * 60_000 }),
+    );
+    const rangeFrom = day0 + 5 * HOUR;
+    const rangeTo = day0 + 4 * DAY + 13 * HOUR;
+    const inRange = dayDocs
+      .filter((d) => d.created_at >= rangeFrom && d.created_at < rangeTo)
+      .flatMap((d) => d.aspects.map((a) => ({ ...a, doc: d })));
+    const range = { from: new Date(rangeFrom).toISOString(), to: new Date(rangeTo).toISOString() };
+    let daysKey: string;
+    const getDays = (path: string) => call(api.url, path, { 'X-API-Key': daysKey });
+
+    before(async () => {
+      await ingestThroughSinks(dayDocs, db);
+      daysKey = (await api.keys.create({ tenant: daysTenant, name: 'days-reader', role: 'reader' })).key;
+    });
+
+    it('counts exactly the mentions inside the range in the summary, the daily and weekly trends and the entities', async () => {
+      expect(inRange.length).to.be.greaterThan(0);
+      const summary = await getDays(`/v1/aspects/summary?${qs(range)}`);
+      expect(summary.status).to.equal(200);
+      const perAspect = new Map<string, number>();
+      for (const m of inRange)
+        perAspect.set(m.normalized_aspect, (perAspect.get(m.normalized_aspect) ?? 0) + 1);
+      expect(
+        Object.fromEntries(
+          summary.body.aspects.map((a: { aspect: string; mentions: number }) => [a.aspect, a.mentions]),
+        ),
+      ).to.deep.equal(Object.fromEntries(perAspect));
+
+      const daily = await getDays(`/v1/aspects/trends?${qs({ ...range, interval: 'day' })}`);
+      expect(daily.status).to.equal(200);
+      for (const p of daily.body.points as Array<{ start: string; mentions: number; negative: number }>) {
+        const start = Date.parse(p.start);
+        const ofDay = inRange.filter((m) => m.doc.created_at >= start && m.doc.created_at < start + DAY);
+        expect(p.mentions, p.start).to.equal(ofDay.length);
+        expect(p.negative, p.start).to.equal(ofDay.filter((m) => m.polarity === 'negative').length);
+      }
+      const weekly = await getDays(`/v1/aspects/trends?${qs({ ...range, interval: 'week' })}`);
+      const weekTotal = weekly.body.points.reduce((n: number, p: { mentions: number }) => n + p.mentions, 0);
+      expect(weekTotal).to.equal(inRange.length);
+
+      const entities = await getDays(`/v1/entities?${qs({ ...range, limit: 50 })}`);
+      const perEntity = new Map<string, number>();
+      for (const m of inRange) perEntity.set(m.doc.entity!, (perEntity.get(m.doc.entity!) ?? 0) + 1);
+      expect(
+        Object.fromEntries(
+          entities.body.items.map((e: { entity: string; mentions: number }) => [e.entity, e.mentions]),
+        ),
+      ).to.deep.equal(Object.fromEntries(perEntity));
+    });
+  });
 });

@@ -38,6 +38,27 @@ describe('PostgreSQL sink (sentiment.documents.v1 → documents, aspect_mentions
   const mentions = () => count('SELECT count(*) AS n FROM aspect_mentions WHERE tenant = $1');
   const rollupTotal = () =>
     count('SELECT coalesce(sum(mention_count), 0) AS n FROM aspect_rollups_hourly WHERE tenant = $1');
+  /** Hourly and daily rollup rows that differ from the raw mentions they count (0: in step). */
+  const rollupMismatches = async (t = tenant): Promise<number> => {
+    let n = 0;
+    for (const [table, unit] of [
+      ['aspect_rollups_hourly', 'hour'],
+      ['aspect_rollups_daily', 'day'],
+    ] as const) {
+      n += await count(
+        `WITH raw AS (
+           SELECT entity, category, normalized_aspect, polarity, date_trunc('${unit}', created_at, 'UTC') AS at,
+                  count(*) AS n, sum(confidence) AS s
+           FROM aspect_mentions WHERE tenant = $1 GROUP BY 1, 2, 3, 4, 5)
+         SELECT count(*) AS n FROM raw FULL JOIN (SELECT *, ${unit} AS at FROM ${table} WHERE tenant = $1) r
+           ON raw.entity IS NOT DISTINCT FROM r.entity AND raw.category IS NOT DISTINCT FROM r.category
+          AND raw.normalized_aspect = r.normalized_aspect AND raw.polarity = r.polarity AND raw.at = r.at
+         WHERE raw.n IS DISTINCT FROM r.mention_count OR abs(raw.s - r.confidence_sum) > 1e-3 OR raw.n IS NULL`,
+        [t],
+      );
+    }
+    return n;
+  };
 
   before(async () => {
     kafka = testKafka();
@@ -126,19 +147,8 @@ describe('PostgreSQL sink (sentiment.documents.v1 → documents, aspect_mentions
     });
     expect(doc.text.slice(m.rows[1].start_offset, m.rows[1].end_offset)).to.equal(a.term);
 
-    // Rollups agree with the raw mentions, per key and hour.
-    const diff = await db.query(
-      `WITH raw AS (
-         SELECT entity, category, normalized_aspect, polarity, date_trunc('hour', created_at, 'UTC') AS hour,
-                count(*) AS n, sum(confidence) AS s
-         FROM aspect_mentions WHERE tenant = $1 GROUP BY 1, 2, 3, 4, 5)
-       SELECT count(*) AS n FROM raw FULL JOIN (SELECT * FROM aspect_rollups_hourly WHERE tenant = $1) r
-         ON raw.entity IS NOT DISTINCT FROM r.entity AND raw.category IS NOT DISTINCT FROM r.category
-        AND raw.normalized_aspect = r.normalized_aspect AND raw.polarity = r.polarity AND raw.hour = r.hour
-       WHERE raw.n IS DISTINCT FROM r.mention_count OR abs(raw.s - r.confidence_sum) > 1e-3 OR raw.n IS NULL`,
-      [tenant],
-    );
-    expect(Number(diff.rows[0].n)).to.equal(0);
+    // Hourly and daily rollups agree with the raw mentions, per key and hour / day.
+    expect(await rollupMismatches()).to.equal(0);
   });
 
   it('changes no row and no rollup count when the same batch is replayed', async () => {
@@ -173,6 +183,7 @@ describe('PostgreSQL sink (sentiment.documents.v1 → documents, aspect_mentions
     const after = await snapshot();
     expect(await mentions()).to.equal(603);
     expect(await rollupTotal()).to.equal(603);
+    expect(await rollupMismatches()).to.equal(0);
     expect(after.docs_written.getTime()).to.be.greaterThan(before.docs_written.getTime()); // only the marker
     const markerKeys = new Set(
       makeDocument(tenant, 10_000).aspects.map((a) => `${a.normalized_aspect}|${a.polarity}`),
@@ -224,6 +235,8 @@ describe('PostgreSQL sink (sentiment.documents.v1 → documents, aspect_mentions
       [second.aspects[0]!.mention_id, second.aspects[0]!.polarity, 'newer'],
     ]);
     expect(await total()).to.equal(before - first.aspects.length + 1);
+    // Old mentions left both rollups; rows no mention counts any more are gone, not left at zero.
+    expect(await rollupMismatches(other)).to.equal(0);
     const doc = await db.query('SELECT model_version, aspect_count FROM documents WHERE id = $1', [
       first.event_id,
     ]);
@@ -232,6 +245,7 @@ describe('PostgreSQL sink (sentiment.documents.v1 → documents, aspect_mentions
     // The older analysis arriving late changes nothing.
     await sink.writer.writeCounting([first]);
     expect(await total()).to.equal(before - first.aspects.length + 1);
+    expect(await rollupMismatches(other)).to.equal(0);
     const again = await db.query('SELECT model_version FROM documents WHERE id = $1', [first.event_id]);
     expect(again.rows[0].model_version).to.equal('newer');
   });

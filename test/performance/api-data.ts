@@ -176,7 +176,13 @@ export async function ensureBenchData(
 
   options.log(`loading ${want.documents} documents / ${want.mentions} mentions into tenant ${BENCH_TENANT}`);
   await db.query('INSERT INTO tenants (id) VALUES ($1) ON CONFLICT DO NOTHING', [BENCH_TENANT]);
-  for (const table of ['aspect_mentions', 'documents', 'document_index', 'aspect_rollups_hourly']) {
+  for (const table of [
+    'aspect_mentions',
+    'documents',
+    'document_index',
+    'aspect_rollups_hourly',
+    'aspect_rollups_daily',
+  ]) {
     await db.query(`DELETE FROM ${table} WHERE tenant = $1`, [BENCH_TENANT]);
   }
   await deleteFromIndex(es, options.alias);
@@ -204,7 +210,16 @@ export async function ensureBenchData(
        GROUP BY tenant, entity, category, normalized_aspect, polarity, date_trunc('hour', created_at, 'UTC')`,
       [BENCH_TENANT],
     );
+    await client.query(
+      `INSERT INTO aspect_rollups_daily (tenant, entity, category, normalized_aspect, polarity, day, mention_count, confidence_sum)
+       SELECT tenant, entity, category, normalized_aspect, polarity, date_trunc('day', hour, 'UTC'),
+              sum(mention_count), sum(confidence_sum)
+       FROM aspect_rollups_hourly WHERE tenant = $1
+       GROUP BY 1, 2, 3, 4, 5, 6`,
+      [BENCH_TENANT],
+    );
     await client.query('VACUUM ANALYZE aspect_rollups_hourly');
+    await client.query('VACUUM ANALYZE aspect_rollups_daily');
     await client.query('ANALYZE documents');
     await client.query('ANALYZE aspect_mentions');
   } finally {
