@@ -140,7 +140,7 @@ export const openApiDocument = {
     title: 'aspect-stream read API',
     version: '1.0.0',
     description:
-      'Aspect-based sentiment of one tenant: aggregates from hourly rollups, mention drill-down, full-text search, documents and similar documents. Every request is scoped to the tenant of its credential. Errors are RFC 9457 problem details with a stable `type`.',
+      'Aspect-based sentiment of one tenant: aggregates from the hourly and daily rollups, mention drill-down, full-text search, documents and similar documents. Every request is scoped to the tenant of its credential. Errors are RFC 9457 problem details with a stable `type`.',
     license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
   },
   servers: [{ url: '/v1' }],
@@ -149,9 +149,9 @@ export const openApiDocument = {
     '/aspects/summary': {
       get: {
         operationId: 'getAspectSummary',
-        summary: 'Mentions and sentiment per aspect and per category (hourly rollups).',
+        summary: 'Mentions and sentiment per aspect and per category (rollups).',
         description:
-          'From the hourly rollups: `from` rounds down and `to` up to whole hours. With `lang` the raw mentions are counted instead (the rollups carry no language).',
+          'From the rollups (whole days from the daily ones, the rest from the hourly ones): `from` rounds down and `to` up to whole hours. With `lang` the raw mentions are counted instead (the rollups carry no language).',
         'x-permission': 'sentiment:read',
         parameters: [P.entity, P.category, P.from, P.to, P.lang, P.limit(100, 1000)],
         responses: { '200': json(ref('AspectSummary')), ...errors },

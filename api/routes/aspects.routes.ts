@@ -1,4 +1,4 @@
-/** GET /v1/aspects/summary, /v1/aspects/trends and /v1/entities: aggregates from the hourly rollups. */
+/** GET /v1/aspects/summary, /v1/aspects/trends and /v1/entities: aggregates from the hourly and daily rollups. */
 import type { RequestHandler } from 'express';
 import { rollupHours } from '../mention.repository';
 import { parameterProblem } from '../openapi/validate';
