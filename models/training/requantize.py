@@ -87,8 +87,8 @@ def calibration_batches(n: int, base: str, batch: int = 16):
     enc = Analyzer(None, load_tokenizer(os.path.join(base, "tokenizer.json")), TAGS, 128, 32).enc
     rng = random.Random(0)
     train = make_splits(default_data_dir()).train
-    examples = build_examples(rng.sample(train, min(len(train), n)), enc, 128,
-                              {"semeval14_restaurants", "semeval14_laptops", "semeval16_restaurants", "mams_atsa"})
+    sample = rng.sample(train, min(len(train), n))
+    examples = build_examples(sample, enc, 128, {s.dataset for s in sample})  # tags unused: inputs only
     rng.shuffle(examples)
     examples = examples[:n]
     for i in range(0, len(examples), batch):
@@ -136,6 +136,8 @@ def main():
     ap.add_argument("--static-calibration", type=int, default=0, metavar="N",
                     help="static int8 activations calibrated (MinMax) on N training examples; 0 = dynamic")
     a = ap.parse_args()
+    if not a.out and not a.state_out:
+        ap.error("nothing to write: give --out (a re-quantized model.onnx) and/or --state-out (a train.py state)")
     enc, cfg = load_encoder(a.base, attn="eager")
     model = AbsaModel(enc, cfg.hidden_size)
     model.load_state_dict(dequantized_state(a.src, model.state_dict()), strict=True)

@@ -30,6 +30,7 @@ from absa_data import POL2ID, POLARITIES, make_splits, normalize_text, write_eva
 from absa_model import TAGS, AbsaModel, export_onnx, load_encoder, sample_inputs  # noqa: E402
 from evaluate import Analyzer, evaluate_sentences, format_table, load_tokenizer, ort_runner  # noqa: E402
 from expose_hidden_states import expose as expose_hidden_states  # noqa: E402
+from requantize import quantize  # noqa: E402
 
 TAG2ID = {t: i for i, t in enumerate(TAGS)}
 
@@ -337,8 +338,6 @@ def package_only(args):
 
 
 def export_model(state, base, out, args):
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     encoder, ecfg = load_encoder(base, attn="eager")
     model = AbsaModel(encoder, ecfg.hidden_size)
     model.load_state_dict(state)
@@ -346,8 +345,7 @@ def export_model(state, base, out, args):
     fp32 = os.path.join(args.work, "model-fp32.onnx")
     export_onnx(model, fp32)
     q = os.path.join(out, "model.onnx")
-    quantize_dynamic(fp32, q, weight_type=QuantType.QInt8, per_channel=False,
-                     op_types_to_quantize=["MatMul", "Gather", "Gemm"])
+    quantize(fp32, q)
     # parity check fp32 torch vs int8 onnx
     run = ort_runner(q, 2)
     ids, am, tt = sample_inputs()
