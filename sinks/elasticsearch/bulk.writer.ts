@@ -250,16 +250,14 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
    */
   private async earlierMentions(docs: DocumentSentiment[]): Promise<Map<string, Set<string>>> {
     const ids = new Map<string, Set<string>>();
-    const latest = new Map<string, DocumentSentiment>();
     for (const d of docs) {
       const set = ids.get(d.event_id) ?? new Set<string>();
       for (const a of d.aspects) set.add(a.mention_id);
       ids.set(d.event_id, set);
-      latest.set(d.event_id, d);
     }
     try {
       const found = await this.client.mget<{ aspects?: { mention_id: string }[] }>({
-        docs: [...latest.values()].map((d) => ({
+        docs: newestPerDocument(docs).map((d) => ({
           _index: monthlyIndex(this.aliases.documents, d.created_at),
           _id: d.event_id,
           _source: ['aspects.mention_id'],

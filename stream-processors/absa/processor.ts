@@ -204,9 +204,7 @@ export class AbsaProcessor {
       if (chunk.length === 0) break;
       chunks.push(chunk);
     }
-    // The next chunk is analysed while the current one's transaction commits, so the model does not
-    // wait for the broker. Transactions still run one at a time, in offset order; a chunk prepared
-    // ahead of a failed or stopped one is dropped and read again from the committed offsets.
+    // Pipelined as the header says: chunk i + 1 is prepared while chunk i commits.
     const prepare = (chunk: KafkaMessage[]): Promise<PreparedChunk> => {
       const prepared = this.prepareChunk(batch.topic, partition, chunk);
       prepared.catch(() => undefined); // awaited below, or dropped after an earlier failure

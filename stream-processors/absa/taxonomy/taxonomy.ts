@@ -123,7 +123,7 @@ export class CategoryAssigner {
     const matches = this.embedder.embed(missing).then((vectors) => {
       const out = new Map<string, CategoryMatch>();
       missing.forEach((aspect, i) => {
-        const match = this.nearest(aspect, vectors[i]!);
+        const match = this.nearest(vectors[i]!);
         out.set(aspect, match);
         this.remember(aspect, match);
       });
@@ -136,9 +136,8 @@ export class CategoryAssigner {
     return settled;
   }
 
-  private nearest(aspect: string, vector: Float32Array): CategoryMatch {
-    const exact = this.exact.get(aspect);
-    if (exact) return exact;
+  /** The nearest seed of a term that is not a seed itself (assign answers those from `exact`). */
+  private nearest(vector: Float32Array): CategoryMatch {
     let best = { category: OTHER_CATEGORY, similarity: 0 };
     for (const seed of this.seeds) {
       const similarity = cosine(vector, seed.vector);
