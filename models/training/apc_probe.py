@@ -32,13 +32,14 @@ sys.path.insert(0, HERE)
 from absa_data import POL2ID, make_splits, normalize_text, split_hash  # noqa: E402
 from absa_model import AbsaModel, load_encoder  # noqa: E402
 from evaluate import Encoder, load_tokenizer, macro_f1  # noqa: E402
-from train import default_base_dir, default_data_dir, set_seed  # noqa: E402
+from train import add_training_args, default_base_dir, default_data_dir, epoch_batches, set_seed, warmup_then_decay  # noqa: E402
 
 
 def make_example(enc: Encoder, fmt: str, text: str, start: int, end: int, pol: int):
-    """-> dict(ids, tt, target mask, pol) or None when the target lies past the 126 word pieces kept."""
+    """-> dict(ids, tt, target mask, pol) or None when the target lies past the word pieces kept."""
     ids, offs = enc.tokens(text)
-    ids, offs = ids[:126], offs[:126]
+    keep = enc.max_tokens - 2  # [CLS] and [SEP]
+    ids, offs = ids[:keep], offs[:keep]
     mark = [1 if (o[1] > start and o[0] < end) else 0 for o in offs]
     if not any(mark):
         return None
@@ -106,19 +107,15 @@ def main():
     ap.add_argument("--format", choices=["seg", "pair"], default="seg")
     ap.add_argument("--sources", default="semeval14_restaurants,semeval14_laptops,semeval16_restaurants")
     ap.add_argument("--fold", type=int, default=-1)
-    ap.add_argument("--epochs", type=int, default=4)
-    ap.add_argument("--lr", type=float, default=5e-5)
-    ap.add_argument("--head-lr", type=float, default=1e-3)
-    ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--threads", type=int, default=2)
+    add_training_args(ap)  # --epochs, --lr, --head-lr, --batch-size, --seed, --threads ... as train.py
+    ap.set_defaults(epochs=4, lr=5e-5, threads=2)
     ap.add_argument("--save", default="", help="write the last epoch's state here")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     set_seed(args.seed)
     base = args.base or default_base_dir()
     splits = make_splits(default_data_dir())
-    enc = Encoder(load_tokenizer(os.path.join(base, "tokenizer.json")), 128, 32)
+    enc = Encoder(load_tokenizer(os.path.join(base, "tokenizer.json")), args.max_tokens, args.overlap)
     sources = set(args.sources.split(","))
     train_sents = [s for s in splits.train if s.dataset in sources]
     val_sents = splits.val
@@ -141,22 +138,12 @@ def main():
     enc_params = [p for n, p in model.named_parameters() if n.startswith("encoder.")]
     head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
     opt = torch.optim.AdamW([{"params": enc_params, "lr": args.lr}, {"params": head_params, "lr": args.head_lr}],
-                            weight_decay=0.01)
-    total = math.ceil(len(train) / args.batch_size) * args.epochs
-    warm = int(0.06 * total)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: (s + 1) / max(1, warm) if s < warm else max(0.0, (total - s) / max(1, total - warm)))
+                            weight_decay=args.weight_decay)
+    sched = warmup_then_decay(opt, math.ceil(len(train) / args.batch_size) * args.epochs, args.warmup)
     ce, rng = nn.CrossEntropyLoss(), random.Random(args.seed)
     model.train()
     for epoch in range(1, args.epochs + 1):
-        order = list(range(len(train)))
-        rng.shuffle(order)
-        chunk = args.batch_size * 50  # length bucketing inside chunks, as train.py
-        batches = []
-        for c in range(0, len(order), chunk):
-            part = sorted(order[c:c + chunk], key=lambda i: len(train[i]["ids"]))
-            batches += [part[i:i + args.batch_size] for i in range(0, len(part), args.batch_size)]
-        rng.shuffle(batches)
+        batches = epoch_batches(train, args.batch_size, rng)
         t0, loss_sum = time.time(), 0.0
         for b in batches:
             *inputs, gold = collate([train[i] for i in b])

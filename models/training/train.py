@@ -149,6 +149,27 @@ def supervised_loss(device, amp):
     return loss_fn
 
 
+def warmup_then_decay(opt, total_steps, warmup):
+    """Linear warm-up over the first `warmup` share of the steps, then linear decay to 0."""
+    warm = int(warmup * total_steps)
+    return torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: (s + 1) / max(1, warm) if s < warm else max(0.0, (total_steps - s) / max(1, total_steps - warm)))
+
+
+def epoch_batches(examples, batch_size, rng):
+    """One epoch's batches of example indices: shuffled, length-bucketed inside chunks of 50 batches
+    (speed), the batches shuffled again."""
+    order = list(range(len(examples)))
+    rng.shuffle(order)
+    chunk = batch_size * 50
+    batches = []
+    for c in range(0, len(order), chunk):
+        part = sorted(order[c : c + chunk], key=lambda i: len(examples[i]["ids"]))
+        batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
 def fit(model, examples, loss_fn, args, device, tok, val, deadline=0.0, label=""):
     """AdamW with linear warm-up/decay over length-bucketed batches; after each epoch the model is
     scored on restaurants14 + laptops14 validation and the best epoch's weights are kept.
@@ -158,25 +179,13 @@ def fit(model, examples, loss_fn, args, device, tok, val, deadline=0.0, label=""
     head_params = [p for n, p in model.named_parameters() if "encoder." not in n]
     opt = torch.optim.AdamW([{"params": enc_params, "lr": args.lr}, {"params": head_params, "lr": args.head_lr}],
                             weight_decay=args.weight_decay, fused=device.type == "cuda")
-    steps_per_epoch = math.ceil(len(examples) / args.batch_size)
-    total = steps_per_epoch * args.epochs
-    warm = int(args.warmup * total)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: (s + 1) / max(1, warm) if s < warm else max(0.0, (total - s) / max(1, total - warm)))
+    sched = warmup_then_decay(opt, math.ceil(len(examples) / args.batch_size) * args.epochs, args.warmup)
     rng = random.Random(args.seed)
     best, best_state, best_epoch, history = -1.0, None, 0, []
     sel_sets = ["restaurants14", "laptops14"]
     for epoch in range(1, args.epochs + 1):
         model.train()
-        order = list(range(len(examples)))
-        rng.shuffle(order)
-        # length bucketing inside chunks of 50 batches (speed), batches shuffled again
-        chunk = args.batch_size * 50
-        batches = []
-        for c in range(0, len(order), chunk):
-            part = sorted(order[c : c + chunk], key=lambda i: len(examples[i]["ids"]))
-            batches += [part[i : i + args.batch_size] for i in range(0, len(part), args.batch_size)]
-        rng.shuffle(batches)
+        batches = epoch_batches(examples, args.batch_size, rng)
         t0, tot_loss = time.time(), 0.0
         for bi, b in enumerate(batches):
             loss = loss_fn(model, collate([examples[i] for i in b], device))
