@@ -21,13 +21,13 @@ import { isoTime, mentionRows, monthStart, validateDocument, vectorLiteral } fro
 
 interface Rollup {
   table: string;
-  column: string;
+  /** the table's time column, named after the date_trunc unit it holds */
   unit: 'hour' | 'day';
 }
 /** The rollup tables (003, 008), hourly first; both follow every mention inserted or deleted. */
 const ROLLUPS: readonly [Rollup, Rollup] = [
-  { table: 'aspect_rollups_hourly', column: 'hour', unit: 'hour' },
-  { table: 'aspect_rollups_daily', column: 'day', unit: 'day' },
+  { table: 'aspect_rollups_hourly', unit: 'hour' },
+  { table: 'aspect_rollups_daily', unit: 'day' },
 ];
 
 const INSERT_DOCUMENTS = `
@@ -69,20 +69,20 @@ SELECT d.id FROM documents d
   JOIN unnest($1::uuid[], $2::timestamptz[]) AS k(id, created_at) ON d.id = k.id AND d.created_at = k.created_at`;
 
 // Takes the deleted mentions (CTE `del`) out of one rollup table; returns the rows it touched.
-const subtractRollup = ({ table, column, unit }: Rollup): string => `
-${column}_agg AS (
+const subtractRollup = ({ table, unit }: Rollup): string => `
+${unit}_agg AS (
   SELECT tenant, entity, category, normalized_aspect, polarity,
          date_trunc('${unit}', created_at, 'UTC') AS at, count(*) AS n, sum(confidence) AS s
   FROM del GROUP BY 1, 2, 3, 4, 5, 6
-), ${column}_upd AS (
+), ${unit}_upd AS (
   UPDATE ${table} r
      SET mention_count = r.mention_count - a.n, confidence_sum = r.confidence_sum - a.s, updated_at = now()
-    FROM ${column}_agg a
+    FROM ${unit}_agg a
    WHERE r.tenant = a.tenant AND r.entity IS NOT DISTINCT FROM a.entity
      AND r.category IS NOT DISTINCT FROM a.category AND r.normalized_aspect = a.normalized_aspect
-     AND r.polarity = a.polarity AND r.${column} = a.at
-  RETURNING '${column}' AS grain, r.tenant, r.entity, r.category, r.normalized_aspect, r.polarity,
-            r.${column} AS at, r.mention_count
+     AND r.polarity = a.polarity AND r.${unit} = a.at
+  RETURNING '${unit}' AS grain, r.tenant, r.entity, r.category, r.normalized_aspect, r.polarity,
+            r.${unit} AS at, r.mention_count
 )`;
 
 // The previous analysis of re-analysed documents: its mentions go, and so do their counts in every
@@ -94,27 +94,27 @@ WITH del AS (
   WHERE m.document_id = d.id AND m.created_at = d.created_at
   RETURNING m.tenant, m.entity, m.category, m.normalized_aspect, m.polarity, m.created_at, m.confidence
 ), ${ROLLUPS.map(subtractRollup).join(', ')}
-${ROLLUPS.map(({ column }) => `SELECT * FROM ${column}_upd`).join(' UNION ALL ')}`;
+${ROLLUPS.map(({ unit }) => `SELECT * FROM ${unit}_upd`).join(' UNION ALL ')}`;
 
 // Rollup rows that no mention counts in any more (an aspect the new analysis no longer finds).
-const deleteEmptyRollups = ({ table, column }: Rollup): string => `
+const deleteEmptyRollups = ({ table, unit }: Rollup): string => `
 DELETE FROM ${table} r
  USING unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
        AS e(tenant, entity, category, normalized_aspect, polarity, at)
  WHERE r.tenant = e.tenant AND r.entity IS NOT DISTINCT FROM e.entity
    AND r.category IS NOT DISTINCT FROM e.category AND r.normalized_aspect = e.normalized_aspect
-   AND r.polarity = e.polarity AND r.${column} = e.at AND r.mention_count <= 0`;
+   AND r.polarity = e.polarity AND r.${unit} = e.at AND r.mention_count <= 0`;
 
 const INSERT_DOCUMENT_INDEX = `
 INSERT INTO document_index (id, tenant, created_at)
 SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[])
 ON CONFLICT (id) DO NOTHING`;
 
-// Mentions and rollups in one statement: the rollups add exactly the rows the INSERT returned (new
-// mentions), in key order so concurrent transactions lock rollup rows in the same order.
-const upsertRollup = ({ table, column, unit }: Rollup): string => `
+// Adds the inserted mentions (CTE `ins`) to one rollup table, in key order so concurrent
+// transactions lock rollup rows in the same order.
+const upsertRollup = ({ table, unit }: Rollup): string => `
   INSERT INTO ${table} AS r
-    (tenant, entity, category, normalized_aspect, polarity, ${column}, mention_count, confidence_sum)
+    (tenant, entity, category, normalized_aspect, polarity, ${unit}, mention_count, confidence_sum)
   SELECT tenant, entity, category, normalized_aspect, polarity, date_trunc('${unit}', created_at, 'UTC'),
          count(*), sum(confidence)
   FROM ins
@@ -125,6 +125,9 @@ const upsertRollup = ({ table, column, unit }: Rollup): string => `
         confidence_sum = r.confidence_sum + EXCLUDED.confidence_sum,
         updated_at = now()
   RETURNING 1`;
+
+// Mentions and rollups in one statement: the rollups add exactly the rows the INSERT returned (new
+// mentions), so a replayed batch adds nothing.
 const INSERT_MENTIONS_AND_ROLLUPS = `
 WITH ins AS (
   INSERT INTO aspect_mentions (
@@ -246,7 +249,7 @@ export class PostgresDocumentWriter implements SinkWriter<DocumentSentiment> {
           [replaced.map((d) => d.event_id), replaced.map((d) => isoTime(d.created_at))],
         );
         for (const rollup of ROLLUPS) {
-          const empty = touched.filter((r) => r.grain === rollup.column && r.mention_count <= 0);
+          const empty = touched.filter((r) => r.grain === rollup.unit && r.mention_count <= 0);
           if (empty.length === 0) continue;
           const keys = ['tenant', 'entity', 'category', 'normalized_aspect', 'polarity', 'at'];
           await client.query(
