@@ -6,6 +6,7 @@
  * Errors carry their cause and, where a Kafka record is involved, its coordinates, so a log line or
  * a dead-letter envelope can say exactly which message failed.
  */
+import { postgresFault } from '../postgres/sqlstate';
 
 export interface KafkaContext {
   topic: string;
@@ -43,6 +44,27 @@ export class FatalError extends AspectStreamError {
   readonly retriable = false;
 }
 
+/**
+ * A dependency (PostgreSQL, Elasticsearch, the schema registry, Kafka) cannot serve any request right
+ * now: unreachable, refusing our credentials, read-only, out of disk. Retriable, and never the fault
+ * of the message being handled: a consumer pauses and waits instead of dead-lettering.
+ */
+export class DependencyUnavailableError extends RetriableError {
+  readonly dependency: string;
+  constructor(dependency: string, message: string, options: AspectErrorOptions = {}) {
+    super(message, options);
+    this.dependency = dependency;
+  }
+}
+
+/** The dependency an error says is unavailable, looking through causes; undefined when none. */
+export function unavailableDependency(err: unknown): string | undefined {
+  for (let e = err, depth = 0; isRecord(e) && depth < 8; e = e.cause, depth++) {
+    if (e instanceof DependencyUnavailableError) return e.dependency;
+  }
+  return undefined;
+}
+
 /** Retries were exhausted; wraps the last cause and stays retriable so a caller may try again later. */
 export class RetriesExhaustedError extends RetriableError {
   readonly attempts: number;
@@ -65,20 +87,6 @@ const RETRIABLE_NODE_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_SOCKET',
 ]);
-
-/** PostgreSQL SQLSTATEs worth retrying: connection failures, serialization/deadlock, overload, shutdown. */
-function isRetriablePgCode(code: string): boolean {
-  return (
-    code.startsWith('08') || // connection exception
-    code === '40001' || // serialization_failure
-    code === '40P01' || // deadlock_detected
-    code === '53300' || // too_many_connections
-    code === '55P03' || // lock_not_available
-    code === '57P01' || // admin_shutdown
-    code === '57P02' || // crash_shutdown
-    code === '57P03' // cannot_connect_now
-  );
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -137,7 +145,8 @@ export function classifyError(err: unknown): Classification {
   if (code && RETRIABLE_NODE_CODES.has(code))
     return { retriable: true, errorClass, reason: `network ${code}` };
   if (code && /^[0-9A-Z]{5}$/.test(code) && 'severity' in err) {
-    return { retriable: isRetriablePgCode(code), errorClass, reason: `postgres SQLSTATE ${code}` };
+    const fault = postgresFault(code);
+    return { retriable: fault !== 'data', errorClass, reason: `postgres SQLSTATE ${code} (${fault})` };
   }
 
   const status =
@@ -183,6 +192,19 @@ export interface BackoffOptions {
 }
 
 export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 200, maxMs: 30_000, multiplier: 2, jitter: 0.5 };
+
+/**
+ * The named retry policies; every wait in the project uses one of these (or a configured variant)
+ * instead of numbers of its own.
+ */
+export const RETRY_POLICIES = {
+  /** A dependency is unavailable while messages wait: probe often at first, then every 30 s. */
+  outage: { initialMs: 500, maxMs: 30_000, multiplier: 2, jitter: 0.5 },
+  /** A service starting while a dependency is down: keep trying, at most every 10 s. */
+  startup: { initialMs: 500, maxMs: 10_000, multiplier: 2, jitter: 0.5 },
+  /** A conflict with a concurrent writer (deadlock, serialization): retry soon. */
+  conflict: { initialMs: 50, maxMs: 2_000, multiplier: 2, jitter: 1 },
+} as const satisfies Record<string, BackoffOptions>;
 
 /** Delay before retry number `attempt` (1-based): capped exponential with jitter. */
 export function backoffDelay(

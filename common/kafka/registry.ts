@@ -8,7 +8,10 @@
  * Confluent-compatible consumer can read our topics.
  */
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { FatalError, RetriableError } from '../errors/index';
+import avro from 'avsc';
+import { DependencyUnavailableError, FatalError } from '../errors/index';
+
+export const SCHEMA_REGISTRY = 'schema-registry';
 
 export type Compatibility = 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FULL' | 'NONE';
 
@@ -17,6 +20,8 @@ export function valueSubject(topic: string): string {
 }
 
 export class SchemaIncompatibleError extends FatalError {}
+/** The registry has no schema with the id a message names: the message cannot be read, ever. */
+export class UnknownSchemaError extends FatalError {}
 
 export class RegistryClient {
   readonly url: string;
@@ -45,9 +50,11 @@ export class RegistryClient {
         signal: AbortSignal.timeout(10_000),
       });
     } catch (err) {
-      throw new RetriableError(`schema registry at ${this.url} unreachable: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new DependencyUnavailableError(
+        SCHEMA_REGISTRY,
+        `schema registry at ${this.url} unreachable: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     const text = await res.text();
     let json: unknown = text;
@@ -56,9 +63,12 @@ export class RegistryClient {
     } catch {
       // keep the text
     }
-    if (res.status >= 500) {
-      throw new RetriableError(
+    // Statuses no request of ours can cause: the registry (or our access to it) is in trouble.
+    if (res.status >= 500 || [401, 403, 408, 429].includes(res.status)) {
+      throw new DependencyUnavailableError(
+        SCHEMA_REGISTRY,
         `schema registry ${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`,
+        { code: `http_${res.status}` },
       );
     }
     return { status: res.status, json };
@@ -133,6 +143,23 @@ export class RegistryClient {
   /** Decodes a Confluent wire-format buffer with the writer schema fetched (and cached) by id. */
   async decode<T = unknown>(buffer: Buffer): Promise<T> {
     return (await this.serde.decode(buffer)) as T;
+  }
+
+  /**
+   * The writer schema registered under `id`, parsed into an Avro type. Throws UnknownSchemaError
+   * when the registry answers that it has no such id (the message is at fault), and
+   * DependencyUnavailableError when it cannot answer (the registry is at fault).
+   */
+  async schemaById(id: number): Promise<avro.Type> {
+    const { status, json } = await this.call('GET', `/schemas/ids/${id}`);
+    if (status === 404) {
+      throw new UnknownSchemaError(`schema id ${id} is not in the registry`, { code: 'unknown_schema_id' });
+    }
+    const schema = (json as { schema?: unknown } | undefined)?.schema;
+    if (status >= 300 || typeof schema !== 'string') {
+      throw new FatalError(`schema registry answered ${status} for schema id ${id}: ${JSON.stringify(json)}`);
+    }
+    return avro.Type.forSchema(JSON.parse(schema) as avro.Schema);
   }
 
   /** Readiness probe. */

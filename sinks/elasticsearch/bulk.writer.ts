@@ -15,14 +15,8 @@ import type { Client, estypes } from '@elastic/elasticsearch';
 
 type BulkOperationContainer = estypes.BulkOperationContainer;
 type BulkResponseItem = estypes.BulkResponseItem;
-import {
-  FatalError,
-  RetriableError,
-  backoffDelay,
-  classifyError,
-  errorMessage,
-  sleep,
-} from '../../common/errors/index';
+import { asElasticsearchError } from '../../common/elasticsearch/errors';
+import { FatalError, RetriableError, backoffDelay, sleep } from '../../common/errors/index';
 import type { DocumentSentiment } from '../../schemas/index';
 import { newestPerDocument } from '../shared/newest';
 import type { SinkWriter } from '../shared/runner';
@@ -103,23 +97,6 @@ export function mentionSources(doc: DocumentSentiment, indexedAt: string): Array
       taxonomy_version: doc.taxonomy_version,
     };
   });
-}
-
-/** Client and transport errors: connection problems, timeouts and 429/5xx are worth retrying. */
-export function asElasticsearchError(err: unknown): unknown {
-  const name = (err as { name?: string })?.name ?? '';
-  if (['ConnectionError', 'TimeoutError', 'NoLivingConnectionsError', 'RequestAbortedError'].includes(name)) {
-    return new RetriableError(`Elasticsearch unavailable: ${errorMessage(err)}`, { cause: err });
-  }
-  if (name === 'ResponseError') {
-    const status =
-      (err as { statusCode?: number }).statusCode ??
-      (err as { meta?: { statusCode?: number } }).meta?.statusCode;
-    if (status === 429 || status === 408 || (status !== undefined && status >= 500)) {
-      return new RetriableError(`Elasticsearch answered ${status}: ${errorMessage(err)}`, { cause: err });
-    }
-  }
-  return classifyError(err).retriable ? new RetriableError(errorMessage(err), { cause: err }) : err;
 }
 
 /** External versioning by processed_at: the newest analysis of a document wins, a replay is a no-op. */

@@ -3,21 +3,19 @@
  * over sentiment.documents.v1 with bulk writes, and a stop that finishes the in-flight batch.
  */
 import type { Client } from '@elastic/elasticsearch';
-import { retry } from '../../common/errors/index';
 import { createKafka } from '../../common/kafka/client';
 import { RegistryClient } from '../../common/kafka/registry';
 import type { Logger } from '../../common/logging/index';
 import type { Metrics, ReadinessCheck } from '../../common/metrics/index';
 import type { DocumentSentiment } from '../../schemas/index';
-import { sinkMetrics } from '../shared/metrics';
 import { SinkRunner } from '../shared/runner';
-import { asElasticsearchError, ElasticsearchDocumentWriter } from './bulk.writer';
+import { asElasticsearchError } from '../../common/elasticsearch/errors';
+import { ElasticsearchDocumentWriter } from './bulk.writer';
 import { createElasticsearchClient, pingElasticsearch } from './client';
 import type { ElasticsearchSinkConfig } from './config';
 import { elasticsearchSinkMetrics } from './metrics';
 import { ensureCurrentIndices, installTemplates } from './templates';
 
-export const SINK_NAME = 'elasticsearch';
 export const PROCESSOR = { name: 'sink-elasticsearch', version: process.env.npm_package_version };
 
 export interface ElasticsearchSink {
@@ -41,30 +39,27 @@ export async function startElasticsearchSink(
   );
   const registry = new RegistryClient(config.schemaRegistryUrl);
   const runner = new SinkRunner<DocumentSentiment>({
-    sink: SINK_NAME,
-    processor: PROCESSOR,
+    ...PROCESSOR,
     kafka: createKafka('sink-elasticsearch', config, logger),
     registry,
     logger,
-    metrics: sinkMetrics(deps.metrics),
+    metrics: deps.metrics,
     topics: [config.topic],
     settings: config,
     writer,
   });
 
   if (config.setup) {
-    const names = await retry(
-      async () => {
-        try {
-          const names = await installTemplates(client, config);
-          await ensureCurrentIndices(client, config.indexPrefix);
-          return names;
-        } catch (err) {
-          throw asElasticsearchError(err);
-        }
-      },
-      { retries: 30, initialMs: 500, maxMs: 5000 },
-    );
+    // Started while Elasticsearch is down, the sink waits for it (and says so in /readyz).
+    const names = await runner.untilAvailable('elasticsearch', async () => {
+      try {
+        const names = await installTemplates(client, config);
+        await ensureCurrentIndices(client, config.indexPrefix);
+        return names;
+      } catch (err) {
+        throw asElasticsearchError(err);
+      }
+    });
     logger.info(`index templates installed: ${names.join(', ')}`, {
       event: { action: 'es-templates-installed' },
     });

@@ -4,7 +4,7 @@ import { retry } from '../../common/errors/index';
 import { createLogger } from '../../common/logging/index';
 import { createElasticsearchClient } from './client';
 import { elasticsearchSetupConfigSpec } from './config';
-import { asElasticsearchError } from './bulk.writer';
+import { asElasticsearchError } from '../../common/elasticsearch/errors';
 import { ensureCurrentIndices, installTemplates } from './templates';
 
 const config = loadConfig(elasticsearchSetupConfigSpec);

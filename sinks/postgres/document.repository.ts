@@ -12,7 +12,8 @@
  * to exist (late or backfilled events), in a short transaction of their own.
  */
 import type pg from 'pg';
-import { FatalError, RetriableError, classifyError, errorMessage } from '../../common/errors/index';
+import { RetriableError, errorMessage } from '../../common/errors/index';
+import { asPostgresError, sqlstateOf } from '../../common/postgres/errors';
 import type { DocumentSentiment } from '../../schemas/index';
 import { newestPerDocument } from '../shared/newest';
 import type { SinkWriter } from '../shared/runner';
@@ -144,23 +145,20 @@ WITH ins AS (
 )
 SELECT (SELECT count(*) FROM ins)::int AS mentions, (SELECT count(*) FROM up)::int AS rollups`;
 
-/** An error from the pg client that is not a server answer: connection lost, pool timeout. */
+/**
+ * What a write threw, in our hierarchy (common/postgres/errors). A row that falls in a monthly
+ * partition that retention dropped since we cached it is a check violation without a constraint
+ * name: the partition is made again and the batch retried.
+ */
 function asStoreError(err: unknown): unknown {
-  if (err instanceof TypeError || err instanceof RangeError || err instanceof FatalError) return err;
-  const isServerError = typeof err === 'object' && err !== null && 'severity' in err;
-  if (isServerError) {
-    const code = (err as { code?: string }).code;
-    // The month's partition is gone (dropped by retention since we cached it): make it again.
-    if (code === '23514' && /no partition of relation/.test(errorMessage(err))) {
-      return new RetriableError(`missing partition: ${errorMessage(err)}`, {
-        cause: err,
-        code: 'missing_partition',
-      });
-    }
-    return err;
+  const e = err as { constraint?: unknown };
+  if (sqlstateOf(err) === '23514' && e.constraint === undefined) {
+    return new RetriableError(`missing partition: ${errorMessage(err)}`, {
+      cause: err,
+      code: 'missing_partition',
+    });
   }
-  if (classifyError(err).retriable) return err;
-  return new RetriableError(`PostgreSQL unavailable: ${errorMessage(err)}`, { cause: err });
+  return asPostgresError(err);
 }
 
 export interface WriteCounts {

@@ -4,7 +4,6 @@
  * a stop that finishes the in-flight batch. main.ts runs it as a process; tests run it in-process.
  */
 import type pg from 'pg';
-import { retry } from '../../common/errors/index';
 import { createKafka } from '../../common/kafka/client';
 import { RegistryClient } from '../../common/kafka/registry';
 import type { Logger } from '../../common/logging/index';
@@ -13,13 +12,11 @@ import { migrate } from '../../common/postgres/migrate';
 import { createPool, pingPool } from '../../common/postgres/pool';
 import type { DocumentSentiment } from '../../schemas/index';
 import { SinkRunner } from '../shared/runner';
-import { sinkMetrics } from '../shared/metrics';
 import type { PostgresSinkConfig } from './config';
 import { PostgresDocumentWriter } from './document.repository';
 import { postgresSinkMetrics } from './metrics';
 import { monthsBefore } from './rows';
 
-export const SINK_NAME = 'postgres';
 export const PROCESSOR = { name: 'sink-postgres', version: process.env.npm_package_version };
 
 export interface PostgresSink {
@@ -45,22 +42,20 @@ export async function startPostgresSink(
   const registry = new RegistryClient(config.schemaRegistryUrl);
   const kafka = createKafka('sink-postgres', config, logger);
   const runner = new SinkRunner<DocumentSentiment>({
-    sink: SINK_NAME,
-    processor: PROCESSOR,
+    ...PROCESSOR,
     kafka,
     registry,
     logger,
-    metrics: sinkMetrics(deps.metrics),
+    metrics: deps.metrics,
     topics: [config.topic],
     settings: config,
     writer,
   });
 
-  const waitForDatabase = { retries: 30, initialMs: 500, maxMs: 5000 };
+  // Started while PostgreSQL is down, the sink waits for it (and says so in /readyz), never exits.
   if (config.migrate) {
-    const result = await retry(
-      () => migrate(pool, { log: (m) => logger.info(m, { event: { action: 'migration-applied' } }) }),
-      waitForDatabase,
+    const result = await runner.untilAvailable('postgres', () =>
+      migrate(pool, { log: (m) => logger.info(m, { event: { action: 'migration-applied' } }) }),
     );
     logger.info(`migrations: ${result.applied.length} applied, ${result.alreadyApplied} already applied`, {
       event: { action: 'migrations-done' },
@@ -83,7 +78,7 @@ export async function startPostgresSink(
       }
     }
   };
-  await retry(maintain, waitForDatabase);
+  await runner.untilAvailable('postgres', maintain);
   const timer = setInterval(() => {
     maintain().catch((err: unknown) =>
       logger.warn('partition maintenance failed; next run retries', { err }),

@@ -1,6 +1,7 @@
 /**
  * The process shell of a sink: ops server first (so /healthz answers during start-up), then the
- * sink; SIGTERM/SIGINT stop it gracefully (exit 0), a crash of the consumer or a failed start exits 1.
+ * sink, which waits for unavailable dependencies instead of exiting; SIGTERM/SIGINT stop it
+ * gracefully (exit 0); only a start-up failure that waiting cannot mend (bad configuration) exits 1.
  */
 import type http from 'node:http';
 import type { Logger } from '../../common/logging/index';
@@ -9,7 +10,6 @@ import { startOpsServer, type Metrics, type ReadinessCheck } from '../../common/
 export interface RunningSink {
   readiness: ReadinessCheck[];
   stop(): Promise<void>;
-  runner: { crashError?: Error };
 }
 
 export function runSinkProcess(options: {
@@ -72,15 +72,6 @@ export function runSinkProcess(options: {
     sink = started;
     readiness.splice(0, readiness.length, ...started.readiness);
     if (stopping) await started.stop();
-    // A consumer that crashed for good (kafkajs does not restart it) ends the process: the
-    // orchestrator restarts it and it resumes from the committed offsets.
-    const watch = setInterval(() => {
-      if (started.runner.crashError && !stopping) {
-        clearInterval(watch);
-        void shutdown('consumer crash', 1);
-      }
-    }, 1000);
-    watch.unref();
   };
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown(signal, 0));

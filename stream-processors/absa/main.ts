@@ -1,8 +1,11 @@
 /**
  * `npm run processor:absa`: the long-running ABSA stream processor.
- * SIGTERM/SIGINT: stop fetching, let the in-flight transactions commit (or abort), leave the group,
- * exit 0 — within 30 s, after which the process exits anyway (an open transaction is then aborted by
- * the broker when the next owner of the partition fences it).
+ *
+ * Start-up: the model loads first (a broken artifact is a configuration error: exit 1); then the
+ * ops server answers /healthz while the processor waits for Kafka and the registry, however long
+ * they are down (/readyz says what it waits for). SIGTERM/SIGINT: stop fetching, let the in-flight
+ * transaction commit (or abort), leave the group, exit 0 — within 25 s, after which the process exits
+ * anyway (an open transaction is then aborted by the broker when the next owner fences it).
  */
 import { loadConfig } from '../../common/config/index';
 import { createLogger } from '../../common/logging/index';
@@ -31,58 +34,44 @@ async function main(): Promise<void> {
       chunkSize: config.chunkSize,
       partitionsConcurrently: config.partitionsConcurrently,
       maxBytesPerPartition: config.maxBytesPerPartition,
-      // A consumer that cannot go on is no use alive: exit non-zero so the supervisor restarts it.
-      onFatal: () => process.exit(1),
     },
     logger,
+    parts.metrics,
     parts.processorMetrics,
     SERVICE,
   );
   const ops = await startOpsServer(config.port, {
     metrics: parts.metrics,
     isShuttingDown: () => shuttingDown,
-    readiness: [
-      { name: 'schema-registry', check: () => parts.registry.ping() },
-      {
-        name: 'kafka',
-        check: async () => {
-          const admin = parts.kafka.admin();
-          await admin.connect();
-          try {
-            await admin.describeCluster();
-          } finally {
-            await admin.disconnect();
-          }
-        },
-      },
-    ],
-  });
-  await processor.start();
-  logger.info('ABSA processor started', {
-    event: { action: 'ProcessorStarted' },
-    url: { port: config.port },
+    readiness: processor.readiness(),
   });
 
   const shutdown = async (signal: string): Promise<void> => {
     if (shuttingDown) return;
     shuttingDown = true;
-    logger.info('shutting down', { event: { action: 'ProcessorStopping' }, signal });
+    logger.info('shutting down', { event: { action: 'processor-stopping' }, signal });
     const timer = setTimeout(() => {
-      logger.error('shutdown took too long; exiting', { event: { action: 'ProcessorStopTimeout' } });
+      logger.error('shutdown took too long; exiting', { event: { action: 'processor-stop-timeout' } });
       process.exit(0);
     }, SHUTDOWN_TIMEOUT_MS);
     timer.unref();
     await processor.stop();
     await parts.model.close();
     ops.close();
-    logger.info('stopped', { event: { action: 'ProcessorStopped' } });
+    logger.info('stopped', { event: { action: 'processor-stopped' } });
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await processor.start();
+  logger.info('ABSA processor started', {
+    event: { action: 'processor-started' },
+    url: { port: config.port },
+  });
 }
 
 main().catch((err: unknown) => {
-  logger.error('ABSA processor failed to start', { error: err });
+  logger.error('ABSA processor failed to start', { error: err, event: { action: 'processor-start-failed' } });
   process.exit(1);
 });

@@ -68,6 +68,7 @@ async function main(): Promise<void> {
       onCaughtUp: caughtUp,
     },
     logger,
+    parts.metrics,
     parts.processorMetrics,
     SERVICE,
   );

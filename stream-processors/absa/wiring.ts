@@ -59,7 +59,7 @@ export async function buildProcessorParts(config: AbsaProcessorConfig, logger: L
     maxTextChars: config.maxTextChars,
   });
   logger.info('ABSA model loaded', {
-    event: { action: 'ModelLoaded' },
+    event: { action: 'model-loaded' },
     model: { ...onnx.info, dir: modelDir, threads: config.threads, embedding_dimensions: onnx.dimensions },
     taxonomy: [...assigners.values()].map((a) => a.version),
   });

@@ -127,6 +127,7 @@ describe('ABSA stream processor (real Kafka, registry and model)', function () {
           maxBytesPerPartition: config.maxBytesPerPartition,
         },
         logger,
+        parts.metrics,
         parts.processorMetrics,
       );
       documents = new CommittedReader<DocumentSentiment>(TOPICS.documents, (d) => d.tenant === tenant);

@@ -103,10 +103,12 @@ describe('Elasticsearch sink through a 60 s Elasticsearch outage', function () {
       2000,
     );
     expect(final).to.deep.equal({ documents: EVENTS, mentions: EVENTS * ASPECTS });
-    expect(sink.lines.some((l) => l.includes('"sink-write-retry"'))).to.equal(true);
+    expect(sink.lines.some((l) => l.includes('"consumer-dependency-unavailable"'))).to.equal(true);
     const metrics = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
-    expect(metrics).to.match(/absa_sink_retries_total\{sink="elasticsearch",error_class="[A-Za-z]+"/);
-    expect(metrics).not.to.match(/absa_sink_dead_letters_total\{sink="elasticsearch"/);
+    expect(metrics).to.match(
+      /absa_consumer_outage_retries_total\{consumer="sink-elasticsearch",dependency="elasticsearch"/,
+    );
+    expect(metrics).not.to.match(/absa_consumer_dead_letters_total\{consumer="sink-elasticsearch"/);
 
     expect(await sink.terminate()).to.equal(0);
     expect(sink.lines.some((l) => l.includes('"sink-stopped"'))).to.equal(true);

@@ -243,7 +243,7 @@ describe('Elasticsearch sink (sentiment.documents.v1 → absa-documents, absa-me
       source_topic: TOPIC,
     });
     expect(byKey.get(zeroVector.event_id)!.error_message).to.match(/zero magnitude/);
-    expect(byKey.get(badKey)).to.include({ error_class: 'UndecodableMessageError' });
+    expect(byKey.get(badKey)).to.include({ error_class: 'UnknownSchemaError' });
   });
 
   it('serves /metrics with documents written, bulk latency and dead letters, and /healthz and /readyz', async () => {
@@ -257,7 +257,7 @@ describe('Elasticsearch sink (sentiment.documents.v1 → absa-documents, absa-me
       );
       expect(text).to.include('absa_sink_elasticsearch_bulk_duration_seconds_bucket');
       expect(text).to.match(
-        /absa_sink_dead_letters_total\{sink="elasticsearch",topic="sentiment.documents.v1",error_class="ElasticsearchRejectedError"/,
+        /absa_consumer_dead_letters_total\{consumer="sink-elasticsearch",topic="sentiment.documents.v1",error_class="ElasticsearchRejectedError"/,
       );
       expect((await fetch(`${base}/healthz`)).status).to.equal(200);
       const ready = await fetch(`${base}/readyz`);

@@ -106,11 +106,13 @@ describe('PostgreSQL sink through a PostgreSQL restart', function () {
       1000,
     );
     expect(final).to.deep.equal({ documents: EVENTS, mentions: EVENTS * ASPECTS, rollups: EVENTS * ASPECTS });
-    const retried = sink.lines.some((l) => l.includes('"sink-write-retry"'));
+    const retried = sink.lines.some((l) => l.includes('"consumer-dependency-unavailable"'));
     expect(retried, 'the sink logged retries while PostgreSQL was down').to.equal(true);
 
     const metrics = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
-    expect(metrics).to.match(/absa_sink_retries_total\{sink="postgres",error_class="[A-Za-z]+"/);
+    expect(metrics).to.match(
+      /absa_consumer_outage_retries_total\{consumer="sink-postgres",dependency="postgres"/,
+    );
 
     expect(await sink.terminate()).to.equal(0);
     expect(sink.lines.some((l) => l.includes('"sink-stopped"'))).to.equal(true);

@@ -305,7 +305,7 @@ describe('PostgreSQL sink (sentiment.documents.v1 → documents, aspect_mentions
     );
     const byKey = new Map(letters.map((l) => [l.key, l.envelope]));
     expect(byKey.get(badKey)).to.include({
-      error_class: 'UndecodableMessageError',
+      error_class: 'UndecodableError',
       source_topic: TOPIC,
       processor: 'sink-postgres',
     });
@@ -338,11 +338,11 @@ describe('PostgreSQL sink (sentiment.documents.v1 → documents, aspect_mentions
       expect(text).to.match(
         /absa_sink_postgres_rows_written_total\{table="aspect_mentions",service="sink-postgres-test"\} \d+/,
       );
-      expect(text).to.include('absa_sink_batch_duration_seconds_bucket');
+      expect(text).to.include('absa_consumer_chunk_duration_seconds_bucket');
       expect(text).to.match(
-        /absa_sink_dead_letters_total\{sink="postgres",topic="sentiment.documents.v1",error_class="InvalidEventError"/,
+        /absa_consumer_dead_letters_total\{consumer="sink-postgres",topic="sentiment.documents.v1",error_class="InvalidEventError"/,
       );
-      expect(text).to.include('absa_sink_consumer_lag_messages');
+      expect(text).to.include('absa_consumer_lag_messages');
       expect((await fetch(`${base}/healthz`)).status).to.equal(200);
       const ready = await fetch(`${base}/readyz`);
       expect(ready.status, JSON.stringify(await ready.clone().json())).to.equal(200);

@@ -153,6 +153,7 @@ async function main(): Promise<void> {
         maxBytesPerPartition: config.maxBytesPerPartition,
       },
       logger,
+      parts.metrics,
       parts.processorMetrics,
       'bench-processor',
     );

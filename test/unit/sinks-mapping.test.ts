@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { ConfigError, parseConfig } from '../../common/config/index';
-import { isRetriable } from '../../common/errors/index';
-import { asElasticsearchError, documentSource, mentionSources } from '../../sinks/elasticsearch/bulk.writer';
+import { documentSource, mentionSources } from '../../sinks/elasticsearch/bulk.writer';
 import { monthlyIndex } from '../../sinks/elasticsearch/templates';
 import { postgresSinkConfigSpec } from '../../sinks/postgres/config';
 import {
@@ -62,17 +61,6 @@ describe('sinks: from document events to rows and index documents', () => {
     expect(scores).to.deep.equal(
       doc.aspects.map((a) => ({ positive: 1, negative: -1, neutral: 0, conflict: 0 })[a.polarity]),
     );
-  });
-
-  it('retries Elasticsearch connection errors, 429 and 5xx, but not a 400', () => {
-    const response = (statusCode: number) =>
-      Object.assign(new Error('x'), { name: 'ResponseError', statusCode });
-    expect(
-      isRetriable(asElasticsearchError(Object.assign(new Error('down'), { name: 'ConnectionError' }))),
-    ).to.equal(true);
-    expect(isRetriable(asElasticsearchError(response(429)))).to.equal(true);
-    expect(isRetriable(asElasticsearchError(response(503)))).to.equal(true);
-    expect(isRetriable(asElasticsearchError(response(400)))).to.equal(false);
   });
 
   it('refuses a PostgreSQL sink pool smaller than its concurrency, naming both variables', () => {
