@@ -20,6 +20,7 @@ up() {
   for c in "${components[@]}"; do
     if "${c}_healthy" >/dev/null 2>&1; then
       log "$c already healthy at $("${c}_address")"
+      if declare -F "${c}_ensure" >/dev/null; then "${c}_ensure"; fi
       continue
     fi
     if declare -F "${c}_needs" >/dev/null; then

@@ -126,9 +126,21 @@ DO \$\$ BEGIN
 END \$\$;
 SELECT 'CREATE DATABASE $PG_DB OWNER $PG_ROLE' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$PG_DB')
 \gexec
+-- For fault tests: a login that acts as $PG_ROLE (same privileges, objects owned by $PG_ROLE) but has
+-- session defaults of its own, so a test can make just its own connections read-only or slow.
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${PG_ROLE}_faults') THEN
+    CREATE ROLE ${PG_ROLE}_faults LOGIN PASSWORD '${PG_ROLE}_faults';
+  END IF;
+END \$\$;
+GRANT $PG_ROLE TO ${PG_ROLE}_faults;
+ALTER ROLE ${PG_ROLE}_faults SET role = '$PG_ROLE';
 EOF
   "${sql[@]}" -d "$PG_DB" -c "SET client_min_messages = warning" -c "CREATE EXTENSION IF NOT EXISTS vector" >/dev/null
 }
+
+# Runs on a cluster found healthy too, so a stack started by an older checkout gets what is new.
+postgres_ensure() { postgres_bootstrap "$(postgres_datadir)"; }
 
 postgres_stop() {
   pid_alive postgres || { rm -f "$(pid_file postgres)"; return 0; }
