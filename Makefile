@@ -32,15 +32,12 @@ up: install
 	$(STACK) up
 	@$(MAKE) --no-print-directory setup
 
-# Re-run only when a migration, a schema or an index template changed (or the stack data was reset).
-SETUP_INPUTS := $(wildcard common/postgres/migrations/*.sql schemas/*.avsc schemas/*.ts sinks/elasticsearch/templates.ts)
-setup: install stack/.data/setup.stamp
-
-stack/.data/setup.stamp: $(SETUP_INPUTS)
+# Migrations, topics and schemas, index templates: each step checks the live stack and does only
+# what is missing, so a stack that is new (or another checkout's) is always set up.
+setup: install
 	npm run -s migrate
 	npm run -s topics
 	npm run -s es:setup
-	@touch $@
 
 status:
 	$(STACK) status

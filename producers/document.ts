@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { documentEventId } from '../common/ids/index';
 import type { FieldError } from '../common/http/problem';
 import { jsonPointer } from '../common/http/problem';
+import { createdAtProblem, DEFAULT_CREATED_AT_BOUNDS, type CreatedAtBounds } from '../schemas/bounds';
 import type { RawDocument } from '../schemas/index';
 
 export const LIMITS = {
@@ -19,8 +20,6 @@ export const LIMITS = {
   metadataKeys: 50,
   metadataKeyChars: 64,
   metadataValueChars: 1000,
-  /** created_at may be at most this far in the future (clock skew), in ms. */
-  futureSkewMs: 24 * 60 * 60 * 1000,
 } as const;
 
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -107,8 +106,6 @@ const createdAtSchema = z
       });
     } else if (ms < 0) {
       ctx.addIssue({ code: 'custom', message: 'must not be before 1970-01-01' });
-    } else if (ms > Date.now() + LIMITS.futureSkewMs) {
-      ctx.addIssue({ code: 'custom', message: 'must not be more than 24 hours in the future' });
     }
   });
 
@@ -197,11 +194,15 @@ export type DocumentValidation = { ok: true; document: DocumentInput } | { ok: f
 export function validateDocument(
   input: unknown,
   prefix: ReadonlyArray<string | number> = [],
+  bounds: CreatedAtBounds = DEFAULT_CREATED_AT_BOUNDS,
 ): DocumentValidation {
   const result = documentSchema.safeParse(input);
-  return result.success
-    ? { ok: true, document: result.data }
-    : { ok: false, errors: fieldErrors(result.error, prefix) };
+  if (!result.success) return { ok: false, errors: fieldErrors(result.error, prefix) };
+  const createdAt = result.data.created_at;
+  const problem = createdAt ? createdAtProblem(parseTimestamp(createdAt)!, bounds) : undefined;
+  if (problem)
+    return { ok: false, errors: [{ pointer: jsonPointer([...prefix, 'created_at']), reason: problem }] };
+  return { ok: true, document: result.data };
 }
 
 export interface EventContext {

@@ -26,7 +26,11 @@ type Keys = Record<'ingest' | 'reader' | 'admin', string>;
 
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 
-/** Demo keys live in the stack's data folder (local only); new ones are made when they no longer work. */
+/**
+ * Demo keys live in the checkout's stack data folder (local only); the key store in the database the
+ * stack shares. A checkout without working keys (a new one, or another checkout issued them) gets
+ * them re-issued: the live demo key of the same name is revoked and a new one made.
+ */
 async function demoKeys(store: ApiKeyStore): Promise<Keys> {
   const file = path.join(DEMO_DIR, 'keys.json');
   if (existsSync(file)) {
@@ -35,8 +39,11 @@ async function demoKeys(store: ApiKeyStore): Promise<Keys> {
     if (valid.every((p) => p?.tenant === TENANT)) return saved;
   }
   const keys = {} as Keys;
+  const live = await store.list({ tenant: TENANT });
   for (const role of ['ingest', 'reader', 'admin'] as const) {
-    keys[role] = (await store.create({ tenant: TENANT, name: `demo-${role}`, role })).key;
+    const name = `demo-${role}`;
+    for (const old of live.filter((k) => k.name === name)) await store.revoke(old.id);
+    keys[role] = (await store.create({ tenant: TENANT, name, role })).key;
   }
   writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
   return keys;

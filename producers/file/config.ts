@@ -1,6 +1,7 @@
 import { defineConfig, v, type ConfigOf } from '../../common/config/index';
 import { kafkaVars, registryVars } from '../../common/kafka/config';
 import { loggingVars } from '../../common/logging/config';
+import { createdAtVars } from '../../schemas/bounds';
 
 /** `npm run import` */
 export const fileImportConfigSpec = defineConfig(
@@ -24,6 +25,7 @@ export const fileImportConfigSpec = defineConfig(
       default: '5',
       doc: 'How often the file importer retries a batch Kafka did not acknowledge before it stops (re-running is safe).',
     },
+    ...createdAtVars,
     ...kafkaVars,
     ...registryVars,
     ...loggingVars,

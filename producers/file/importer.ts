@@ -16,6 +16,7 @@ import type { RawDocumentPublisher } from '../publisher';
 import { readLines } from './lines';
 import { csvRecords, jsonlRecords, type RecordResult } from './records';
 import type { Progress } from './progress';
+import type { CreatedAtBounds } from '../../schemas/bounds';
 
 export const COLLECTOR_NAME = 'file';
 
@@ -29,6 +30,8 @@ export interface ImportOptions {
   publisher: Pick<RawDocumentPublisher, 'publish'>;
   logger: Logger;
   progress?: Progress;
+  /** The created_at range accepted (defaults: ten years back, a day ahead). */
+  createdAt?: CreatedAtBounds;
 }
 
 export interface ImportSummary {
@@ -152,7 +155,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
             };
           }
         }
-        const result = validateDocument(value);
+        const result = validateDocument(value, [], options.createdAt);
         const errors = [...(sourceProblem ? [sourceProblem] : []), ...(result.ok ? [] : result.errors)];
         if (!result.ok || errors.length) {
           state.rejected++;

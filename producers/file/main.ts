@@ -15,6 +15,7 @@ import { fileImportConfigSpec } from './config';
 import { ImportAbortedError, runImport, type ImportSummary } from './importer';
 import { Progress } from './progress';
 import { CsvHeaderError } from './records';
+import { createdAtBounds } from '../../schemas/bounds';
 
 const USAGE = 'usage: import <file.jsonl|file.csv> --source <name> --tenant <tenant> [--entity <entity>]';
 
@@ -72,6 +73,7 @@ try {
     publisher,
     logger,
     progress: new Progress(),
+    createdAt: createdAtBounds(config),
   });
   printSummary(summary);
 } catch (err) {

@@ -14,13 +14,20 @@ import { KafkaUnavailableError, SchemaUnavailableError, type RawDocumentPublishe
 import type { HttpCollectorConfig } from './config';
 import { collectorMetrics } from './metrics';
 import { TokenBucketLimiter } from './rate-limit';
+import { createdAtBounds, DEFAULT_CREATED_AT_BOUNDS, type CreatedAtBounds } from '../../schemas/bounds';
 
 export const COLLECTOR_NAME = 'http';
 
 export interface HttpCollectorDeps {
   config: Pick<
     HttpCollectorConfig,
-    'maxBodyBytes' | 'maxDocuments' | 'rateLimitPerSecond' | 'rateLimitBurst' | 'retryAfterSeconds'
+    | 'maxBodyBytes'
+    | 'maxDocuments'
+    | 'rateLimitPerSecond'
+    | 'rateLimitBurst'
+    | 'retryAfterSeconds'
+    | 'createdAtMaxAgeDays'
+    | 'createdAtMaxAheadHours'
   >;
   keys: Pick<ApiKeyStore, 'verify'>;
   publisher: Pick<RawDocumentPublisher, 'publish'>;
@@ -34,6 +41,7 @@ export interface HttpCollectorDeps {
 export function validateBatch(
   body: unknown,
   maxDocuments: number,
+  bounds: CreatedAtBounds = DEFAULT_CREATED_AT_BOUNDS,
 ): { ok: true; documents: DocumentInput[] } | { ok: false; errors: FieldError[] } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, errors: [{ pointer: '', reason: 'must be a JSON object with a "documents" array' }] };
@@ -57,7 +65,7 @@ export function validateBatch(
   } else {
     const documents: DocumentInput[] = [];
     docs.forEach((doc, i) => {
-      const result = validateDocument(doc, ['documents', i]);
+      const result = validateDocument(doc, ['documents', i], bounds);
       if (result.ok) documents.push(result.document);
       else errors.push(...result.errors);
     });
@@ -128,7 +136,7 @@ export function createHttpCollectorApp(deps: HttpCollectorDeps): Express {
     express.json({ limit: config.maxBodyBytes, strict: false, type: 'application/json' }),
     async (req, res, next) => {
       const principal = res.locals.principal as Principal;
-      const batch = validateBatch(req.body, config.maxDocuments);
+      const batch = validateBatch(req.body, config.maxDocuments, createdAtBounds(config));
       if (!batch.ok) {
         const count = Array.isArray(req.body?.documents) ? req.body.documents.length : 0;
         m.documents.inc({ collector: COLLECTOR_NAME, outcome: 'rejected' }, count);

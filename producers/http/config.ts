@@ -3,6 +3,7 @@ import { apiKeyVars } from '../../common/apikeys/config';
 import { kafkaVars, registryVars } from '../../common/kafka/config';
 import { loggingVars } from '../../common/logging/config';
 import { postgresVars } from '../../common/postgres/config';
+import { createdAtVars } from '../../schemas/bounds';
 
 /** `npm run collector:http` */
 export const httpCollectorConfigSpec = defineConfig(
@@ -62,6 +63,7 @@ export const httpCollectorConfigSpec = defineConfig(
       default: '25000',
       doc: 'On SIGTERM/SIGINT, how long in-flight requests may take to finish before connections are cut.',
     },
+    ...createdAtVars,
     ...apiKeyVars,
     ...kafkaVars,
     ...registryVars,

@@ -5,6 +5,7 @@ import { loggingVars } from '../../common/logging/config';
 import { TOPICS } from '../../schemas/topics';
 import { modelVars } from './model/config';
 import { DOMAINS, type Domain } from './taxonomy/taxonomy';
+import { createdAtVars } from '../../schemas/bounds';
 
 /** `tenant=domain,tenant=domain` → map; every domain must have a taxonomy. */
 const tenantDomains = (): z.ZodType<Map<string, Domain>> =>
@@ -31,6 +32,7 @@ const tenantDomains = (): z.ZodType<Map<string, Domain>> =>
 export const absaProcessorConfigSpec = defineConfig(
   'absa-processor',
   {
+    ...createdAtVars,
     ...modelVars,
     defaultDomain: {
       env: 'ABSA_DEFAULT_DOMAIN',

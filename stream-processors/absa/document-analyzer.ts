@@ -22,6 +22,7 @@ import type { Sentence, SentenceSplitter } from './enrichment/sentence-splitter'
 import { normalizeText, toOriginalSpan, type NormalizedText } from './enrichment/text-normalizer';
 import type { Analysis, AspectSentiment, SentimentModel } from './model/sentiment-model';
 import type { CategoryAssigner, CategoryMatch } from './taxonomy/taxonomy';
+import { createdAtProblem, DEFAULT_CREATED_AT_BOUNDS, type CreatedAtBounds } from '../../schemas/bounds';
 
 export interface AnalyzerDeps {
   model: SentimentModel;
@@ -31,6 +32,8 @@ export interface AnalyzerDeps {
   categoriesFor(doc: RawDocument): CategoryAssigner;
   /** Longest text (UTF-16 units) analysed; longer ones are dead-lettered. */
   maxTextChars: number;
+  /** The created_at range accepted; events outside it are dead-lettered. */
+  createdAt?: CreatedAtBounds;
   now?: () => number;
 }
 
@@ -39,6 +42,8 @@ export type AnalysisOutcome =
 
 /** A text over the configured limit; never retried. */
 export class TextTooLongError extends FatalError {}
+/** created_at is outside the accepted range (CREATED_AT_MAX_AGE_DAYS, CREATED_AT_MAX_AHEAD_HOURS). */
+export class CreatedAtOutOfRangeError extends FatalError {}
 /** The model failed on this one document. */
 export class ModelError extends FatalError {}
 
@@ -77,6 +82,16 @@ export class DocumentAnalyzer {
             `text has ${raw.text.length} characters, over the limit of ${this.deps.maxTextChars}`,
             { code: 'text_too_long' },
           ),
+        };
+        return;
+      }
+      const dateProblem = createdAtProblem(raw.created_at, this.deps.createdAt ?? DEFAULT_CREATED_AT_BOUNDS);
+      if (dateProblem) {
+        outcomes[index] = {
+          ok: false,
+          error: new CreatedAtOutOfRangeError(`created_at ${dateProblem}`, {
+            code: 'created_at_out_of_range',
+          }),
         };
         return;
       }

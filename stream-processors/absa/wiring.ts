@@ -15,6 +15,7 @@ import { ModelArtifactError, resolveModelDir } from './model/model-artifact';
 import { OnnxSentimentModel } from './model/onnx-sentiment-model';
 import type { Analysis, SentimentModel } from './model/sentiment-model';
 import { CategoryAssigner, DOMAINS, loadTaxonomy } from './taxonomy/taxonomy';
+import { createdAtBounds } from '../../schemas/bounds';
 
 export async function buildProcessorParts(config: AbsaProcessorConfig, logger: Logger, service: string) {
   const modelDir = resolveModelDir(config.modelDir.trim() || undefined);
@@ -57,6 +58,7 @@ export async function buildProcessorParts(config: AbsaProcessorConfig, logger: L
     sentences: new SentenceSplitter(),
     categoriesFor,
     maxTextChars: config.maxTextChars,
+    createdAt: createdAtBounds(config),
   });
   logger.info('ABSA model loaded', {
     event: { action: 'model-loaded' },

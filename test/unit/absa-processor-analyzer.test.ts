@@ -4,6 +4,7 @@ import { documentEventId } from '../../common/ids/index';
 import type { RawDocument } from '../../schemas/index';
 import { Coalescer } from '../../stream-processors/absa/coalescer';
 import {
+  CreatedAtOutOfRangeError,
   DocumentAnalyzer,
   documentEmbedding,
   documentSentiment,
@@ -107,6 +108,20 @@ describe('ABSA document analyzer', () => {
     expect(outcomes[1]!.ok && outcomes[1]!.document.aspects).to.deep.equal([]);
     expect(outcomes[2]!.ok && outcomes[2]!.document.status).to.equal('empty');
     expect(outcomes[3]!.ok && outcomes[3]!.document.status).to.equal('ok');
+  });
+
+  it('dead-letters a document dated outside the accepted range (a seconds-for-milliseconds bug upstream)', async () => {
+    const [seconds, ahead, fine] = await analyzer.analyze([
+      raw('The pasta was great.', { created_at: Math.floor(Date.parse('2026-11-01T00:00:00Z') / 1000) }),
+      raw('The pasta was great.', { created_at: Date.now() + 3 * 86_400_000 }),
+      raw('The pasta was great.', { created_at: Date.now() - 86_400_000 }),
+    ]);
+    expect(!seconds!.ok && seconds!.error).to.be.instanceOf(CreatedAtOutOfRangeError);
+    expect(!seconds!.ok && (seconds!.error as CreatedAtOutOfRangeError).code).to.equal(
+      'created_at_out_of_range',
+    );
+    expect(!ahead!.ok && ahead!.error).to.be.instanceOf(CreatedAtOutOfRangeError);
+    expect(fine!.ok).to.equal(true);
   });
 
   it('dead-letters only the document the model fails on, not its whole batch', async () => {

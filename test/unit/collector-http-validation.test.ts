@@ -71,7 +71,23 @@ describe('collector-http: document validation', () => {
     expect(parseTimestamp('2024-05-01')).to.equal(undefined);
     const future = new Date(Date.now() + 3 * 86_400_000).toISOString();
     const r = validateDocument({ ...ok, created_at: future });
-    expect(!r.ok && r.errors[0]!.reason).to.equal('must not be more than 24 hours in the future');
+    expect(!r.ok && r.errors[0]).to.deep.equal({
+      pointer: '/created_at',
+      reason: 'must not be more than 24 hours in the future',
+    });
+  });
+
+  it('refuses a created_at more than ten years back (or outside the configured range), naming the field', () => {
+    const old = validateDocument({ ...ok, created_at: '2001-01-01T00:00:00Z' }, ['documents', 2]);
+    expect(!old.ok && old.errors[0]!.pointer).to.equal('/documents/2/created_at');
+    expect(!old.ok && old.errors[0]!.reason).to.match(/^must not be more than 3650 days in the past/);
+    const recent = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    expect(validateDocument({ ...ok, created_at: recent }).ok).to.equal(true);
+    const strict = validateDocument({ ...ok, created_at: recent }, [], {
+      maxAgeMs: 30 * 86_400_000,
+      maxAheadMs: 0,
+    });
+    expect(!strict.ok && strict.errors[0]!.reason).to.match(/30 days in the past/);
   });
 
   it('builds the raw event with the tenant of the caller and a deterministic id; created_at defaults to ingestion time', () => {
