@@ -203,6 +203,30 @@ export class PostgresDocumentWriter implements SinkWriter<DocumentSentiment> {
     }
   }
 
+  /**
+   * A document keeps the created_at it was first stored with. A collector stamps a document sent
+   * without created_at with its ingest time, so a document sent again gets another one; taken as
+   * is, it would become a second row (in another month's partition, even) counted twice in the
+   * rollups. Events of one document id arrive on one partition, in order, so this lookup cannot
+   * race another writer of the same id.
+   */
+  private async keepStoredCreatedAt(docs: DocumentSentiment[]): Promise<DocumentSentiment[]> {
+    let rows: Array<{ id: string; created_at: Date }>;
+    try {
+      ({ rows } = await this.pool.query<{ id: string; created_at: Date }>(
+        'SELECT id, created_at FROM document_index WHERE id = ANY($1::uuid[])',
+        [docs.map((d) => d.event_id)],
+      ));
+    } catch (err) {
+      throw asStoreError(err);
+    }
+    const stored = new Map(rows.map((r) => [r.id, r.created_at.getTime()]));
+    return docs.map((d) => {
+      const first = stored.get(d.event_id);
+      return first === undefined || first === d.created_at ? d : { ...d, created_at: first };
+    });
+  }
+
   /** Drops partitions that end at or before `cutoffMs`; returns their names. */
   async dropPartitionsBefore(cutoffMs: number): Promise<string[]> {
     const { rows } = await this.pool.query<{ part: string }>(
@@ -215,7 +239,8 @@ export class PostgresDocumentWriter implements SinkWriter<DocumentSentiment> {
   }
 
   async writeCounting(batch: DocumentSentiment[]): Promise<WriteCounts> {
-    const docs = newestPerDocument(batch); // one INSERT … ON CONFLICT cannot update a row twice
+    // one INSERT … ON CONFLICT cannot update a row twice
+    const docs = await this.keepStoredCreatedAt(newestPerDocument(batch));
     const months = new Set(docs.map((d) => monthStart(d.created_at)));
     for (const m of months) {
       if (this.knownMonths.has(m)) continue;

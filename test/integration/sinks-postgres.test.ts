@@ -199,6 +199,35 @@ describe('PostgreSQL sink (sentiment.documents.v1 → documents, aspect_mentions
     expect(changed.length).to.be.at.most(3);
   });
 
+  it('stores a document sent again without created_at once, counted once, also across a month boundary', async () => {
+    // A collector stamps a document without created_at with its ingest time: sent on 31 October and
+    // again on 1 November, the same document arrives with two created_at values.
+    const other = `${tenant}-resent`;
+    const first = makeDocument(other, 1, { createdAt: Date.UTC(2026, 9, 31, 23, 59) });
+    const again = {
+      ...makeDocument(other, 1, { createdAt: Date.UTC(2026, 10, 1, 0, 5) }),
+      processed_at: first.processed_at + 600_000,
+    };
+    await sink.writer.writeCounting([first]);
+    await sink.writer.writeCounting([again]);
+    await sink.writer.writeCounting([again]); // and replayed
+    const { rows } = await db.query(
+      `SELECT (SELECT count(*) FROM documents WHERE tenant = $1)::int AS documents,
+              (SELECT min(created_at) FROM documents WHERE tenant = $1) AS created_at,
+              (SELECT count(*) FROM aspect_mentions WHERE tenant = $1)::int AS mentions,
+              (SELECT sum(mention_count) FROM aspect_rollups_hourly WHERE tenant = $1)::int AS hourly,
+              (SELECT sum(mention_count) FROM aspect_rollups_daily WHERE tenant = $1)::int AS daily`,
+      [other],
+    );
+    expect(rows[0]).to.deep.equal({
+      documents: 1,
+      created_at: new Date(first.created_at),
+      mentions: first.aspects.length,
+      hourly: first.aspects.length,
+      daily: first.aspects.length,
+    });
+  });
+
   it('replaces a document analysed again (newer processed_at): its mentions and rollup counts follow the new analysis', async () => {
     // A tenant of its own, so the other tests' counts stay as they are.
     const other = `${tenant}-again`;
