@@ -21,7 +21,7 @@ import type { DocumentSentiment } from '../../schemas/index';
 import { newestPerDocument } from '../shared/newest';
 import type { SinkWriter } from '../shared/runner';
 import type { ElasticsearchSinkMetrics } from './metrics';
-import { aliasNames, monthlyIndex } from './templates';
+import { aliasNames, firstCreatedIndex, monthlyIndex } from './templates';
 
 /** Elasticsearch refused a document for good (mapping or value error). */
 export class ElasticsearchRejectedError extends FatalError {}
@@ -109,7 +109,7 @@ interface Op {
   id: string;
   action: BulkOperationContainer;
   source: Record<string, unknown>;
-  alias: 'documents' | 'mentions';
+  alias: 'documents' | 'mentions' | 'first-created';
 }
 
 export interface ElasticsearchWriterOptions {
@@ -122,6 +122,7 @@ export interface ElasticsearchWriterOptions {
 
 export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment> {
   private readonly aliases;
+  private readonly firstCreated: string;
 
   constructor(
     private readonly client: Client,
@@ -129,10 +130,12 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
     private readonly metrics?: ElasticsearchSinkMetrics,
   ) {
     this.aliases = aliasNames(options.indexPrefix);
+    this.firstCreated = firstCreatedIndex(options.indexPrefix);
   }
 
-  async write(docs: DocumentSentiment[]): Promise<Array<unknown | undefined>> {
+  async write(batch: DocumentSentiment[]): Promise<Array<unknown | undefined>> {
     const indexedAt = new Date().toISOString();
+    const docs = await this.keepFirstCreatedAt(batch);
     const earlier = await this.earlierMentions(docs);
     let pending: Op[] = [];
     docs.forEach((doc, i) => {
@@ -164,6 +167,14 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
           source: m,
         });
       }
+      // Recorded with the document (create: the first one stays).
+      pending.push({
+        doc: i,
+        id: doc.event_id,
+        alias: 'first-created',
+        action: { create: { _index: this.firstCreated, _id: doc.event_id } },
+        source: { created_at: doc.created_at },
+      });
     });
 
     const results: Array<unknown | undefined> = docs.map(() => undefined);
@@ -198,7 +209,8 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
           if (op.alias === 'documents') written.add(op.doc);
           return;
         }
-        // An older analysis than the one stored (a replay): nothing to write, not an error.
+        // An older analysis than the one stored (a replay), or a first created_at recorded before:
+        // nothing to write, not an error.
         if (status === 409 && item.error?.type === 'version_conflict_engine_exception') return;
         this.metrics?.itemFailures.inc({ status: String(status) });
         if (status === 429 || status >= 500) {
@@ -218,6 +230,35 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
       earlier,
     );
     return results;
+  }
+
+  /**
+   * A document keeps the created_at it was first indexed with (and so its monthly index): a
+   * collector stamps a document sent without created_at with its ingest time, so a document sent
+   * again would otherwise be indexed a second time, in another month's index.
+   */
+  private async keepFirstCreatedAt(docs: DocumentSentiment[]): Promise<DocumentSentiment[]> {
+    let found;
+    try {
+      found = await this.client.mget<{ created_at: number }>({
+        index: this.firstCreated,
+        ids: [...new Set(docs.map((d) => d.event_id))],
+      });
+    } catch (err) {
+      // Not made yet (setup skipped): nothing recorded, the first write creates it.
+      if ((err as { body?: { error?: { type?: string } } }).body?.error?.type === 'index_not_found_exception')
+        return docs;
+      throw asElasticsearchError(err);
+    }
+    const first = new Map<string, number>();
+    for (const item of found.docs) {
+      if ('found' in item && item.found && item._source) first.set(item._id, item._source.created_at);
+    }
+    return docs.map((d) => {
+      const at = first.get(d.event_id);
+      if (at === undefined) first.set(d.event_id, d.created_at); // the first of the batch wins too
+      return at === undefined || at === d.created_at ? d : { ...d, created_at: at };
+    });
   }
 
   /**

@@ -114,6 +114,16 @@ export function aliasNames(prefix: string): { documents: string; mentions: strin
   return { documents: `${prefix}-documents`, mentions: `${prefix}-mentions` };
 }
 
+/**
+ * One small index (not monthly) of the created_at each document was first indexed with, read in
+ * real time by id: a document sent again with another created_at stays in its first month's index.
+ */
+export function firstCreatedIndex(prefix: string): string {
+  return `${prefix}-document-created`;
+}
+
+const firstCreatedMappings = { dynamic: 'strict', properties: { created_at: date } } as const;
+
 /** The monthly index for an event time, e.g. absa-documents-2026.11 (UTC month of created_at). */
 export function monthlyIndex(alias: string, createdAtMs: number): string {
   const d = new Date(createdAtMs);
@@ -171,10 +181,18 @@ export async function ensureCurrentIndices(
   now = Date.now(),
 ): Promise<void> {
   const aliases = aliasNames(indexPrefix);
-  for (const alias of [aliases.documents, aliases.mentions]) {
-    const index = monthlyIndex(alias, now);
+  const indices = [
+    { index: monthlyIndex(aliases.documents, now) },
+    { index: monthlyIndex(aliases.mentions, now) },
+    {
+      index: firstCreatedIndex(indexPrefix),
+      mappings: firstCreatedMappings,
+      settings: { number_of_shards: 1 },
+    },
+  ];
+  for (const request of indices) {
     try {
-      await client.indices.create({ index });
+      await client.indices.create(request);
     } catch (err) {
       const type = (err as { body?: { error?: { type?: string } } }).body?.error?.type;
       if (type !== 'resource_already_exists_exception') throw err;

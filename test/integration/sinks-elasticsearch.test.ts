@@ -183,6 +183,26 @@ describe('Elasticsearch sink (sentiment.documents.v1 → absa-documents, absa-me
       .and.to.have.lengthOf(2);
   });
 
+  it('indexes a document sent again without created_at once, in the month it was first indexed in', async () => {
+    const own = uniqueTenant('esresent');
+    const first = makeDocument(own, 1, { createdAt: Date.UTC(2026, 9, 31, 23, 59) });
+    const again = {
+      ...makeDocument(own, 1, { createdAt: Date.UTC(2026, 10, 1, 0, 5) }),
+      processed_at: first.processed_at + 600_000,
+    };
+    expect(await sink.writer.write([first])).to.deep.equal([undefined]);
+    expect(await sink.writer.write([again])).to.deep.equal([undefined]);
+    await sink.client.indices.refresh({ index: 'absa-documents,absa-mentions' });
+    const docs = await sink.client.search<{ created_at: string; processed_at: string }>({
+      index: 'absa-documents',
+      query: { term: { tenant: own } },
+    });
+    expect(docs.hits.hits.map((h) => h._index)).to.deep.equal(['absa-documents-2026.10']);
+    expect(Date.parse(docs.hits.hits[0]!._source!.processed_at)).to.equal(again.processed_at);
+    const mentions = await sink.client.count({ index: 'absa-mentions', query: { term: { tenant: own } } });
+    expect(mentions.count).to.equal(first.aspects.length);
+  });
+
   it('routes an event dated five years ago and one dated next year to the indices of their months', async () => {
     const now = new Date();
     const old = Date.UTC(now.getUTCFullYear() - 5, now.getUTCMonth(), 15, 12);

@@ -45,8 +45,12 @@ export class CommittedReader<T> {
     });
     this.consumer = consumer;
     let positioned = false;
+    // Where to go on from, per partition: the end at start, then past the last record read, so a
+    // consumer that rejoins (after a broker restart) neither reads a record twice nor skips one.
+    const next = new Map(ends.map((e) => [e.partition, BigInt(e.high)]));
     consumer.on(consumer.events.GROUP_JOIN, () => {
-      for (const e of ends) consumer.seek({ topic: this.topic, partition: e.partition, offset: e.high });
+      for (const [partition, offset] of next)
+        consumer.seek({ topic: this.topic, partition, offset: offset.toString() });
       positioned = true;
     });
     await consumer.connect();
@@ -54,8 +58,11 @@ export class CommittedReader<T> {
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {
-        if (!message.value) return;
-        const value = await this.registry.decode<T>(message.value);
+        const offset = BigInt(message.offset);
+        if (offset < (next.get(partition) ?? 0n)) return;
+        const value = message.value ? await this.registry.decode<T>(message.value) : undefined;
+        next.set(partition, offset + 1n);
+        if (value === undefined) return;
         if (this.keep(value)) {
           this.records.push({
             key: message.key?.toString() ?? null,
