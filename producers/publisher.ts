@@ -6,20 +6,64 @@
  * the same documents get the same keys and ids).
  */
 import type { Kafka, Producer, RecordMetadata } from 'kafkajs';
-import { RetriableError, errorMessage } from '../common/errors/index';
+import { FatalError, RetriableError, errorMessage } from '../common/errors/index';
 import { createIdempotentProducer } from '../common/kafka/client';
 import { valueSubject, type RegistryClient } from '../common/kafka/registry';
 import type { Logger } from '../common/logging/index';
 import { schemas, type RawDocument } from '../schemas/index';
-import { TOPICS } from '../schemas/topics';
+import { TOPICS, TOPIC_DEFINITIONS } from '../schemas/topics';
 
 export class KafkaUnavailableError extends RetriableError {}
 export class SchemaUnavailableError extends RetriableError {}
+/** One document's record is larger than the topic accepts (max.message.bytes); nothing was sent. */
+export class DocumentTooLargeError extends FatalError {
+  constructor(
+    readonly index: number,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`document ${index} is ${bytes} bytes as a Kafka record, over the topic's limit of ${limit}`, {
+      code: 'document_too_large',
+    });
+  }
+}
+
+/** What the broker counts against max.message.bytes besides key and value: record and batch headers. */
+const RECORD_OVERHEAD_BYTES = 512;
+
+/** max.message.bytes of a topic as `npm run topics` creates it. */
+export function topicMessageLimit(topic: string): number {
+  const configured = TOPIC_DEFINITIONS.find((t) => t.name === topic)?.config['max.message.bytes'];
+  return configured ? Number(configured) : 1024 * 1024;
+}
 
 export interface PublisherOptions {
   /** Longest a publish may take, connecting included, before it is reported failed. */
   timeoutMs: number;
   topic?: string;
+  /** Largest record batch sent in one produce call; defaults to the topic's max.message.bytes. */
+  maxBatchBytes?: number;
+}
+
+/**
+ * Cuts records into produce calls of at most `maxBytes` each. The broker applies max.message.bytes
+ * to each partition's record batch; a call's total bounds every batch in it.
+ */
+export function splitBySize<M extends { size: number }>(records: M[], maxBytes: number): M[][] {
+  const calls: M[][] = [];
+  let current: M[] = [];
+  let bytes = 0;
+  for (const r of records) {
+    if (current.length > 0 && bytes + r.size > maxBytes) {
+      calls.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(r);
+    bytes += r.size;
+  }
+  if (current.length > 0) calls.push(current);
+  return calls;
 }
 
 export class RawDocumentPublisher {
@@ -101,17 +145,39 @@ export class RawDocumentPublisher {
 
   private async publishNow(docs: RawDocument[], headers: Record<string, string>): Promise<RecordMetadata[]> {
     const schemaId = await this.ensureSchema();
+    const limit = this.options.maxBatchBytes ?? topicMessageLimit(this.topic);
     const messages = await Promise.all(
-      docs.map(async (doc) => ({
-        key: doc.event_id,
-        value: await this.registry.encode(schemaId, doc),
-        timestamp: String(doc.ingested_at),
-        headers: { ...headers, tenant: doc.tenant, source: doc.source },
-      })),
+      docs.map(async (doc) => {
+        const message = {
+          key: doc.event_id,
+          value: await this.registry.encode(schemaId, doc),
+          timestamp: String(doc.ingested_at),
+          headers: { ...headers, tenant: doc.tenant, source: doc.source },
+        };
+        const size =
+          RECORD_OVERHEAD_BYTES +
+          Buffer.byteLength(message.key) +
+          message.value.length +
+          Object.entries(message.headers).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(v), 0);
+        return { message, size };
+      }),
     );
+    const tooLarge = messages.findIndex((m) => m.size > limit);
+    if (tooLarge >= 0) throw new DocumentTooLargeError(tooLarge, messages[tooLarge]!.size, limit);
     try {
       await this.connect();
-      return await this.producer.send({ topic: this.topic, acks: -1, messages });
+      const acks: RecordMetadata[] = [];
+      // One call after the other: a request is accepted only when all of its calls are.
+      for (const call of splitBySize(messages, limit)) {
+        acks.push(
+          ...(await this.producer.send({
+            topic: this.topic,
+            acks: -1,
+            messages: call.map((m) => m.message),
+          })),
+        );
+      }
+      return acks;
     } catch (err) {
       throw new KafkaUnavailableError(`Kafka did not acknowledge the batch: ${errorMessage(err)}`, {
         cause: err,

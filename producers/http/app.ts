@@ -10,7 +10,12 @@ import { requestContext } from '../../common/http/request-context';
 import type { Logger } from '../../common/logging/index';
 import { opsRouter, type Metrics, type ReadinessCheck } from '../../common/metrics/index';
 import { toRawDocument, validateDocument, type DocumentInput } from '../document';
-import { KafkaUnavailableError, SchemaUnavailableError, type RawDocumentPublisher } from '../publisher';
+import {
+  DocumentTooLargeError,
+  KafkaUnavailableError,
+  SchemaUnavailableError,
+  type RawDocumentPublisher,
+} from '../publisher';
 import type { HttpCollectorConfig } from './config';
 import { collectorMetrics } from './metrics';
 import { TokenBucketLimiter } from './rate-limit';
@@ -166,7 +171,24 @@ export function createHttpCollectorApp(deps: HttpCollectorDeps): Express {
           (performance.now() - started) / 1000,
         );
         m.documents.inc({ collector: COLLECTOR_NAME, outcome: 'failed' }, events.length);
-        if (err instanceof KafkaUnavailableError || err instanceof SchemaUnavailableError) {
+        if (err instanceof DocumentTooLargeError) {
+          next(
+            new HttpProblem(
+              413,
+              'document-too-large',
+              'Document too large',
+              `${err.message}; nothing was accepted`,
+              {
+                errors: [
+                  {
+                    pointer: `/documents/${err.index}`,
+                    reason: `is ${err.bytes} bytes as a Kafka record; the topic accepts at most ${err.limit}`,
+                  },
+                ],
+              },
+            ),
+          );
+        } else if (err instanceof KafkaUnavailableError || err instanceof SchemaUnavailableError) {
           logger.warn(`documents not accepted: ${err.message}`, {
             err,
             http: { request: { id: res.locals.requestId } },

@@ -4,6 +4,8 @@ import { kafkaVars, registryVars } from '../../common/kafka/config';
 import { loggingVars } from '../../common/logging/config';
 import { postgresVars } from '../../common/postgres/config';
 import { createdAtVars } from '../../schemas/bounds';
+import { TOPICS } from '../../schemas/topics';
+import { topicMessageLimit } from '../publisher';
 
 /** `npm run collector:http` */
 export const httpCollectorConfigSpec = defineConfig(
@@ -26,6 +28,12 @@ export const httpCollectorConfigSpec = defineConfig(
       schema: v.int(1024, 100 * 1024 * 1024),
       default: String(5 * 1024 * 1024),
       doc: 'Largest request body accepted; larger bodies get 413.',
+    },
+    maxRecordBytes: {
+      env: 'COLLECTOR_HTTP_MAX_RECORD_BYTES',
+      schema: v.int(1024, 64 * 1024 * 1024),
+      default: String(topicMessageLimit(TOPICS.rawText)),
+      doc: "Largest Kafka record (and produce call) the collector sends; a document larger than this gets 413. Default: the raw topic's max.message.bytes.",
     },
     maxDocuments: {
       env: 'COLLECTOR_HTTP_MAX_DOCUMENTS',

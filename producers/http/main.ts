@@ -23,7 +23,10 @@ const metrics = createMetrics(SERVICE);
 const pool = createPool(config, SERVICE, logger);
 const registry = new RegistryClient(config.schemaRegistryUrl);
 const kafka = createKafka(SERVICE, config, logger);
-const publisher = new RawDocumentPublisher(kafka, registry, logger, { timeoutMs: config.kafkaTimeoutMs });
+const publisher = new RawDocumentPublisher(kafka, registry, logger, {
+  timeoutMs: config.kafkaTimeoutMs,
+  maxBatchBytes: config.maxRecordBytes,
+});
 const service = new HttpService({
   name: 'HTTP collector',
   action: 'collector',

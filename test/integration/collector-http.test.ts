@@ -102,6 +102,43 @@ describe('HTTP ingest collector (producers/http) against the local stack', funct
     expect(mine.get(body.accepted[1]!.id)!.value.lang).to.equal('en');
   });
 
+  it('splits a large request into produce calls the topic accepts, and answers 413 naming a document too large for a record', async () => {
+    // 200 documents of 19,000 emoji (76 KB each): 15 MB in one request, several MB per partition,
+    // more than the topic's 1 MiB max.message.bytes in one produce call.
+    const big = await startCollector({
+      COLLECTOR_HTTP_MAX_BODY_BYTES: String(20 * 1024 * 1024),
+      COLLECTOR_HTTP_RATE_LIMIT_RPS: '0',
+    });
+    try {
+      const before = await probe.endOffsets();
+      const docs = Array.from({ length: 200 }, (_, i) => doc(`big-${i}`, { text: '😀'.repeat(19_000) }));
+      const res = await post(big.url, { documents: docs }, { 'X-API-Key': ingestKey });
+      expect(res.status, await res.clone().text()).to.equal(202);
+      const records = await probe.read<RawDocument>(before, await probe.endOffsets());
+      const ids = new Set(records.filter((r) => r.value.tenant === tenant).map((r) => r.value.source_id));
+      for (const d of docs) expect(ids.has(d.source_id), d.source_id).to.equal(true);
+    } finally {
+      big.proc.child.kill('SIGTERM');
+      await big.proc.exited;
+    }
+
+    const small = await startCollector({ COLLECTOR_HTTP_MAX_RECORD_BYTES: '8192' });
+    try {
+      const res = await post(
+        small.url,
+        { documents: [doc('fits'), doc('too-big', { text: '😀'.repeat(3000) })] },
+        { 'X-API-Key': ingestKey },
+      );
+      expect(res.status).to.equal(413);
+      const problem = (await res.json()) as { errors: Array<{ pointer: string; reason: string }> };
+      expect(problem.errors[0]!.pointer).to.equal('/documents/1');
+      expect(problem.errors[0]!.reason).to.match(/bytes as a Kafka record; the topic accepts at most 8192/);
+    } finally {
+      small.proc.child.kill('SIGTERM');
+      await small.proc.exited;
+    }
+  });
+
   it('gives a resent document the same id and Kafka key', async () => {
     const d = doc('resend');
     const one = (await (
