@@ -28,10 +28,20 @@ function findConfigFiles(dir: string): string[] {
   return out;
 }
 
-/** Every spec of the project, sorted by component. */
+const isSpec = (x: unknown): x is ConfigSpec<Spec> =>
+  typeof x === 'object' && x !== null && 'component' in x && 'vars' in x && 'rules' in x;
+
+/**
+ * Every spec of the project, sorted by component: the registry's, plus the specs the config
+ * modules export (a test runner may load common/config twice, once per module system, and then
+ * the registry this file sees is not the one the modules filled).
+ */
 export async function loadConfigSpecs(): Promise<Array<ConfigSpec<Spec>>> {
+  const specs = new Map<string, ConfigSpec<Spec>>();
   for (const file of COMPONENT_DIRS.flatMap((d) => findConfigFiles(path.join(ROOT, d))).sort()) {
-    await import(pathToFileURL(file).href);
+    const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    for (const value of Object.values(mod)) if (isSpec(value)) specs.set(value.component, value);
   }
-  return listConfigSpecs().sort((a, b) => a.component.localeCompare(b.component));
+  for (const spec of listConfigSpecs()) specs.set(spec.component, spec);
+  return [...specs.values()].sort((a, b) => a.component.localeCompare(b.component));
 }
