@@ -97,6 +97,15 @@ demo: up
 	stack/services.sh up
 	$(TSX) scripts/demo.ts
 
+# Backup of the local stack's data into backups/<UTC time>/ (docs/operations.md); restore from one.
+.PHONY: backup restore
+backup: install
+	$(TSX) scripts/backup-main.ts
+
+restore: install
+	@[ -n "$(BACKUP)" ] || { echo "usage: make restore BACKUP=backups/<folder>"; exit 2; }
+	$(TSX) scripts/restore-main.ts "$(BACKUP)"
+
 # Every benchmark on the local stack (several minutes each; ~45 minutes in all on 2 cores); writes docs/benchmarks.md.
 .PHONY: bench
 bench: up

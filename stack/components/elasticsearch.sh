@@ -92,10 +92,12 @@ elasticsearch_start() {
   cp "$ES_HOME/config/jvm.options" "$ES_BASE/config/jvm.options"
   cp -R "$STACK_DIR/config/elasticsearch/." "$ES_BASE/config/"
 
+  # path.repo: make backup writes Elasticsearch snapshots under backups/ of the checkout.
   spawn elasticsearch env \
     ES_JAVA_HOME="$(_es_java_home)" ES_PATH_CONF="$ES_BASE/config" ES_TMPDIR="$ES_BASE/tmp" \
     unshare --user --map-user="$ES_NS_UID" --map-group="$ES_NS_UID" \
-    "$ES_HOME/bin/elasticsearch" -Epath.data="$ES_BASE/data" -Epath.logs="$ES_BASE/logs"
+    "$ES_HOME/bin/elasticsearch" -Epath.data="$ES_BASE/data" -Epath.logs="$ES_BASE/logs" \
+    -Epath.repo="$REPO_DIR/backups"
 }
 
 elasticsearch_healthy() {
