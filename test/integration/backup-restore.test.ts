@@ -20,7 +20,7 @@ const run = promisify(execFile);
 const SOURCE_DB = process.env.DATABASE_URL ?? 'postgres://absa:absa@127.0.0.1:5432/absa';
 const KAFKA = ['127.0.0.1:9092'];
 const REGISTRY = 'http://127.0.0.1:8081/apis/ccompat/v7';
-const ES = 'http://127.0.0.1:9200';
+const ES = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
 
 describe('backup and restore', function () {
   this.timeout(300_000);
@@ -73,6 +73,7 @@ describe('backup and restore', function () {
   });
 
   after(async () => {
+    rmSync(dir, { recursive: true, force: true });
     await pool?.query('DELETE FROM api_keys WHERE tenant = $1', [tenant]).catch(() => undefined);
     await pool?.end();
     await admin.deleteGroups([group, `${group}-restored`]).catch(() => undefined);
@@ -80,7 +81,10 @@ describe('backup and restore', function () {
     await fetch(`${REGISTRY.replace('/ccompat/v7', '/registry/v3')}/groups/${registryGroup}`, {
       method: 'DELETE',
     }).catch(() => undefined);
-    await fetch(`${ES}/${indexPrefix}-*`, { method: 'DELETE' }).catch(() => undefined);
+    // Elasticsearch 8 refuses wildcard deletes: name the restored indices.
+    const restored = await fetch(`${ES}/_cat/indices/${indexPrefix}-*?h=index`).then((r) => r.text());
+    const names = restored.split('\n').filter(Boolean).join(',');
+    if (names) await fetch(`${ES}/${names}`, { method: 'DELETE' }).catch(() => undefined);
     const host = await pgSocketDir(5432);
     await run('runuser', [
       '-u',
@@ -96,7 +100,6 @@ describe('backup and restore', function () {
       '-c',
       `DROP DATABASE IF EXISTS ${restoredDb}`,
     ]).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('writes a folder with the dump, schemas, topics, offsets and a manifest of counts and sizes', () => {
