@@ -106,6 +106,15 @@ restore: install
 	@[ -n "$(BACKUP)" ] || { echo "usage: make restore BACKUP=backups/<folder>"; exit 2; }
 	$(TSX) scripts/restore-main.ts "$(BACKUP)"
 
+# One OCI image for every service (image/build.sh; not part of make test: several minutes), and its
+# smoke test: the image's root filesystem run read-only under chroot against the local stack.
+.PHONY: image image-smoke
+image: install
+	image/build.sh
+
+image-smoke: install
+	$(TSX) scripts/image-smoke.ts
+
 # Every benchmark on the local stack (several minutes each; ~45 minutes in all on 2 cores); writes docs/benchmarks.md.
 .PHONY: bench
 bench: up
