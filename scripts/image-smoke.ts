@@ -90,13 +90,27 @@ async function main(): Promise<void> {
     }
 
     for (const [name, s] of Object.entries(SERVICES)) {
-      const env = { PATH: '/usr/bin:/bin', LOG_LEVEL: 'warn', NODE_ENV: 'production', ...s.env };
+      // No PID namespace under chroot: tini is not PID 1, so it reaps as a subreaper instead.
+      const env = {
+        PATH: '/usr/bin:/bin',
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'production',
+        TINI_SUBREAPER: '1',
+        ...s.env,
+      };
       const child = spawn(
-        'chroot',
+        '/usr/sbin/chroot',
         ['--userspec=10001:10001', root, '/usr/bin/tini', '--', '/usr/local/bin/aspect-stream', name],
         { env, stdio: ['ignore', 'inherit', 'inherit'] },
       );
-      children.push({ name, child, exit: new Promise((r) => child.on('exit', (code) => r(code))) });
+      const exit = new Promise<number | null>((r) => {
+        child.on('exit', (code) => r(code));
+        child.on('error', (err) => {
+          process.stderr.write(`image smoke: ${name} did not start: ${err.message}\n`);
+          r(-1);
+        });
+      });
+      children.push({ name, child, exit });
     }
     for (const [name, s] of Object.entries(SERVICES)) {
       await waitFor(
@@ -157,6 +171,7 @@ async function main(): Promise<void> {
     await admin.deleteGroups([groups.absa, groups.pg]).catch(() => undefined);
     await admin.disconnect();
     for (const m of mounts.reverse()) execFileSync('umount', ['-l', m]);
+    execFileSync('rmdir', [root]);
     execFileSync('buildah', [...B, 'rm', ctr], { stdio: 'ignore' });
   }
 }
