@@ -99,6 +99,24 @@ describe('k8s manifests', function () {
     }
   });
 
+  it("admits exactly the model's Kafka clients to every listener (Strimzi's own NetworkPolicies)", () => {
+    const clients = WORKLOADS.filter((w) => w.talksTo.includes('kafka'))
+      .map((w) => w.name)
+      .sort();
+    for (const env of ENVIRONMENTS) {
+      const kafka = rendered.get(env)!.find((o) => o.kind === 'Kafka')!;
+      const listeners = (kafka.spec as { kafka: { listeners: Array<Record<string, unknown>> } }).kafka
+        .listeners;
+      for (const l of listeners) {
+        const peers = l.networkPolicyPeers as Array<{
+          podSelector?: { matchExpressions: Array<{ values: string[] }> };
+        }>;
+        const pods = peers.flatMap((p) => p.podSelector?.matchExpressions[0]?.values ?? []).sort();
+        expect(pods, `${env} listener ${String(l.name)}`).to.deep.equal(clients);
+      }
+    }
+  });
+
   it('runs every stateless Deployment at least twice in prod', () => {
     for (const [name, n] of minReplicas(rendered.get('prod')!)) expect(n, name).to.be.at.least(2);
   });
