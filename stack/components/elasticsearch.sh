@@ -88,7 +88,7 @@ elasticsearch_start() {
     || die "elasticsearch: cannot create a user namespace (unshare --user), which runs the node as non-root"
 
   # Config is rewritten from the checkout at every start; data and the keystore stay.
-  mkdir -p "$ES_BASE/config" "$ES_BASE/data" "$ES_BASE/logs" "$ES_BASE/tmp"
+  mkdir -p "$ES_BASE/config" "$ES_BASE/data" "$ES_BASE/logs" "$ES_BASE/tmp" "$REPO_DIR/backups"
   cp "$ES_HOME/config/jvm.options" "$ES_BASE/config/jvm.options"
   cp -R "$STACK_DIR/config/elasticsearch/." "$ES_BASE/config/"
 
