@@ -12,7 +12,7 @@ TSX := node_modules/.bin/tsx
 tier = if compgen -G "test/$(1)/**/*.test.ts" >/dev/null || compgen -G "test/$(1)/*.test.ts" >/dev/null; then \
          $(MOCHA) --exit $(2) 'test/$(1)/**/*.test.ts'; else echo "no $(1) tests"; fi
 
-.PHONY: help train install setup up status down clean-stack test test-unit test-integration test-e2e lint typecheck demo
+.PHONY: help train install setup up status down clean-stack test test-unit test-k8s test-integration test-e2e lint typecheck demo
 
 help:
 	@echo "make demo         run the pipeline on the local stack with the sample data"
@@ -59,6 +59,16 @@ lint: install
 test-unit: install
 	$(call tier,unit,)
 
+# k8s/ offline: every overlay rendered, validated against its schemas and the project's policies.
+# kubectl (with Kustomize) where the machine has it; otherwise a kustomize built from its Go module.
+KUSTOMIZE_VERSION := v5.5.0
+test-k8s: install
+	@if ! command -v kubectl >/dev/null && ! command -v kustomize >/dev/null && [ ! -x .tools/kustomize ]; then \
+	  echo "installing kustomize $(KUSTOMIZE_VERSION) into .tools/"; \
+	  GOBIN=$(CURDIR)/.tools go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION); fi
+	@if ! command -v kubectl >/dev/null && ! command -v kustomize >/dev/null; then export KUSTOMIZE=$(CURDIR)/.tools/kustomize; fi; \
+	$(MOCHA) --exit 'test/k8s/**/*.test.ts'
+
 test-integration: install
 	$(call tier,integration,--timeout 180000)
 
@@ -70,7 +80,7 @@ test: install
 	@mkdir -p stack/.data && rm -f $(STARTED)
 	@rc=0; \
 	STACK_STARTED_FILE=$(CURDIR)/$(STARTED) $(STACK) up && $(MAKE) --no-print-directory setup || rc=$$?; \
-	if [ $$rc -eq 0 ]; then $(MAKE) --no-print-directory typecheck lint test-unit test-integration test-e2e || rc=$$?; fi; \
+	if [ $$rc -eq 0 ]; then $(MAKE) --no-print-directory typecheck lint test-unit test-k8s test-integration test-e2e || rc=$$?; fi; \
 	if [ -n "$${CI:-}" ] && [ -s $(STARTED) ]; then $(STACK) down $$(cat $(STARTED)) || true; fi; \
 	exit $$rc
 
@@ -90,6 +100,24 @@ demo: up
 .PHONY: chaos
 chaos: up
 	$(TSX) test/chaos/pipeline.chaos.ts
+
+# Backup of the local stack's data into backups/<UTC time>/ (docs/operations.md); restore from one.
+.PHONY: backup restore
+backup: install
+	$(TSX) scripts/backup-main.ts
+
+restore: install
+	@[ -n "$(BACKUP)" ] || { echo "usage: make restore BACKUP=backups/<folder>"; exit 2; }
+	$(TSX) scripts/restore-main.ts "$(BACKUP)"
+
+# One OCI image for every service (image/build.sh; not part of make test: several minutes), and its
+# smoke test: the image's root filesystem run read-only under chroot against the local stack.
+.PHONY: image image-smoke
+image: install
+	image/build.sh
+
+image-smoke: install
+	$(TSX) scripts/image-smoke.ts
 
 # Every benchmark on the local stack (several minutes each; ~45 minutes in all on 2 cores); writes docs/benchmarks.md.
 .PHONY: bench

@@ -88,14 +88,16 @@ elasticsearch_start() {
     || die "elasticsearch: cannot create a user namespace (unshare --user), which runs the node as non-root"
 
   # Config is rewritten from the checkout at every start; data and the keystore stay.
-  mkdir -p "$ES_BASE/config" "$ES_BASE/data" "$ES_BASE/logs" "$ES_BASE/tmp"
+  mkdir -p "$ES_BASE/config" "$ES_BASE/data" "$ES_BASE/logs" "$ES_BASE/tmp" "$REPO_DIR/backups"
   cp "$ES_HOME/config/jvm.options" "$ES_BASE/config/jvm.options"
   cp -R "$STACK_DIR/config/elasticsearch/." "$ES_BASE/config/"
 
+  # path.repo: make backup writes Elasticsearch snapshots under backups/ of the checkout.
   spawn elasticsearch env \
     ES_JAVA_HOME="$(_es_java_home)" ES_PATH_CONF="$ES_BASE/config" ES_TMPDIR="$ES_BASE/tmp" \
     unshare --user --map-user="$ES_NS_UID" --map-group="$ES_NS_UID" \
-    "$ES_HOME/bin/elasticsearch" -Epath.data="$ES_BASE/data" -Epath.logs="$ES_BASE/logs"
+    "$ES_HOME/bin/elasticsearch" -Epath.data="$ES_BASE/data" -Epath.logs="$ES_BASE/logs" \
+    -Epath.repo="$REPO_DIR/backups"
 }
 
 elasticsearch_healthy() {

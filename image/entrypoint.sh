@@ -1,0 +1,20 @@
+#!/bin/sh
+# The image's entry point: `aspect-stream <service>` runs one service or one-shot command.
+# exec, so the service is the process tini signals: SIGTERM reaches it and it drains.
+set -eu
+run() { exec node --import /app/image/resolve.mjs "/app/$1" ; }
+case "${1:-help}" in
+  collector) run producers/http/main.js ;;
+  processor) run stream-processors/absa/main.js ;;
+  sink-postgres) run sinks/postgres/main.js ;;
+  sink-elasticsearch) run sinks/elasticsearch/main.js ;;
+  api) run api/main.js ;;
+  migrate) run common/postgres/main.js ;;
+  topics) run schemas/main.js ;;
+  es-setup) run sinks/elasticsearch/setup.js ;;
+  reprocess) shift; exec node --import /app/image/resolve.mjs /app/stream-processors/absa/reprocess.js "$@" ;;
+  apikey) shift; exec node --import /app/image/resolve.mjs /app/common/apikeys/main.js "$@" ;;
+  *)
+    echo "usage: aspect-stream collector|processor|sink-postgres|sink-elasticsearch|api|migrate|topics|es-setup|reprocess ...|apikey ..." >&2
+    exit 2 ;;
+esac

@@ -1,0 +1,159 @@
+/**
+ * k8s/ offline: every overlay renders with Kustomize, every object is valid against its schema
+ * (the operators' CRDs included), the project's policies hold, the generated files match the
+ * generator, and each policy fails on a fixture that seeds one violation of it.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { ROOT, loadConfigSpecs } from '../../scripts/config-specs';
+import { environmentConfig, generate } from '../../scripts/k8s/generate';
+import { ENVIRONMENTS, WORKLOADS } from '../../scripts/k8s/model';
+import { checkPolicies, minReplicas, policiesFor, type PolicyId } from '../../scripts/k8s/policies';
+import { render, validateSchemas, type K8sObject } from '../../scripts/k8s/render';
+
+const FIXTURES = path.join(ROOT, 'test/k8s/fixtures');
+
+describe('k8s manifests', function () {
+  this.timeout(120_000);
+  const rendered = new Map<string, K8sObject[]>();
+
+  before(() => {
+    // The dev overlay generates its Secrets from files that are never committed.
+    execFileSync(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/k8s-dev-secrets.ts')]);
+    for (const env of ENVIRONMENTS) rendered.set(env, render(path.join(ROOT, 'k8s/overlays', env)));
+  });
+
+  it('commits exactly what the generator writes (config specs, topics, flows)', async () => {
+    const files = generate(await loadConfigSpecs());
+    const stale = [...files].filter(
+      ([rel, content]) => readFileSync(path.join(ROOT, rel), 'utf8') !== content,
+    );
+    expect(
+      stale.map(([rel]) => rel),
+      'run npm run -s k8s:generate',
+    ).to.deep.equal([]);
+  });
+
+  for (const env of ENVIRONMENTS) {
+    describe(`overlay ${env}`, () => {
+      it('renders every workload, its config and the stack on the operators', () => {
+        const kinds = new Set(rendered.get(env)!.map((o) => o.kind));
+        for (const k of [
+          'Deployment',
+          'Job',
+          'ConfigMap',
+          'NetworkPolicy',
+          'Kafka',
+          'KafkaNodePool',
+          'KafkaTopic',
+        ].concat(['Elasticsearch', 'Kibana', 'Cluster', 'ScaledObject', 'HorizontalPodAutoscaler', 'Secret']))
+          expect(kinds, k).to.include(k);
+        const deployments = rendered
+          .get(env)!
+          .filter((o) => o.kind === 'Deployment')
+          .map((o) => o.metadata.name);
+        expect(deployments).to.include.members(
+          WORKLOADS.filter((w) => w.kind === 'Deployment').map((w) => w.name),
+        );
+      });
+
+      it('validates every object against its schema', async () => {
+        expect(await validateSchemas(rendered.get(env)!)).to.deep.equal([]);
+      });
+
+      it(`meets the policies (${policiesFor(env).join(', ')})`, () => {
+        expect(checkPolicies(rendered.get(env)!, policiesFor(env))).to.deep.equal([]);
+      });
+
+      it('gives each ConfigMap only variables of its workload and its secrets as files', () => {
+        for (const w of WORKLOADS) {
+          const cm = rendered
+            .get(env)!
+            .find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith(`${w.name}-config-`));
+          expect(cm, `${w.name}-config`).to.not.equal(undefined);
+          const data = cm!.data as Record<string, string>;
+          for (const v of Object.keys(w.secretFiles)) {
+            expect(data).to.not.have.property(v);
+            expect(data[`${v}_FILE`]).to.match(/^\/var\/run\/secrets\/aspect-stream\//);
+          }
+        }
+      });
+    });
+  }
+
+  it('runs staging and prod with TLS to PostgreSQL and Elasticsearch, Kafka on its TLS listener', () => {
+    for (const env of ['staging', 'prod']) {
+      const data = (name: string): Record<string, string> =>
+        rendered
+          .get(env)!
+          .find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith(`${name}-config-`))!
+          .data as Record<string, string>;
+      expect(data('api').PGSSLMODE).to.equal('verify-full');
+      expect(data('api').ELASTICSEARCH_URL).to.match(/^https:/);
+      expect(data('sink-elasticsearch').ELASTICSEARCH_URL).to.match(/^https:/);
+      expect(data('processor').KAFKA_BROKERS).to.match(/:9093$/);
+      const kafka = rendered.get(env)!.find((o) => o.kind === 'Kafka')!;
+      expect(JSON.stringify(kafka.spec)).to.not.include('"tls":false');
+    }
+  });
+
+  it("admits exactly the model's Kafka clients to every listener (Strimzi's own NetworkPolicies)", () => {
+    const clients = WORKLOADS.filter((w) => w.talksTo.includes('kafka'))
+      .map((w) => w.name)
+      .sort();
+    for (const env of ENVIRONMENTS) {
+      const kafka = rendered.get(env)!.find((o) => o.kind === 'Kafka')!;
+      const listeners = (kafka.spec as { kafka: { listeners: Array<Record<string, unknown>> } }).kafka
+        .listeners;
+      for (const l of listeners) {
+        const peers = l.networkPolicyPeers as Array<{
+          podSelector?: { matchExpressions: Array<{ values: string[] }> };
+        }>;
+        const pods = peers.flatMap((p) => p.podSelector?.matchExpressions[0]?.values ?? []).sort();
+        expect(pods, `${env} listener ${String(l.name)}`).to.deep.equal(clients);
+      }
+    }
+  });
+
+  it('runs every stateless Deployment at least twice in prod', () => {
+    for (const [name, n] of minReplicas(rendered.get('prod')!)) expect(n, name).to.be.at.least(2);
+  });
+
+  it('rejects a config value the spec does not read, naming workload and variable', async () => {
+    const specs = await loadConfigSpecs();
+    const api = specs.find((s) => s.component === 'api')!;
+    // The collector's dev values checked against the API's spec: COLLECTOR_HTTP_* is not the API's.
+    const collectorAsApi = { ...WORKLOADS.find((w) => w.name === 'collector')!, configSpec: 'api' };
+    expect(() => environmentConfig(api, collectorAsApi, 'dev')).to.throw(
+      /collector sets COLLECTOR_HTTP_\w+, which api/,
+    );
+  });
+
+  describe('fixtures with a seeded violation', () => {
+    const policies: PolicyId[] = [
+      'probes',
+      'resources',
+      'pdb',
+      'non-root',
+      'network-policy',
+      'image-tag',
+      'partitions',
+      'replicas',
+    ];
+    for (const policy of policies) {
+      it(`fails the ${policy} policy`, () => {
+        const violations = checkPolicies(render(path.join(FIXTURES, policy)), [policy]);
+        expect(violations.length, JSON.stringify(violations)).to.be.greaterThan(0);
+        expect(violations.every((v) => v.policy === policy)).to.equal(true);
+      });
+    }
+
+    it('fails schema validation on a KafkaTopic whose partitions is not a number', async () => {
+      const problems = await validateSchemas(render(path.join(FIXTURES, 'schema')));
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.match(/^KafkaTopic\/text-raw-v1: .*partitions/);
+    });
+  });
+});
