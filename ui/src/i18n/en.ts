@@ -112,8 +112,8 @@ export const en = {
   'search.facet.aspects': 'Aspects',
   'search.facet.categories': 'Categories',
   'search.facet.polarity': 'Aspect polarity',
-  'search.clear': 'Clear {name}',
-  'search.filterBy': 'Filter by {value} ({count})',
+  'search.clear': '(selected; remove this filter)',
+  'search.filter': '(filter by this)',
   'search.empty': 'Type words to search the texts.',
 } as const;
 

@@ -114,7 +114,7 @@ export const ko: Record<MessageKey, string> = {
   'search.facet.aspects': '속성',
   'search.facet.categories': '범주',
   'search.facet.polarity': '속성 극성',
-  'search.clear': '{name} 지우기',
-  'search.filterBy': '{value}(으)로 거르기 ({count})',
+  'search.clear': '(선택됨, 필터 해제)',
+  'search.filter': '(이 값으로 거르기)',
   'search.empty': '텍스트를 검색할 단어를 입력하세요.',
 };

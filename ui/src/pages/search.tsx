@@ -52,19 +52,15 @@ export function Search({ route }: { route: Route }) {
           return (
             <li key={v.value}>
               {param && !selected ? (
-                <a
-                  href={href('search', { ...base, [param]: v.value })}
-                  aria-label={t('search.filterBy', { value: text, count: num(v.count) })}
-                >
+                <a href={href('search', { ...base, [param]: v.value })}>
                   {text} <span class="count">{num(v.count)}</span>
+                  <span class="visually-hidden"> {t('search.filter')}</span>
                 </a>
               ) : selected && param ? (
-                <a
-                  href={href('search', { ...base, [param]: '' })}
-                  aria-current="true"
-                  aria-label={t('search.clear', { name: text })}
-                >
-                  <strong>{text}</strong> <span class="count">{num(v.count)}</span> ×
+                <a href={href('search', { ...base, [param]: '' })} aria-current="true">
+                  <strong>{text}</strong> <span class="count">{num(v.count)}</span>
+                  <span aria-hidden="true"> ×</span>
+                  <span class="visually-hidden"> {t('search.clear')}</span>
                 </a>
               ) : (
                 <span>
