@@ -264,6 +264,7 @@ describe('Dashboard in Chromium (real API, PostgreSQL and Elasticsearch)', funct
     const items = page.locator('ol.mentions > li');
     await items.nth(19).waitFor();
     expect(await items.count()).to.equal(20);
+    await shot(page, 'mentions-light-en');
     for (let shown = 20; shown < total; shown += 20) {
       await page.getByRole('button', { name: 'Load more' }).click();
       await items.nth(Math.min(total, shown + 20) - 1).waitFor();
@@ -282,7 +283,6 @@ describe('Dashboard in Chromium (real API, PostgreSQL and Elasticsearch)', funct
     const first = items.first();
     const cls = (await first.locator('mark.aspect').getAttribute('class'))!.replace('aspect pol-', '');
     expect(await first.locator('.badge').textContent()).to.equal(cls);
-    await shot(page, 'mentions-light-en');
 
     const docLink = first.getByRole('link', { name: 'Whole document' });
     const docId = (await docLink.getAttribute('href'))!.split('/').pop();
