@@ -11,7 +11,14 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { DocumentSentiment } from '../../schemas/index';
-import { ingestThroughSinks, startApi, testDb, type RunningApi } from '../../test/integration/api-fixtures';
+import { SignJWT } from 'jose';
+import {
+  ingestThroughSinks,
+  JWT_SECRET,
+  startApi,
+  testDb,
+  type RunningApi,
+} from '../../test/integration/api-fixtures';
 import { makeDocument, stableUuid, uniqueTenant } from '../../test/integration/sinks-fixtures';
 import { UI_CSP, UI_DIST } from '../../api/ui-static';
 
@@ -82,6 +89,7 @@ describe('Dashboard in Chromium (real API, PostgreSQL and Elasticsearch)', funct
     db = testDb();
     await ingestThroughSinks(docs, db);
     api = await startApi(db);
+    // Analyst: export and similar documents need sentiment:analyze.
     key = (await api.keys.create({ tenant, name: 'ui-test', role: 'analyst' })).key;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   });
@@ -196,6 +204,48 @@ describe('Dashboard in Chromium (real API, PostgreSQL and Elasticsearch)', funct
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
     expect(await page.evaluate(() => JSON.stringify(sessionStorage))).to.not.include(key);
     await noProblems(page);
+  });
+
+  it('signs in with a bearer token', async () => {
+    const token = await new SignJWT({ tenant, role: 'reader' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('aspect-stream')
+      .setAudience('aspect-stream-api')
+      .setSubject('dashboard-test')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(JWT_SECRET));
+    const page = await open();
+    await page.goto(`${api.url}/`);
+    await page.getByLabel('Bearer token (JWT)').check();
+    await page.getByLabel('Credential', { exact: true }).fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await page.getByRole('link', { name: ENTITIES[0]!, exact: true }).waitFor();
+  });
+
+  it('exports the current view as CSV through the API', async () => {
+    const page = await open();
+    const entity = ENTITIES[2]!;
+    await signIn(page, `#/mentions?entity=${encodeURIComponent(entity)}&polarity=negative`);
+    await page.locator('ol.mentions > li').first().waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).to.match(/^mentions-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split('\r\n');
+    expect(csv[0]).to.equal(
+      'id,document_id,created_at,entity,source,lang,normalized,category,term,polarity,confidence,from,to,sentence',
+    );
+    const want = mentions.filter((m) => m.entity === entity && m.polarity === 'negative');
+    expect(csv.length - 1).to.equal(want.length);
+    expect(csv.slice(1).every((row) => row.includes(`,${entity},`) && row.includes(',negative,'))).to.equal(
+      true,
+    );
+    await page.getByRole('status').filter({ hasText: 'Exported' }).waitFor();
   });
 
   it('goes back to sign-in when the API answers 401', async () => {
