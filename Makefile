@@ -20,6 +20,7 @@ help:
 	@echo "make up|status|down|clean-stack   manage the local stack (Kafka, registry, Elasticsearch, PostgreSQL)"
 	@echo "make chaos        faults against every component under load; fails on any loss or duplicate"
 	@echo "make lint typecheck"
+	@echo "make ui           build the dashboard into ui/dist (the API serves it under /); make test-ui tests it in Chromium"
 
 node_modules/.package-lock.json: package-lock.json package.json
 	npm ci --no-audit --no-fund
@@ -75,12 +76,33 @@ test-integration: install
 test-e2e: install
 	$(call tier,e2e,--timeout 900000)
 
+# The dashboard: its own npm packages (ui/package-lock.json), type-checked and built by Vite into
+# ui/dist, which the API process serves under /. Its browser tests drive Debian's Chromium.
+.PHONY: ui chromium test-ui
+UI_SOURCES := $(shell find ui/src ui/public -type f 2>/dev/null) ui/index.html ui/vite.config.ts ui/tsconfig.json
+
+ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	@touch $@
+
+ui/dist/index.html: ui/node_modules/.package-lock.json $(UI_SOURCES)
+	cd ui && npm run -s build
+
+ui: ui/dist/index.html
+
+chromium:
+	ui/scripts/install-chromium.sh
+
+test-ui: install ui chromium
+	cd ui && npx tsc --noEmit -p test
+	$(MOCHA) --exit --timeout 180000 'ui/test/**/*.test.ts'
+
 # In CI (CI set) the stack components this run started are stopped at the end, pass or fail.
-test: install
+test: install ui
 	@mkdir -p stack/.data && rm -f $(STARTED)
 	@rc=0; \
 	STACK_STARTED_FILE=$(CURDIR)/$(STARTED) $(STACK) up && $(MAKE) --no-print-directory setup || rc=$$?; \
-	if [ $$rc -eq 0 ]; then $(MAKE) --no-print-directory typecheck lint test-unit test-k8s test-integration test-e2e || rc=$$?; fi; \
+	if [ $$rc -eq 0 ]; then $(MAKE) --no-print-directory typecheck lint test-unit test-k8s test-integration test-e2e test-ui || rc=$$?; fi; \
 	if [ -n "$${CI:-}" ] && [ -s $(STARTED) ]; then $(STACK) down $$(cat $(STARTED)) || true; fi; \
 	exit $$rc
 
@@ -91,7 +113,7 @@ train:
 	models/training/.venv/bin/python models/training/train.py
 
 # The whole pipeline on the local stack with the bundled sample corpus; it keeps running afterwards.
-demo: up
+demo: up ui
 	stack/services.sh up
 	$(TSX) scripts/demo.ts
 

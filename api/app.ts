@@ -28,6 +28,7 @@ import { aspectRoutes } from './routes/aspects.routes';
 import { documentRoutes } from './routes/documents.routes';
 import { mentionRoutes } from './routes/mentions.routes';
 import type { KeyAdmin, MentionStore, SearchIndex } from './stores';
+import { uiStatic } from './ui-static';
 
 export const API_PREFIX = '/v1';
 
@@ -191,6 +192,7 @@ export function createApiApp(deps: ApiDeps): Express {
   const unused = Object.keys(handlers).filter((h) => !used.has(h));
   if (unused.length) throw new Error(`handlers without an OpenAPI operation: ${unused.join(', ')}`);
 
+  app.use(uiStatic());
   app.use((req, _res, next) => {
     next(new HttpProblem(404, 'not-found', 'Not found', `no route for ${req.method} ${req.path}`));
   });

@@ -7,7 +7,7 @@
  *
  * Raw results go to stack/.data/bench-results.json. BENCH_ONLY=name,name reruns only those benchmarks
  * and keeps the other results of the previous `make bench` (names: model, e2e, processor, ingest,
- * sinks, api, kafka). BENCH_RENDER=1 only rewrites docs/benchmarks.md from the saved results.
+ * sinks, api, kafka, ui). BENCH_RENDER=1 only rewrites docs/benchmarks.md from the saved results.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -243,6 +243,7 @@ function plan(modelSps: () => number | undefined): Plan {
         env: { BENCH_RECORDS: '100000', BENCH_RUNS: String(RUNS) },
         timeoutMin: 20,
       }),
+    ui: () => bench('ui', 'bench:ui', { env: { BENCH_RUNS: '5' }, timeoutMin: 10 }),
   };
 }
 
@@ -597,6 +598,42 @@ function kafkaSection(o: Outcome | undefined, page: Page): void {
   ]);
 }
 
+function uiSection(o: Outcome | undefined, page: Page): void {
+  const { lines } = page;
+  lines.push('## Dashboard (`bench:ui`)', '');
+  const r = o?.ok ? o.outputs[0] : undefined;
+  if (!r) {
+    lines.push(...failed(o));
+    page.summary.push(['Dashboard overview rendered, ms', 'failed', '≤ 1000 ms', 'not measured']);
+    return;
+  }
+  const kb = (b: number): string => `${n1(b / 1024)} KB`;
+  lines.push(
+    '| Figure | Value |',
+    '|---|---|',
+    `| Initial JavaScript, gzipped (${r.initial_files.filter((f: string) => f.endsWith('.js')).join(', ')}) | **${kb(r.initial_js_gzip_bytes)}** |`,
+    `| Initial CSS, gzipped | ${kb(r.initial_css_gzip_bytes)} |`,
+    `| Loaded on demand (the trends chart), gzipped | ${kb(r.lazy_js_gzip_bytes)} |`,
+    `| Overview: first table drawn, ms | ${fmt(r.overview_first_table_ms)} |`,
+    `| Overview: complete (every section, table and sparkline), ms | ${fmt(r.overview_complete_ms)} |`,
+    '',
+    `- Data: ${n0(r.documents)} documents (${n0(r.mentions)} mentions) of ${r.entities} entities over 28 days, written through Kafka and the real sinks; the real API app; Debian's Chromium, 1280 × 900, a fresh context (empty cache) per load, ${r.api_requests_per_load} API requests and ${r.sparklines} sparklines per load.`,
+    `- Medians of ${r.runs} loads after one warm-up load; time from navigation start (the page's \`performance.now()\`).`,
+    `- Command: \`${o!.command}\` (env BENCH_UI_DOCS, BENCH_RUNS, CHROMIUM_PATH; needs \`make ui\` and \`make chromium\`).`,
+    `- ${ranAt(o!)}`,
+    '',
+  );
+  page.summary.push(
+    [
+      'Dashboard initial JavaScript, gzipped',
+      `**${kb(r.initial_js_gzip_bytes)}**`,
+      '≤ 200 KB',
+      verdict(r.met_js),
+    ],
+    ['Dashboard overview rendered, ms', fmt(r.overview_complete_ms), '≤ 1000 ms', verdict(r.met_overview)],
+  );
+}
+
 function render(
   results: Record<string, Outcome>,
   meta: { started: string; finished: string; loadStart: number[]; only?: string },
@@ -611,6 +648,7 @@ function render(
   sinksSection(results.sinks, page);
   apiSection(results.api, page);
   kafkaSection(results.kafka, page);
+  uiSection(results.ui, page);
   const rest = page.lines.splice(0);
 
   const contended = Object.values(results)
@@ -661,7 +699,7 @@ async function main(): Promise<void> {
     return m && m.outputs.length ? median(m.outputs.map((x) => Number(x.sentences_per_second))) : undefined;
   };
   const steps = plan(modelSps);
-  const order = ['model', 'processor', 'ingest', 'sinks', 'api', 'kafka', 'e2e'];
+  const order = ['model', 'processor', 'ingest', 'sinks', 'api', 'kafka', 'ui', 'e2e'];
   for (const name of only ?? order) {
     if (!steps[name]) throw new Error(`unknown benchmark "${name}" (one of ${order.join(', ')})`);
   }

@@ -169,6 +169,7 @@ async function report(
   say('\nendpoints');
   say(`  ingest  ${INGEST_URL}/v1/documents`);
   say(`  API     ${API_URL}/v1   (OpenAPI: ${API_URL}/v1/openapi.json)`);
+  say(`  dashboard ${API_URL}/   (sign in with the reader or admin key below)`);
   say('\ndemo keys (tenant "demo"; kept in stack/.data/demo/keys.json)');
   say(`  ingest  ${keys.ingest}`);
   say(`  reader  ${keys.reader}`);
