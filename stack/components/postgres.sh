@@ -119,6 +119,7 @@ EOF
 postgres_bootstrap() {
   local sql=(runuser -u postgres -- psql -X -q -h "$1" -p "$PG_PORT" -v ON_ERROR_STOP=1)
   "${sql[@]}" -d postgres >/dev/null <<EOF
+SET client_min_messages = warning;
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$PG_ROLE') THEN
     CREATE ROLE $PG_ROLE LOGIN PASSWORD '$PG_PASSWORD';
@@ -139,8 +140,17 @@ EOF
   "${sql[@]}" -d "$PG_DB" -c "SET client_min_messages = warning" -c "CREATE EXTENSION IF NOT EXISTS vector" >/dev/null
 }
 
-# Runs on a cluster found healthy too, so a stack started by an older checkout gets what is new.
-postgres_ensure() { postgres_bootstrap "$(postgres_datadir)"; }
+# Runs on a cluster found healthy too (possibly another checkout's), so a stack started by an older
+# checkout gets what is new; the cluster's socket folder is found from the socket it listens on.
+postgres_ensure() {
+  local socket
+  socket="$(ss -xlH 2>/dev/null | awk '{print $5}' | grep -m1 "/\.s\.PGSQL\.$PG_PORT\$" || true)"
+  if [[ -z "$socket" ]]; then
+    log "postgres: no local socket for port $PG_PORT found; role and extension not checked"
+    return 0
+  fi
+  postgres_bootstrap "$(dirname "$socket")"
+}
 
 postgres_stop() {
   pid_alive postgres || { rm -f "$(pid_file postgres)"; return 0; }

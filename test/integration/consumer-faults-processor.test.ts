@@ -9,12 +9,12 @@
 import { expect } from 'chai';
 import kafkajs from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { documentEventId } from '../../common/ids/index';
 import { RegistryClient, valueSubject } from '../../common/kafka/registry';
 import { schemas, type DeadLetter, type DocumentSentiment, type RawDocument } from '../../schemas/index';
 import { TOPICS, dlqTopic } from '../../schemas/topics';
 import { CommittedReader } from './helpers/committed-reader';
 import { HttpFaultProxy } from './helpers/faults';
+import { createRawTopic, rawDocuments as makeRawDocuments } from './helpers/raw-input';
 import { freePort, startProcess, waitFor, type Started } from './helpers/processes';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -53,38 +53,11 @@ describe('the ABSA processor under faults: nothing lost, nothing duplicated, not
 
   /** An input topic of this run with its DLQ, and the raw schema registered under its subject. */
   const inputTopic = async () => {
-    const topic = `test.raw.faults.${process.pid}.${Date.now()}`;
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic, numPartitions: 2, replicationFactor: 1 },
-        { topic: dlqTopic(topic), numPartitions: 1, replicationFactor: 1 },
-      ],
-    });
-    await admin.disconnect();
+    const topic = await createRawTopic(kafka, 'faults');
     return { topic, schemaId: await registry.registerSchema(valueSubject(topic), schemas.rawDocument) };
   };
-  const rawDocuments = (tenant: string, from: number, to: number): RawDocument[] =>
-    Array.from({ length: to - from }, (_, k) => {
-      const i = from + k;
-      return {
-        event_id: documentEventId(tenant, 'test', `doc-${i}`),
-        tenant,
-        source: 'test',
-        source_id: `doc-${i}`,
-        entity: 'Fault Store',
-        author_id: null,
-        url: null,
-        lang: 'en',
-        text: `${TEXTS[i % TEXTS.length]} (#${i})`,
-        created_at: Date.parse('2026-11-01T12:00:00Z'),
-        ingested_at: Date.now(),
-        collector: 'test',
-        metadata: {},
-      };
-    });
+  const rawDocuments = (tenant: string, from: number, to: number) =>
+    makeRawDocuments(tenant, from, to, (i) => `${TEXTS[i % TEXTS.length]} (#${i})`);
   const send = async (topic: string, schemaId: number, docs: RawDocument[]) => {
     for (let i = 0; i < docs.length; i += 500) {
       const messages = await Promise.all(

@@ -6,12 +6,12 @@
 import { expect } from 'chai';
 import kafkajs from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { documentEventId } from '../../common/ids/index';
 import { RegistryClient, valueSubject } from '../../common/kafka/registry';
 import { schemas, type DeadLetter, type DocumentSentiment, type RawDocument } from '../../schemas/index';
 import { TOPICS, dlqTopic } from '../../schemas/topics';
 import { CommittedReader } from './helpers/committed-reader';
 import { freePort, runProcess, startProcess, type Started } from './helpers/processes';
+import { createRawTopic, rawDocuments } from './helpers/raw-input';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const REGISTRY_URL = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
@@ -26,14 +26,14 @@ describe('dead letters: list, show and redrive after a fix', function () {
   });
   const registry = new RegistryClient(REGISTRY_URL);
   const tenant = `t-${randomUUID().slice(0, 8)}`;
-  const topic = `test.raw.redrive.${process.pid}.${Date.now()}`;
+  let topic: string;
   const processes: Started[] = [];
-  const documents = new CommittedReader<DocumentSentiment>(TOPICS.documents, (d) => d.tenant === tenant);
-  const deadLetters = new CommittedReader<DeadLetter>(dlqTopic(topic), () => true);
+  let documents: CommittedReader<DocumentSentiment> | undefined;
+  let deadLetters: CommittedReader<DeadLetter> | undefined;
 
   after(async () => {
     for (const p of processes) p.child.kill('SIGKILL');
-    await Promise.all([documents.stop(), deadLetters.stop()]);
+    await Promise.all([documents?.stop(), deadLetters?.stop()]);
   });
 
   const processor = async (env: Record<string, string> = {}) => {
@@ -50,33 +50,17 @@ describe('dead letters: list, show and redrive after a fix', function () {
   const dlq = (...args: string[]) => runProcess('common/kafka/dead-letters/main.ts', args);
 
   it('redrives what a bug dead-lettered, once, however often it is asked', async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic, numPartitions: 2, replicationFactor: 1 },
-        { topic: dlqTopic(topic), numPartitions: 1, replicationFactor: 1 },
-      ],
-    });
-    await admin.disconnect();
+    topic = await createRawTopic(kafka, 'redrive');
+    documents = new CommittedReader<DocumentSentiment>(TOPICS.documents, (d) => d.tenant === tenant);
+    deadLetters = new CommittedReader<DeadLetter>(dlqTopic(topic), () => true);
     await Promise.all([documents.start(), deadLetters.start()]);
     const schemaId = await registry.registerSchema(valueSubject(topic), schemas.rawDocument);
-    const docs: RawDocument[] = Array.from({ length: COUNT }, (_, i) => ({
-      event_id: documentEventId(tenant, 'test', `doc-${i}`),
+    const docs = rawDocuments(
       tenant,
-      source: 'test',
-      source_id: `doc-${i}`,
-      entity: 'Redrive Cafe',
-      author_id: null,
-      url: null,
-      lang: 'en',
-      text: `The coffee was excellent and the staff were friendly (#${i}).`,
-      created_at: Date.parse('2026-11-02T09:00:00Z'),
-      ingested_at: Date.now(),
-      collector: 'test',
-      metadata: {},
-    }));
+      0,
+      COUNT,
+      (i) => `The coffee was excellent and the staff were friendly (#${i}).`,
+    );
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();
     await producer.send({
