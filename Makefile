@@ -12,13 +12,13 @@ TSX := node_modules/.bin/tsx
 tier = if compgen -G "test/$(1)/**/*.test.ts" >/dev/null || compgen -G "test/$(1)/*.test.ts" >/dev/null; then \
          $(MOCHA) --exit $(2) 'test/$(1)/**/*.test.ts'; else echo "no $(1) tests"; fi
 
-.PHONY: help train install setup up status down clean-stack test test-unit test-integration test-e2e lint typecheck demo
+.PHONY: help train install setup up status down clean-stack test test-unit test-integration test-e2e test-monitoring lint typecheck demo
 
 help:
 	@echo "make demo         run the pipeline on the local stack with the sample data"
 	@echo "make test         start the local stack and run unit, integration and e2e tests"
 	@echo "make up|status|down|clean-stack   manage the local stack (Kafka, registry, Elasticsearch, PostgreSQL)"
-	@echo "make lint typecheck"
+	@echo "make lint typecheck test-monitoring"
 
 node_modules/.package-lock.json: package-lock.json package.json
 	npm ci --no-audit --no-fund
@@ -67,12 +67,23 @@ test-integration: install
 test-e2e: install
 	$(call tier,e2e,--timeout 900000)
 
+# Prometheus and Alertmanager configuration: promtool/amtool checks, the rules' unit tests (every
+# alert firing and not), then test/monitoring (dashboards, instrumentation contract, Kibana objects).
+MONITORING := monitoring
+test-monitoring: install
+	$(STACK) install prometheus alertmanager
+	promtool check config $(MONITORING)/prometheus/prometheus.yml
+	promtool check rules $(MONITORING)/prometheus/rules/*.yml
+	promtool test rules $(MONITORING)/prometheus/tests/*.test.yml
+	amtool check-config $(MONITORING)/alertmanager/alertmanager.yml
+	$(call tier,monitoring,--timeout 60000)
+
 # In CI (CI set) the stack components this run started are stopped at the end, pass or fail.
 test: install
 	@mkdir -p stack/.data && rm -f $(STARTED)
 	@rc=0; \
 	STACK_STARTED_FILE=$(CURDIR)/$(STARTED) $(STACK) up && $(MAKE) --no-print-directory setup || rc=$$?; \
-	if [ $$rc -eq 0 ]; then $(MAKE) --no-print-directory typecheck lint test-unit test-integration test-e2e || rc=$$?; fi; \
+	if [ $$rc -eq 0 ]; then $(MAKE) --no-print-directory typecheck lint test-unit test-monitoring test-integration test-e2e || rc=$$?; fi; \
 	if [ -n "$${CI:-}" ] && [ -s $(STARTED) ]; then $(STACK) down $$(cat $(STARTED)) || true; fi; \
 	exit $$rc
 
