@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The pipeline's own services as background processes of this checkout, with pid files and logs
 # under stack/.data (the same place as the stack's): HTTP collector, ABSA processor, both sinks, API,
-# and the log shipper that sends all their logs to Elasticsearch.
+# the log shipper that sends all their logs to Elasticsearch, and the demo receiver of Alertmanager's
+# notifications.
 # Usage: stack/services.sh up|status|down [service...]
 # Environment for the services (e.g. ABSA_TENANT_DOMAINS) is passed through from the caller.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL=(collector processor sink-postgres sink-elasticsearch api log-shipper)
+ALL=(collector processor sink-postgres sink-elasticsearch api log-shipper alert-receiver)
 
 # name → entry point and the port of its /healthz
 service_entry() {
@@ -17,6 +18,7 @@ service_entry() {
     sink-elasticsearch) echo "sinks/elasticsearch/main.ts" ;;
     api) echo "api/main.ts" ;;
     log-shipper) echo "monitoring/log-shipper/main.ts" ;;
+    alert-receiver) echo "monitoring/alertmanager/receiver.ts" ;;
     *) die "unknown service '$1' (one of: ${ALL[*]})" ;;
   esac
 }
@@ -28,6 +30,7 @@ service_port() {
     sink-elasticsearch) echo "${SINK_ELASTICSEARCH_OPS_PORT:-9302}" ;;
     api) echo "${API_PORT:-8080}" ;;
     log-shipper) echo "${LOG_SHIPPER_PORT:-9303}" ;;
+    alert-receiver) echo "${ALERT_RECEIVER_PORT:-9097}" ;;
   esac
 }
 
