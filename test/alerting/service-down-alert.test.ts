@@ -14,7 +14,7 @@ import { expect } from 'chai';
 import { parse, stringify } from 'yaml';
 import { silentLogger } from '../../common/logging/index';
 import { createAlertReceiver, type ReceivedAlert } from '../../monitoring/alertmanager/receiver';
-import { freePortIn } from '../integration/helpers/fault-proxy';
+import { deleteIndices, freePortIn } from '../integration/helpers/fault-proxy';
 import { REPO, startProcess, waitFor, type Started } from '../integration/helpers/processes';
 import { startGroupAtEnd, testKafka } from '../integration/sinks-fixtures';
 
@@ -133,7 +133,7 @@ describe('alerting: a stopped service pages through Prometheus and Alertmanager'
     for (const c of children) c.kill('SIGTERM');
     receiver.server.close();
     const es = new Client({ node: 'http://127.0.0.1:9200', maxRetries: 0 });
-    await es.indices.delete({ index: `obs-logs-${run}-*`, ignore_unavailable: true }).catch(() => undefined);
+    await deleteIndices(es, `obs-logs-${run}-*`).catch(() => undefined);
     await es.indices.deleteIndexTemplate({ name: `obs-logs-${run}` }).catch(() => undefined);
     await es.close();
     rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@elastic/elasticsearch';
 import { expect } from 'chai';
-import { FaultProxy, freePortIn } from './helpers/fault-proxy';
+import { FaultProxy, deleteIndices, freePortIn } from './helpers/fault-proxy';
 import { startProcess, waitFor, type Started } from './helpers/processes';
 
 const ES = { host: '127.0.0.1', port: 9200 };
@@ -57,7 +57,7 @@ describe('log shipper through an Elasticsearch outage', function () {
   after(async () => {
     shipper?.child.kill('SIGKILL');
     await proxy.close();
-    await es.indices.delete({ index: `${alias}-*`, ignore_unavailable: true }).catch(() => undefined);
+    await deleteIndices(es, `${alias}-*`).catch(() => undefined);
     await es.indices.deleteIndexTemplate({ name: alias }).catch(() => undefined);
     await es.close();
     rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@elastic/elasticsearch';
-import { FaultProxy, freePortIn } from '../integration/helpers/fault-proxy';
+import { FaultProxy, deleteIndices, freePortIn } from '../integration/helpers/fault-proxy';
 import { startProcess, waitFor, type Started } from '../integration/helpers/processes';
 
 const LINES = Number(process.env.BENCH_LOGS_LINES ?? 20_000);
@@ -75,7 +75,7 @@ async function phase(
     shipper?.child.kill('SIGTERM');
     await shipper?.exited;
     await proxy.close();
-    await es.indices.delete({ index: `${alias}-*`, ignore_unavailable: true }).catch(() => undefined);
+    await deleteIndices(es, `${alias}-*`).catch(() => undefined);
     await es.indices.deleteIndexTemplate({ name: alias }).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }

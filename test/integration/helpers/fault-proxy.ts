@@ -4,6 +4,7 @@
  * resets new ones, as a stopped server would.
  */
 import net from 'node:net';
+import type { Client } from '@elastic/elasticsearch';
 
 export class FaultProxy {
   private readonly server: net.Server;
@@ -78,4 +79,13 @@ export async function freePortIn(from: number, to: number): Promise<number> {
     }
   }
   throw new Error(`no free port in ${from}-${to}`);
+}
+
+/** Deletes the indices matching a pattern by name (wildcard deletes are refused by default in Elasticsearch 8). */
+export async function deleteIndices(es: Client, pattern: string): Promise<void> {
+  const rows = (await es.cat.indices({ index: pattern, h: 'index', format: 'json' })) as Array<{
+    index?: string;
+  }>;
+  const names = rows.map((r) => r.index).filter((n): n is string => Boolean(n));
+  if (names.length > 0) await es.indices.delete({ index: names.join(',') });
 }
