@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { listConfigSpecs, type ConfigSpec, type Spec } from '../common/config/index';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const COMPONENT_DIRS = ['common', 'schemas', 'producers', 'stream-processors', 'sinks', 'api'];
+const COMPONENT_DIRS = ['common', 'schemas', 'producers', 'stream-processors', 'sinks', 'api', 'monitoring'];
 
 function findConfigFiles(dir: string): string[] {
   let out: string[] = [];

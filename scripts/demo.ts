@@ -20,6 +20,8 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://absa:absa@127.0.0.1
 const ELASTICSEARCH_URL = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
 const INGEST_URL = `http://127.0.0.1:${process.env.COLLECTOR_HTTP_PORT ?? 8090}`;
 const API_URL = `http://127.0.0.1:${process.env.API_PORT ?? 8080}`;
+const PROMETHEUS_URL = 'http://127.0.0.1:9090';
+const ALERTMANAGER_URL = 'http://127.0.0.1:9095';
 const WAIT_MS = Number(process.env.DEMO_WAIT_MS ?? 30 * 60_000);
 
 type Keys = Record<'ingest' | 'reader' | 'admin', string>;
@@ -170,6 +172,9 @@ async function report(
   say(`  ingest  ${INGEST_URL}/v1/documents`);
   say(`  API     ${API_URL}/v1   (OpenAPI: ${API_URL}/v1/openapi.json)`);
   say(`  dashboard ${API_URL}/   (sign in with the reader or admin key below)`);
+  say(`  Prometheus    ${PROMETHEUS_URL}  (alerts: ${PROMETHEUS_URL}/alerts)`);
+  say(`  Alertmanager  ${ALERTMANAGER_URL}  (notifications received: http://127.0.0.1:9097/alerts)`);
+  say(`  health        ${await prometheusHealth()}`);
   say('\ndemo keys (tenant "demo"; kept in stack/.data/demo/keys.json)');
   say(`  ingest  ${keys.ingest}`);
   say(`  reader  ${keys.reader}`);
@@ -182,6 +187,28 @@ async function report(
   say(`  curl -s '${API_URL}/v1/aspects/summary?entity=Trattoria%20Lucca' -H 'X-API-Key: ${keys.reader}'`);
   say(`  curl -s '${API_URL}/v1/search?q=battery&polarity=negative' -H 'X-API-Key: ${keys.reader}'`);
   say('\nthe pipeline keeps running; `make down` stops it.');
+}
+
+/** One line from Prometheus: targets up of all, and the alerts firing now. */
+async function prometheusHealth(): Promise<string> {
+  const query = async (q: string) => {
+    const r = await fetch(`${PROMETHEUS_URL}/api/v1/query?query=${encodeURIComponent(q)}`);
+    const body = (await r.json()) as {
+      data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+    };
+    return body.data.result;
+  };
+  try {
+    const up = await query('up');
+    const down = up.filter((t) => t.value[1] !== '1').map((t) => t.metric.job);
+    const firing = (await query('ALERTS{alertstate="firing"}')).map((a) => a.metric.alertname);
+    return (
+      `${up.length - down.length}/${up.length} targets up${down.length ? ` (down: ${down.join(', ')})` : ''}; ` +
+      `${firing.length} alerts firing${firing.length ? ` (${[...new Set(firing)].join(', ')})` : ''}`
+    );
+  } catch (err) {
+    return `Prometheus not reachable: ${err instanceof Error ? err.message : String(err)}`;
+  }
 }
 
 main().catch((err: unknown) => {

@@ -86,3 +86,19 @@ mvn_copy_deps() {
   mvn -B -q -f "$pom" -Dmaven.repo.local="$STACK_CACHE/m2" \
     dependency:copy-dependencies -DoutputDirectory="$out" -DincludeScope=runtime >&2
 }
+
+# Installs Debian packages for a component, waiting for other apt runs (several may run at once).
+# The packages' own init scripts must not start a second copy on the default ports: where the
+# machine has no policy-rc.d, one that forbids starts is in place for the duration.
+apt_get_install() {
+  local rc=0 policy=/usr/sbin/policy-rc.d ours=0
+  if [[ ! -e "$policy" ]]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; ours=1; fi
+  log "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 "$@" >&2 || {
+    log "apt-get install failed; updating the package lists once and trying again"
+    apt-get update -qq -o DPkg::Lock::Timeout=600 >&2 &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 "$@" >&2
+  } || rc=$?
+  ((ours)) && rm -f "$policy"
+  return $rc
+}

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The pipeline's own services as background processes of this checkout, with pid files and logs
-# under stack/.data (the same place as the stack's): HTTP collector, ABSA processor, both sinks, API.
+# under stack/.data (the same place as the stack's): HTTP collector, ABSA processor, both sinks, API,
+# the log shipper that sends all their logs to Elasticsearch, and the demo receiver of Alertmanager's
+# notifications.
 # Usage: stack/services.sh up|status|down [service...]
 # Environment for the services (e.g. ABSA_TENANT_DOMAINS) is passed through from the caller.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL=(collector processor sink-postgres sink-elasticsearch api)
+ALL=(collector processor sink-postgres sink-elasticsearch api log-shipper alert-receiver)
 
 # name → entry point and the port of its /healthz
 service_entry() {
@@ -15,6 +17,8 @@ service_entry() {
     sink-postgres) echo "sinks/postgres/main.ts" ;;
     sink-elasticsearch) echo "sinks/elasticsearch/main.ts" ;;
     api) echo "api/main.ts" ;;
+    log-shipper) echo "monitoring/log-shipper/main.ts" ;;
+    alert-receiver) echo "monitoring/alertmanager/receiver.ts" ;;
     *) die "unknown service '$1' (one of: ${ALL[*]})" ;;
   esac
 }
@@ -25,6 +29,8 @@ service_port() {
     sink-postgres) echo "${SINK_POSTGRES_OPS_PORT:-9301}" ;;
     sink-elasticsearch) echo "${SINK_ELASTICSEARCH_OPS_PORT:-9302}" ;;
     api) echo "${API_PORT:-8080}" ;;
+    log-shipper) echo "${LOG_SHIPPER_PORT:-9303}" ;;
+    alert-receiver) echo "${ALERT_RECEIVER_PORT:-9097}" ;;
   esac
 }
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The local stack: install, start, check and stop the real components.
-# Usage: stack/stack.sh up|status|down|clean [component...]
+# Usage: stack/stack.sh up|status|down|clean|install [component...]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Start order. A component that needs another defines NAME_needs (e.g. the registry stores its
 # schemas in Kafka); everything else starts at once, so the slow JVMs boot in parallel.
-ALL=(elasticsearch kafka postgres registry)
+ALL=(elasticsearch kafka postgres registry blackbox alertmanager prometheus)
 
 for c in "${ALL[@]}"; do source "$STACK_DIR/components/$c.sh"; done
 
@@ -61,5 +61,7 @@ case "$cmd" in
   status) status ;;
   down) down ;;
   clean) down; log "deleting $STACK_DATA"; rm -rf "$STACK_DATA" ;;
-  *) die "unknown command '$cmd' (use up, status, down or clean)" ;;
+  # Installs without starting (e.g. promtool and amtool for `make test-monitoring`).
+  install) for c in "${components[@]}"; do "${c}_install"; done ;;
+  *) die "unknown command '$cmd' (use up, status, down, clean or install)" ;;
 esac

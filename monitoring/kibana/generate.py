@@ -16,7 +16,7 @@ def data_view(id_, title, name, time_field):
 
 data_view("absa-documents", "absa-documents", "ABSA documents", "created_at")
 data_view("absa-mentions", "absa-mentions", "ABSA aspect mentions", "created_at")
-data_view("aspect-stream-logs", "logs-*", "aspect-stream service logs (ECS)", "@timestamp")
+data_view("aspect-stream-logs", "absa-logs", "aspect-stream service logs (ECS)", "@timestamp")
 
 def search_source(query="", index_ref=True):
     src = {"query": {"query": query, "language": "kuery"}, "filter": []}
@@ -87,16 +87,63 @@ objects.append({
     "references": [{"name": "kibanaSavedObjectMeta.searchSourceJSON.index", "type": "index-pattern", "id": "absa-mentions"}],
 })
 
+def saved_search(id_, title, description, data_view_id, columns, sort, query=""):
+    objects.append({
+        "id": id_, "type": "search", "typeMigrationVersion": "8.0.0", **MIG,
+        "attributes": {
+            "title": title, "description": description, "columns": columns, "sort": sort, "grid": {},
+            "hideChart": False, "isTextBasedQuery": False,
+            "kibanaSavedObjectMeta": {"searchSourceJSON": search_source(query)},
+        },
+        "references": [{"name": "kibanaSavedObjectMeta.searchSourceJSON.index", "type": "index-pattern", "id": data_view_id}],
+    })
+
+# Service logs (alias absa-logs, written by monitoring/log-shipper).
+LOG_COLUMNS = ["service.name", "log.level", "event.action", "message", "error.type", "trace.id"]
+saved_search(
+    "aspect-stream-log-errors", "Errors by service",
+    "Error lines of every service, newest first; add a filter on service.name for one service.",
+    "aspect-stream-logs", LOG_COLUMNS, [["@timestamp", "desc"]], query='log.level : "error"',
+)
+saved_search(
+    "aspect-stream-log-trace", "One trace",
+    "Every log line of one document's journey (collector, processor, sinks) in order: replace the id in the "
+    "query with the trace id from the collector's traceresponse header or any line's trace.id.",
+    "aspect-stream-logs", ["service.name", "event.action", "message", "span.id"], [["@timestamp", "asc"]],
+    query='trace.id : "4bf92f3577b34da6a3ce929d0e0e4736"',
+)
+visualization(
+    "aspect-stream-log-errors-by-service", "Log errors and warnings by service",
+    "Error and warning lines per service over time.",
+    {"type": "histogram", "aggs": [
+        {"id": "1", "enabled": True, "type": "count", "schema": "metric", "params": {}},
+        {"id": "2", "enabled": True, "type": "date_histogram", "schema": "segment",
+         "params": {"field": "@timestamp", "interval": "auto", "min_doc_count": 1, "extended_bounds": {}}},
+        {"id": "3", "enabled": True, "type": "terms", "schema": "group",
+         "params": {"field": "service.name", "size": 10, "order": "desc", "orderBy": "1", "otherBucket": False, "missingBucket": False}},
+     ],
+     "params": {"type": "histogram", **axes("lines"),
+                "seriesParams": [{"show": True, "type": "histogram", "mode": "stacked", "data": {"label": "Lines", "id": "1"},
+                                  "valueAxis": "ValueAxis-1"}]}},
+    "aspect-stream-logs", query='log.level : "error" or log.level : "warn"',
+)
+
+log_panels = [
+    ("aspect-stream-log-errors-by-service", "visualization", {"x": 0, "y": 0, "w": 48, "h": 12}),
+    ("aspect-stream-log-errors", "search", {"x": 0, "y": 12, "w": 48, "h": 20}),
+]
+
 panels = [
     ("absa-sentiment-by-category", "visualization", {"x": 0, "y": 0, "w": 24, "h": 15}),
     ("absa-top-negative-aspects", "visualization", {"x": 24, "y": 0, "w": 24, "h": 15}),
     ("absa-mentions-table", "search", {"x": 0, "y": 15, "w": 48, "h": 20}),
 ]
-objects.append({
-    "id": "absa-overview", "type": "dashboard", "typeMigrationVersion": "8.9.0", **MIG,
+def dashboard(id_, title, description, panels, time_from):
+    objects.append({
+    "id": id_, "type": "dashboard", "typeMigrationVersion": "8.9.0", **MIG,
     "attributes": {
-        "title": "ABSA overview", "description": "Aspect sentiment by category over time, top negative aspects and the latest mentions.",
-        "timeRestore": True, "timeFrom": "now-30d", "timeTo": "now", "refreshInterval": {"pause": True, "value": 0},
+        "title": title, "description": description,
+        "timeRestore": True, "timeFrom": time_from, "timeTo": "now", "refreshInterval": {"pause": True, "value": 0},
         "optionsJSON": json.dumps({"useMargins": True, "syncColors": False, "syncCursor": True, "syncTooltips": False, "hidePanelTitles": False}),
         "panelsJSON": json.dumps([
             {"version": "8.8.0", "type": t, "gridData": {**grid, "i": str(i)}, "panelIndex": str(i), "embeddableConfig": {"enhancements": {}},
@@ -105,8 +152,13 @@ objects.append({
         ]),
         "kibanaSavedObjectMeta": {"searchSourceJSON": json.dumps({"query": {"query": "", "language": "kuery"}, "filter": []})},
     },
-    "references": [{"name": f"panel_{i}", "type": t, "id": id_} for i, (id_, t, _) in enumerate(panels)],
-})
+    "references": [{"name": f"panel_{i}", "type": t, "id": pid} for i, (pid, t, _) in enumerate(panels)],
+    })
+
+dashboard("absa-overview", "ABSA overview",
+          "Aspect sentiment by category over time, top negative aspects and the latest mentions.", panels, "now-30d")
+dashboard("aspect-stream-logs-overview", "aspect-stream service logs",
+          "Errors and warnings of every service (alias absa-logs) and the latest error lines.", log_panels, "now-24h")
 
 out = Path(__file__).with_name("saved-objects.ndjson")
 out.write_text("".join(json.dumps(o, separators=(",", ":")) + "\n" for o in objects))

@@ -18,6 +18,8 @@ import {
 } from '../publisher';
 import type { HttpCollectorConfig } from './config';
 import { collectorMetrics } from './metrics';
+import { traceContext } from '../../common/tracing/express';
+import { kafkaTraceHeaders, traceLogFields } from '../../common/tracing/index';
 import { TokenBucketLimiter } from './rate-limit';
 import { createdAtBounds, DEFAULT_CREATED_AT_BOUNDS, type CreatedAtBounds } from '../../schemas/bounds';
 
@@ -135,6 +137,7 @@ export function createHttpCollectorApp(deps: HttpCollectorDeps): Express {
 
   app.post(
     '/v1/documents',
+    traceContext(),
     requireApiKey(deps.keys, 'documents:write'),
     requireJson,
     rateLimit,
@@ -164,7 +167,10 @@ export function createHttpCollectorApp(deps: HttpCollectorDeps): Express {
       );
       const started = performance.now();
       try {
-        await deps.publisher.publish(events, { 'x-request-id': String(res.locals.requestId) });
+        await deps.publisher.publish(events, {
+          'x-request-id': String(res.locals.requestId),
+          ...kafkaTraceHeaders(res.locals.trace),
+        });
       } catch (err) {
         m.kafkaSend.observe(
           { collector: COLLECTOR_NAME, outcome: 'failure' },
@@ -192,6 +198,7 @@ export function createHttpCollectorApp(deps: HttpCollectorDeps): Express {
           logger.warn(`documents not accepted: ${err.message}`, {
             err,
             http: { request: { id: res.locals.requestId } },
+            ...traceLogFields(res.locals.trace),
             event: { action: 'documents-publish', outcome: 'failure' },
           });
           next(
@@ -211,6 +218,7 @@ export function createHttpCollectorApp(deps: HttpCollectorDeps): Express {
       m.documents.inc({ collector: COLLECTOR_NAME, outcome: 'accepted' }, events.length);
       m.batchSize.observe({ collector: COLLECTOR_NAME }, events.length);
       res.locals.logExtra = {
+        ...res.locals.logExtra,
         labels: { documents: events.length, tenant: principal.tenant, key_prefix: principal.prefix },
       };
       res.status(202).json({ accepted: events.map((e) => ({ id: e.event_id, source_id: e.source_id })) });

@@ -1,0 +1,103 @@
+/**
+ * Trace context across the pipeline, in W3C Trace Context form (https://www.w3.org/TR/trace-context/):
+ * `traceparent: 00-<trace id, 32 hex>-<parent span id, 16 hex>-<flags, 2 hex>`.
+ *
+ * The HTTP edge accepts a caller's `traceparent` (or starts a trace), every Kafka message carries
+ * one in the header of the same name, and each service logs the trace id as ECS `trace.id` (and its
+ * own span as `span.id`), so one document's journey is one Kibana query: `trace.id : "<id>"`.
+ *
+ *   const trace = traceFromKafkaHeaders(message.headers) ?? createTrace();   // consumer side
+ *   const log = withTrace(logger, trace);                                    // lines carry trace.id
+ *   producer.send({ messages: [{ value, headers: { ...kafkaTraceHeaders(childSpan(trace)) } }] });
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../logging/index';
+
+/** The header name, in HTTP requests and in Kafka record headers alike. */
+export const TRACEPARENT_HEADER = 'traceparent';
+/** Kafka record header carrying the trace context (same name as in HTTP, as OpenTelemetry does). */
+export const KAFKA_TRACE_HEADER = TRACEPARENT_HEADER;
+
+export interface TraceContext {
+  /** 32 lower-case hex digits, not all zero. */
+  traceId: string;
+  /** This hop's span: 16 lower-case hex digits, not all zero. */
+  spanId: string;
+  /** Trace flags; bit 0 is "sampled". */
+  flags: number;
+}
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+const ZERO_TRACE = '0'.repeat(32);
+const ZERO_SPAN = '0'.repeat(16);
+
+/**
+ * Parses a `traceparent` value; undefined when absent or invalid (the spec says to start a new
+ * trace then, not to fail the request). Versions above 00 are read by their first four fields.
+ */
+export function parseTraceparent(value: string | undefined | null): TraceContext | undefined {
+  if (!value) return undefined;
+  const m = TRACEPARENT.exec(value.trim());
+  if (!m) return undefined;
+  const [, version, traceId, spanId, flags, rest] = m;
+  if (version === 'ff') return undefined;
+  if (version === '00' && rest !== undefined) return undefined;
+  if (traceId === ZERO_TRACE || spanId === ZERO_SPAN) return undefined;
+  return { traceId: traceId!, spanId: spanId!, flags: parseInt(flags!, 16) };
+}
+
+export function formatTraceparent(ctx: TraceContext): string {
+  return `00-${ctx.traceId}-${ctx.spanId}-${(ctx.flags & 0xff).toString(16).padStart(2, '0')}`;
+}
+
+function randomHex(bytes: number, zero: string): string {
+  for (;;) {
+    const hex = randomBytes(bytes).toString('hex');
+    if (hex !== zero) return hex;
+  }
+}
+
+/** A new trace (sampled), for input that arrives without one. */
+export function createTrace(): TraceContext {
+  return { traceId: randomHex(16, ZERO_TRACE), spanId: randomHex(8, ZERO_SPAN), flags: 1 };
+}
+
+/** The next hop of the same trace: same trace id and flags, a new span id. */
+export function childSpan(parent: TraceContext): TraceContext {
+  return { ...parent, spanId: randomHex(8, ZERO_SPAN) };
+}
+
+/** Continues the caller's trace (as a child span) or starts one. */
+export function continueOrStart(traceparent: string | undefined | null): TraceContext {
+  const parent = parseTraceparent(traceparent);
+  return parent ? childSpan(parent) : createTrace();
+}
+
+type KafkaHeaderValue = Buffer | string | Array<Buffer | string> | undefined;
+
+/** Kafka record headers carrying the context (spread into a message's `headers`). */
+export function kafkaTraceHeaders(ctx: TraceContext): Record<string, string> {
+  return { [KAFKA_TRACE_HEADER]: formatTraceparent(ctx) };
+}
+
+/** The context of a consumed Kafka message (kafkajs `message.headers`); undefined when it has none. */
+export function traceFromKafkaHeaders(
+  headers: Record<string, KafkaHeaderValue> | undefined,
+): TraceContext | undefined {
+  let value = headers?.[KAFKA_TRACE_HEADER];
+  if (Array.isArray(value)) value = value[0];
+  return parseTraceparent(value === undefined ? undefined : value.toString());
+}
+
+/** ECS fields for a log line: `trace.id` and this hop's `span.id`. */
+export function traceLogFields(ctx: TraceContext | undefined): {
+  trace?: { id: string };
+  span?: { id: string };
+} {
+  return ctx ? { trace: { id: ctx.traceId }, span: { id: ctx.spanId } } : {};
+}
+
+/** A logger whose every line carries the trace's ECS fields. */
+export function withTrace(logger: Logger, ctx: TraceContext | undefined): Logger {
+  return ctx ? logger.child(traceLogFields(ctx)) : logger;
+}
