@@ -86,19 +86,34 @@ const aspectSchema = z.object({
   from: z.number().int().min(0),
   to: z.number().int().min(0),
   polarity: z.enum(['positive', 'negative', 'neutral', 'conflict']),
+  /** a gold category of this term, where the data labels one per term */
+  category: z.string().min(1).optional(),
+});
+
+const spanSchema = z.object({
+  term: z.string().optional(),
+  from: z.number().int().min(0),
+  to: z.number().int().min(0),
 });
 
 const recordSchema = z.object({
   id: z.union([z.string().min(1), z.number()]),
   text: z.string(),
   aspects: z.array(aspectSchema).optional(),
+  /** challenge set: what the sentence probes */
+  phenomenon: z.string().min(1).optional(),
+  /** challenge set: spans that must not be reported as aspects (an entity's own name) */
+  not_aspects: z.array(spanSchema).optional(),
 });
 
 export type AbsaAspect = z.infer<typeof aspectSchema>;
+export type AbsaSpan = z.infer<typeof spanSchema>;
 export interface AbsaRecord {
   id: string | number;
   text: string;
   aspects: AbsaAspect[];
+  phenomenon?: string;
+  notAspects?: AbsaSpan[];
   /** 1-based line number in the file */
   line: number;
 }
@@ -153,23 +168,35 @@ export function readAbsaJsonl(file: string, options: { requireAspects: boolean }
     }
     const aspects = record.aspects ?? [];
     let ok = true;
-    aspects.forEach((a, j) => {
-      if (a.from >= a.to || a.to > record.text.length) {
-        fail(
-          line,
-          `aspects.${j}: offsets [${a.from}, ${a.to}) are not a span inside the text (length ${record.text.length})`,
-        );
-        ok = false;
-      } else if (a.term !== undefined && record.text.slice(a.from, a.to) !== a.term) {
-        fail(
-          line,
-          `aspects.${j}: term ${JSON.stringify(a.term)} does not match text[${a.from}:${a.to}] ` +
-            JSON.stringify(record.text.slice(a.from, a.to)),
-        );
-        ok = false;
-      }
-    });
-    if (ok) records.push({ id: record.id, text: record.text, aspects, line });
+    const checkSpans = (field: string, spans: readonly AbsaSpan[]): void =>
+      spans.forEach((a, j) => {
+        if (a.from >= a.to || a.to > record.text.length) {
+          fail(
+            line,
+            `${field}.${j}: offsets [${a.from}, ${a.to}) are not a span inside the text (length ${record.text.length})`,
+          );
+          ok = false;
+        } else if (a.term !== undefined && record.text.slice(a.from, a.to) !== a.term) {
+          fail(
+            line,
+            `${field}.${j}: term ${JSON.stringify(a.term)} does not match text[${a.from}:${a.to}] ` +
+              JSON.stringify(record.text.slice(a.from, a.to)),
+          );
+          ok = false;
+        }
+      });
+    checkSpans('aspects', aspects);
+    checkSpans('not_aspects', record.not_aspects ?? []);
+    if (ok) {
+      records.push({
+        id: record.id,
+        text: record.text,
+        aspects,
+        ...(record.phenomenon !== undefined ? { phenomenon: record.phenomenon } : {}),
+        ...(record.not_aspects !== undefined ? { notAspects: record.not_aspects } : {}),
+        line,
+      });
+    }
   });
   if (errorCount > 0) {
     const more = errorCount > errors.length ? `\n... and ${errorCount - errors.length} more` : '';
