@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { readAbsaJsonl } from '../../stream-processors/absa/model/cli/cli-support.js';
 
-const DIR = path.resolve('models/absa/challenge');
+const DIR = path.resolve('models/absa-challenge');
 const PHENOMENA = [
   'negated_negative',
   'double_negation',

@@ -5,7 +5,7 @@ Sentences are written with inline marks: `[term](pos|neg|neu)` is a gold aspect 
 UTF-16 code units, as in the shared ABSA JSONL format. Every second sentence of each phenomenon (in
 the order written) goes to the test half, so both halves cover every phenomenon equally.
 
-    python3 models/absa/challenge/build_challenge.py
+    python3 models/absa-challenge/build_challenge.py
 """
 
 import json
