@@ -31,6 +31,21 @@ describe(title, function () {
     expect(path.basename(model.artifact.dir)).to.equal(`${model.info.name}-${model.info.version}`);
   });
 
+  it('gives learned categories to restaurant aspects, in analyze and targeted mode alike', async () => {
+    expect(model.categoryHead, 'categories.json').to.not.equal(null);
+    const text = 'The pasta was great, the wine was cheap and the waiter was rude.';
+    const targets = ['pasta', 'wine', 'waiter'].map((t) => ({
+      from: text.indexOf(t),
+      to: text.indexOf(t) + t.length,
+    }));
+    const [classified] = await model.classify([{ text, targets }]);
+    expect(classified!.map((t) => t.category?.label)).to.deep.equal(['food', 'drinks', 'service']);
+    const [analysis] = await model.analyze([text]);
+    const byTerm = Object.fromEntries(analysis!.aspects.map((a) => [a.term, a.category?.label]));
+    expect(byTerm).to.include({ pasta: 'food', waiter: 'service' });
+    for (const t of classified!) expect(t.category!.confidence).to.be.within(0, 1);
+  });
+
   it('finds the aspects of a plain review sentence with their polarity', async () => {
     const text = 'The pasta was great but the waiter was rude.';
     const [analysis] = await model.analyze([text]);
