@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CategoryHead } from '../../stream-processors/absa/model/aspect-heads.js';
+import { CategoryHead, OpinionHead } from '../../stream-processors/absa/model/aspect-heads.js';
 import { ModelArtifactError } from '../../stream-processors/absa/model/model-artifact.js';
 
 describe('ABSA model: category head file', () => {
@@ -56,5 +56,49 @@ describe('ABSA model: category head file', () => {
   it('rejects a label map naming an unknown label', () => {
     write({ ...head, label_map: { food: ['dessert'] } });
     expect(() => CategoryHead.load(dir, 2)).to.throw(ModelArtifactError, /label_map.food: "dessert"/);
+  });
+});
+
+describe('ABSA model: opinion head file', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'absa-heads-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  // hidden 1, one distance bucket: features [h ; h * a ; inside, before, after]
+  const write = (weights: number[][]): void =>
+    writeFileSync(
+      path.join(dir, 'opinions.json'),
+      JSON.stringify({
+        format: 'token-linear-bio-1',
+        tags: ['O', 'B', 'I'],
+        distance_buckets: [1e9],
+        weights,
+        bias: [0, 0, 0],
+      }),
+    );
+
+  it('tags tokens from their states and never tags the target itself', () => {
+    // B when h > 0 (weight 4 on h for B), else O; distance columns unused
+    write([
+      [0, 0, 0, 0, 0],
+      [4, 0, 0, 0, 0],
+      [0, 0, 0, 0, 0],
+    ]);
+    const head = OpinionHead.load(dir, 1)!;
+    // one row of 5 positions: [CLS] t1 t2 t3 [SEP]; h = 0, 1, 1, -1, 0; target at position 1
+    const data = Float32Array.from([0, 1, 1, -1, 0]);
+    const { tags } = head.tag(data, 0, 3, 1, 2, Float32Array.from([1]));
+    expect(Array.from(tags)).to.deep.equal([0, 1, 0]);
+  });
+
+  it('is absent without opinions.json and rejects weights of the wrong size', () => {
+    expect(OpinionHead.load(dir, 1)).to.equal(null);
+    write([[0], [0], [0]]);
+    expect(() => OpinionHead.load(dir, 1)).to.throw(
+      ModelArtifactError,
+      /weights\[0\] has 1 values, expected 5/,
+    );
   });
 });

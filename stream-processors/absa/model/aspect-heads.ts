@@ -98,3 +98,118 @@ export class CategoryHead {
     return { label: this.labels[best]!, confidence: 1 / sum };
   }
 }
+
+export const OPINION_FILE = 'opinions.json';
+
+const opinionFileSchema = z
+  .object({
+    format: z.literal('token-linear-bio-1'),
+    tags: z.tuple([z.literal('O'), z.literal('B'), z.literal('I')]),
+    /** signed distance buckets (word pieces from the target): before 1..n, after n+1..2n, 0 inside */
+    distance_buckets: z.array(z.number().int().positive()).min(1),
+    weights: z.array(z.array(z.number())).length(3),
+    bias: z.array(z.number()).length(3),
+  })
+  .passthrough();
+
+/**
+ * Opinion spans about the marked aspect: per content token, O/B/I from
+ * [h_t ; h_t * a ; distance bucket one-hot] (a = mean h over the target), as
+ * models/training/train_opinions.py trains it.
+ */
+export class OpinionHead {
+  private constructor(
+    private readonly weights: Float32Array,
+    private readonly bias: Float32Array,
+    private readonly buckets: readonly number[],
+    private readonly hidden: number,
+  ) {}
+
+  private get inputSize(): number {
+    return 2 * this.hidden + 2 * this.buckets.length + 1;
+  }
+
+  static load(dir: string, hidden: number): OpinionHead | null {
+    const file = path.join(dir, OPINION_FILE);
+    if (!existsSync(file)) return null;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (cause) {
+      throw new ModelArtifactError(`is not readable JSON (${(cause as Error).message})`, file, { cause });
+    }
+    const parsed = opinionFileSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+      throw new ModelArtifactError(issues.join('; '), file);
+    }
+    const { weights, bias, distance_buckets } = parsed.data;
+    const expected = 2 * hidden + 2 * distance_buckets.length + 1;
+    const bad = weights.findIndex((row) => row.length !== expected);
+    if (bad >= 0) {
+      throw new ModelArtifactError(
+        `weights[${bad}] has ${weights[bad]!.length} values, expected ${expected} (2 x hidden ${hidden} + distance buckets)`,
+        file,
+      );
+    }
+    return new OpinionHead(
+      Float32Array.from(weights.flat()),
+      Float32Array.from(bias),
+      distance_buckets,
+      hidden,
+    );
+  }
+
+  private bucket(t: number, from: number, to: number): number {
+    if (t >= from && t < to) return 0;
+    const d = t < from ? from - t : t - to + 1;
+    let b = this.buckets.findIndex((limit) => d <= limit);
+    if (b < 0) b = this.buckets.length - 1;
+    return 1 + b + (t >= to ? this.buckets.length : 0);
+  }
+
+  /**
+   * Tags and tag probabilities for positions 1..len of one row of `hidden_states` (data from `base`,
+   * `seq` positions of `hidden` floats); target tokens at positions [from, to) are never opinions.
+   */
+  tag(
+    data: Float32Array,
+    base: number,
+    len: number,
+    from: number,
+    to: number,
+    aspect: Float32Array,
+  ): { tags: Uint8Array; probs: Float32Array } {
+    const h = this.hidden;
+    const n = this.inputSize;
+    const w = this.weights;
+    const tags = new Uint8Array(len);
+    const probs = new Float32Array(len);
+    const z = new Float64Array(3);
+    for (let j = 0; j < len; j++) {
+      const pos = j + 1;
+      if (pos >= from && pos < to) {
+        probs[j] = 1;
+        continue;
+      }
+      const o = base + pos * h;
+      const bucket = 2 * h + this.bucket(pos, from, to);
+      let best = 0;
+      for (let c = 0; c < 3; c++) {
+        const wc = c * n;
+        let s = this.bias[c]! + w[wc + bucket]!;
+        for (let d = 0; d < h; d++) {
+          const x = data[o + d]!;
+          s += x * (w[wc + d]! + w[wc + h + d]! * aspect[d]!);
+        }
+        z[c] = s;
+        if (s > z[best]!) best = c;
+      }
+      let sum = 0;
+      for (let c = 0; c < 3; c++) sum += Math.exp(z[c]! - z[best]!);
+      tags[j] = best;
+      probs[j] = 1 / sum;
+    }
+    return { tags, probs };
+  }
+}

@@ -8,16 +8,23 @@
  */
 import { availableParallelism, endianness } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { CategoryHead } from './aspect-heads.js';
+import { CategoryHead, OpinionHead } from './aspect-heads.js';
 import { decodeBio, decodeBioWords } from './bio-decoder.js';
 import { DEFAULT_BATCH_SIZE } from './config.js';
-import { loadModelArtifact, ModelArtifactError, type ModelArtifact } from './model-artifact.js';
+import {
+  loadModelArtifact,
+  ModelArtifactError,
+  parseTagScheme,
+  type ModelArtifact,
+  type TagScheme,
+} from './model-artifact.js';
 import {
   POLARITIES,
   type Analysis,
   type AspectSentiment,
   type CharSpan,
   type ModelInfo,
+  type OpinionSpan,
   type Polarity,
   type PolarityScores,
   type SentimentModel,
@@ -53,6 +60,9 @@ interface Row {
   hiddenSum: Float32Array | null;
   /** filled by run() for targeted rows when an aspect head needs it: [h_CLS ; mean h over the target] */
   aspectFeatures: Float32Array | null;
+  /** filled by run() for targeted rows when the model has an opinion head: O/B/I per window token */
+  opinionTags: Uint8Array | null;
+  opinionProbs: Float32Array | null;
 }
 
 const INPUTS = ['input_ids', 'attention_mask', 'token_type_ids'] as const;
@@ -72,8 +82,12 @@ function newRow(tokens: TokenizedText, window: TokenWindow, targetFrom = 0, targ
     polarity: null,
     hiddenSum: null,
     aspectFeatures: null,
+    opinionTags: null,
+    opinionProbs: null,
   };
 }
+
+const OPINION_SCHEME: TagScheme = parseTagScheme(['O', 'B', 'I']);
 
 function argmaxPolarity(probs: ArrayLike<number>): number {
   let best = 0;
@@ -94,8 +108,8 @@ export class OnnxSentimentModel implements SentimentModel {
   private readonly nTags: number;
   /** the aspect-category head (categories.json), null when the artifact has none */
   readonly categoryHead: CategoryHead | null;
-  /** whether aspects come with opinion spans */
-  readonly hasOpinionHead = false;
+  /** the opinion-span head (opinions.json), null when the artifact has none */
+  readonly opinionHead: OpinionHead | null;
 
   private constructor(
     readonly artifact: ModelArtifact,
@@ -113,6 +127,41 @@ export class OnnxSentimentModel implements SentimentModel {
     const size = hidden?.isTensor ? hidden.shape[hidden.shape.length - 1] : undefined;
     this.dimensions = hidden ? (typeof size === 'number' ? size : -1) : 0;
     this.categoryHead = this.dimensions > 0 ? CategoryHead.load(artifact.dir, this.dimensions) : null;
+    this.opinionHead = this.dimensions > 0 ? OpinionHead.load(artifact.dir, this.dimensions) : null;
+  }
+
+  /** whether aspects come with opinion spans */
+  get hasOpinionHead(): boolean {
+    return this.opinionHead !== null;
+  }
+
+  private get wantsAspectStates(): boolean {
+    return this.categoryHead !== null || this.opinionHead !== null;
+  }
+
+  /** Heads' results for one targeted row: its category and opinion spans, where the model has them. */
+  private headsOf(
+    row: Row,
+    text: string,
+  ): { category?: AspectSentiment['category']; opinions?: OpinionSpan[] } {
+    const out: { category?: AspectSentiment['category']; opinions?: OpinionSpan[] } = {};
+    if (row.aspectFeatures && this.categoryHead)
+      out.category = this.categoryHead.classify(row.aspectFeatures);
+    if (row.opinionTags && row.opinionProbs) {
+      const { tokens } = row;
+      const spans = decodeBioWords(
+        row.opinionTags,
+        row.opinionProbs,
+        tokens.wordStarts.subarray(row.start, row.end),
+        OPINION_SCHEME,
+      );
+      out.opinions = spans.flatMap((s) => {
+        const from = tokens.starts[row.start + s.start]!;
+        const to = tokens.ends[row.start + s.end - 1]!;
+        return to > from ? [{ term: text.slice(from, to), from, to, confidence: s.confidence }] : [];
+      });
+    }
+    return out;
   }
 
   /** Loads and checks the artifact folder and opens an inference session on it. */
@@ -224,7 +273,7 @@ export class OnnxSentimentModel implements SentimentModel {
           newRow(tokens, windowAround(tokens.ids.length, this.maxContent, s.start, s.end), s.start, s.end),
         );
       });
-      await this.run(spanRows.flat(), false, false, true, this.categoryHead !== null);
+      await this.run(spanRows.flat(), false, false, true, this.wantsAspectStates);
     }
 
     return encoded.map((tokens, k) => {
@@ -233,14 +282,13 @@ export class OnnxSentimentModel implements SentimentModel {
         const from = tokens.starts[s.start]!;
         const to = tokens.ends[s.end - 1]!;
         const polarity = targeted ? argmaxPolarity(spanRows[k]![j]!.polarity!) : s.polarity;
-        const features = targeted ? spanRows[k]![j]!.aspectFeatures : null;
         return {
           term: text.slice(from, to),
           from,
           to,
           polarity: POLARITIES[polarity]!,
           confidence: s.confidence,
-          ...(features && this.categoryHead ? { category: this.categoryHead.classify(features) } : {}),
+          ...(targeted ? this.headsOf(spanRows[k]![j]!, text) : {}),
         };
       });
       // sentence sentiment: window probabilities weighted by window length
@@ -297,7 +345,7 @@ export class OnnxSentimentModel implements SentimentModel {
         return newRow(tokens, windowAround(tokens.ids.length, this.maxContent, from, to), from, to);
       });
     });
-    await this.run(rowsPerRequest.flat(), false, false, true, this.categoryHead !== null);
+    await this.run(rowsPerRequest.flat(), false, false, true, this.wantsAspectStates);
     return requests.map((request, k) =>
       request.targets.map((target, j) => {
         const row = rowsPerRequest[k]![j]!;
@@ -308,9 +356,7 @@ export class OnnxSentimentModel implements SentimentModel {
           to: target.to,
           polarity: POLARITIES[polarity] as Polarity,
           confidence: probs[polarity]!,
-          ...(row.aspectFeatures && this.categoryHead
-            ? { category: this.categoryHead.classify(row.aspectFeatures) }
-            : {}),
+          ...this.headsOf(row, request.text),
         };
       }),
     );
@@ -470,6 +516,18 @@ export class OnnxSentimentModel implements SentimentModel {
         features.set(data.subarray(base, base + dims), dims);
       }
       row.aspectFeatures = features;
+      if (this.opinionHead) {
+        const { tags, probs } = this.opinionHead.tag(
+          data,
+          base,
+          row.end - row.start,
+          from,
+          to,
+          features.subarray(dims),
+        );
+        row.opinionTags = tags;
+        row.opinionProbs = probs;
+      }
     });
   }
 
