@@ -135,11 +135,21 @@ export class DocumentAnalyzer {
 
   private findAspects(doc: Pending, analyses: Analysis[]): Found[] | Error {
     try {
+      const assigner = this.deps.categoriesFor(doc.raw);
+      const entity = entitySpans(doc.raw.text, doc.raw.entity);
       return analyses.flatMap((analysis, sentenceIndex) =>
-        analysis.aspects.map((a) => {
+        analysis.aspects.flatMap((a) => {
           const sentence = doc.sentences[sentenceIndex]!;
           const span = toOriginalSpan(doc.normalized, sentence.from + a.from, sentence.from + a.to);
-          return { a, span, sentenceIndex, normalized: normalizeAspect(a.term) };
+          const normalized = assigner.canonical(normalizeAspect(a.term));
+          // the document's own entity ("Harbor Sushi" in its reviews) is what it is about, not an aspect
+          if (
+            entity.key !== '' &&
+            (normalized === entity.key || entity.spans.some((e) => overlaps(e, span)))
+          ) {
+            return [];
+          }
+          return [{ a, span, sentenceIndex, normalized }];
         }),
       );
     } catch (err) {
@@ -173,17 +183,18 @@ export class DocumentAnalyzer {
       else groups.set(assigner, [i]);
     });
     const termsOf = (i: number) => (found[i] as Found[]).map((f) => f.normalized);
+    const learnedOf = (i: number) => (found[i] as Found[]).map((f) => f.a.category);
     await Promise.all(
       [...groups].map(async ([assigner, members]) => {
         try {
-          const matches = await assigner.assign(members.flatMap(termsOf));
+          const matches = await assigner.assign(members.flatMap(termsOf), members.flatMap(learnedOf));
           let next = 0;
           for (const i of members) out[i] = matches.slice(next, (next += (found[i] as Found[]).length));
         } catch {
           await Promise.all(
             members.map(async (i) => {
               try {
-                out[i] = await assigner.assign(termsOf(i));
+                out[i] = await assigner.assign(termsOf(i), learnedOf(i));
               } catch (err) {
                 out[i] = new ModelError(`category assignment failed on this document: ${errorMessage(err)}`, {
                   cause: err,
@@ -319,6 +330,31 @@ export class DocumentAnalyzer {
     };
   }
 }
+
+/** Where the document's entity name occurs in its text (case-insensitive), and its normalized form. */
+function entitySpans(
+  text: string,
+  entity: string | null,
+): { key: string; spans: { from: number; to: number }[] } {
+  const name = entity?.trim() ?? '';
+  if (name === '') return { key: '', spans: [] };
+  const spans: { from: number; to: number }[] = [];
+  const haystack = text.toLowerCase();
+  const needle = name.toLowerCase();
+  // lower-casing keeps UTF-16 lengths for the scripts entity names use; a mismatch only loses matches
+  if (haystack.length === text.length) {
+    const wordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
+    for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
+      const to = at + needle.length;
+      // whole words only: "Sam" is not inside "Samsung"
+      if (!wordChar(haystack[at - 1]) && !wordChar(haystack[to])) spans.push({ from: at, to });
+    }
+  }
+  return { key: normalizeAspect(name), spans };
+}
+
+const overlaps = (a: { from: number; to: number }, b: { from: number; to: number }): boolean =>
+  a.from < b.to && b.from < a.to;
 
 /**
  * Document sentiment: sentence scores averaged, weighted by sentence length. `mixed` when the text

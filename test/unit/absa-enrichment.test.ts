@@ -101,5 +101,19 @@ describe('ABSA enrichment', () => {
       expect(normalizeAspect('OS')).to.equal('os');
       expect(normalizeAspect('배터리')).to.equal('배터리');
     });
+
+    it('keeps plurals whose singular means something else', () => {
+      expect(normalizeAspect('Mains')).to.equal('mains');
+      expect(normalizeAspect('our mains')).to.equal('our mains');
+      expect(normalizeAspect('fries')).to.equal('fries');
+      expect(normalizeAspect('French Fries')).to.equal('french fries');
+      expect(normalizeAspect('glasses')).to.equal('glasses');
+      expect(normalizeAspect('headphones')).to.equal('headphones');
+      expect(normalizeAspect('graphics')).to.equal('graphics');
+      // ordinary plurals next to them still group with their singular
+      expect(normalizeAspect('wine glass')).to.equal('wine glass');
+      expect(normalizeAspect('main courses')).to.equal('main course');
+      expect(normalizeAspect('Speakers')).to.equal('speaker');
+    });
   });
 });

@@ -31,6 +31,43 @@ describe(title, function () {
     expect(path.basename(model.artifact.dir)).to.equal(`${model.info.name}-${model.info.version}`);
   });
 
+  it('gives learned categories to restaurant aspects, in analyze and targeted mode alike', async () => {
+    expect(model.categoryHead, 'categories.json').to.not.equal(null);
+    const text = 'The pasta was great, the wine was cheap and the waiter was rude.';
+    const targets = ['pasta', 'wine', 'waiter'].map((t) => ({
+      from: text.indexOf(t),
+      to: text.indexOf(t) + t.length,
+    }));
+    const [classified] = await model.classify([{ text, targets }]);
+    expect(classified!.map((t) => t.category?.label)).to.deep.equal(['food', 'drinks', 'service']);
+    const [analysis] = await model.analyze([text]);
+    const byTerm = Object.fromEntries(analysis!.aspects.map((a) => [a.term, a.category?.label]));
+    expect(byTerm).to.include({ pasta: 'food', waiter: 'service' });
+    for (const t of classified!) expect(t.category!.confidence).to.be.within(0, 1);
+  });
+
+  it('gives the opinion words behind each aspect, with offsets that slice the text', async () => {
+    expect(model.hasOpinionHead, 'opinions.json').to.equal(true);
+    const text = 'The pasta was great but the waiter was rude 😡 and slow.';
+    const [analysis] = await model.analyze([text]);
+    const byTerm = Object.fromEntries(analysis!.aspects.map((a) => [a.term, a.opinions?.map((o) => o.term)]));
+    expect(byTerm.pasta).to.deep.equal(['great']);
+    expect(byTerm.waiter).to.include('rude');
+    for (const a of analysis!.aspects) {
+      for (const o of a.opinions ?? []) {
+        expect(text.slice(o.from, o.to)).to.equal(o.term);
+        expect(o.from >= a.to || o.to <= a.from, 'an opinion never overlaps its aspect').to.equal(true);
+      }
+    }
+    // targeted mode gives the same opinion spans for the same aspect (confidences move a little with
+    // batch composition under dynamic quantization)
+    const waiter = analysis!.aspects.find((a) => a.term === 'waiter')!;
+    const [targeted] = await model.classify([{ text, targets: [waiter] }]);
+    const spans = (o: { term: string; from: number; to: number }[] | undefined) =>
+      o?.map(({ term, from, to }) => ({ term, from, to }));
+    expect(spans(targeted![0]!.opinions)).to.deep.equal(spans(waiter.opinions));
+  });
+
   it('finds the aspects of a plain review sentence with their polarity', async () => {
     const text = 'The pasta was great but the waiter was rude.';
     const [analysis] = await model.analyze([text]);

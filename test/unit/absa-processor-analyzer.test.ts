@@ -95,6 +95,37 @@ describe('ABSA document analyzer', () => {
     expect(document.processed_at).to.equal(42);
   });
 
+  it("never reports the document's own entity as its aspect, and reports variants by the taxonomy's name", async () => {
+    const withAliases = await CategoryAssigner.create(
+      {
+        domain: 'restaurants',
+        version: 'restaurants-8',
+        threshold: 0.99,
+        aliases: { server: ['waiter'] },
+        categories: [{ name: 'service', seeds: ['server'] }],
+      },
+      flatEmbedder,
+    );
+    const local = new DocumentAnalyzer({
+      model,
+      languages: new LanguageDetector('en'),
+      sentences: new SentenceSplitter(),
+      categoriesFor: () => withAliases,
+      maxTextChars: 300,
+    });
+    const text = 'The pasta was great but the waiter was rude.';
+    // the fixture tags "pasta": as the entity's own name it is dropped, wherever it is in the text
+    const outcome = (await local.analyze([raw(text, { entity: 'Pasta' })]))[0]!;
+    if (!outcome.ok) throw outcome.error;
+    expect(outcome.document.aspects.map((a) => [a.term, a.normalized_aspect, a.category])).to.deep.equal([
+      ['waiter', 'server', 'service'],
+    ]);
+    // another entity: both aspects stay
+    const other = (await local.analyze([raw(text, { entity: 'Pasta Palace' })]))[0]!;
+    if (!other.ok) throw other.error;
+    expect(other.document.aspects.map((a) => a.term)).to.deep.equal(['pasta', 'waiter']);
+  });
+
   it('gives each document its own outcome: too long is an error, foreign is unsupported, blank is empty', async () => {
     const outcomes = await analyzer.analyze([
       raw('x'.repeat(301)),

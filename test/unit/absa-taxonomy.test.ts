@@ -45,6 +45,81 @@ describe('ABSA taxonomy', () => {
     }
   });
 
+  it('uses one category name per concept across the shipped domains (no price/pricing pair)', () => {
+    const names = DOMAINS.flatMap((d) => loadTaxonomy(d).categories.map((c) => c.name));
+    expect(names).to.not.include('pricing');
+    expect(names.filter((n) => n === 'price')).to.have.length(DOMAINS.length);
+  });
+
+  it('groups variants under one aspect per taxonomy ("battery life" is "battery" in electronics)', async () => {
+    const assigner = await CategoryAssigner.create(loadTaxonomy('electronics'), new AxisEmbedder());
+    expect(assigner.canonical('battery life')).to.equal('battery');
+    expect(assigner.canonical('battery')).to.equal('battery');
+    expect(assigner.canonical('camera')).to.equal('camera');
+    const restaurants = await CategoryAssigner.create(loadTaxonomy('restaurants'), new AxisEmbedder());
+    expect(restaurants.canonical('main course')).to.equal('mains');
+    expect(restaurants.canonical('pricing')).to.equal('price');
+  });
+
+  it('takes a confident learned category unless the term is a seed, and falls back to seeds otherwise', async () => {
+    const embedder = new AxisEmbedder();
+    const assigner = await CategoryAssigner.create(
+      {
+        domain: 'x',
+        version: 'x-1',
+        threshold: 0.5,
+        learned: { min_confidence: 0.6, labels: { service: 'service', food: 'food' } },
+        categories: [
+          { name: 'food', seeds: ['food'] },
+          { name: 'service', seeds: ['waiter'] },
+          { name: 'speed', seeds: ['wait'] },
+        ],
+      },
+      embedder,
+    );
+    embedder.embedded = [];
+    const matches = await assigner.assign(
+      ['table', 'wait', 'staff', 'pasta', 'pasta'],
+      [
+        { label: 'service', confidence: 0.9 }, // learned wins over the nearest seed
+        { label: 'service', confidence: 0.9 }, // a seed term keeps its own category
+        { label: 'service', confidence: 0.4 }, // not confident: nearest seed (waiter)
+        { label: 'restaurant', confidence: 0.9 }, // label the taxonomy does not map: nearest seed
+        undefined, // no learned category (another domain, or no head)
+      ],
+    );
+    expect(matches.map((m) => [m.category, m.source])).to.deep.equal([
+      ['service', 'learned'],
+      ['speed', 'seed'],
+      ['service', 'nearest'],
+      ['food', 'nearest'],
+      ['food', 'nearest'],
+    ]);
+    // learned mentions cost no embedding
+    expect(embedder.embedded).to.not.include('table');
+  });
+
+  it('refuses learned labels mapped to unknown categories and an alias in two groups', () => {
+    const base = {
+      domain: 'x',
+      version: 'x-1',
+      threshold: 0.5,
+      categories: [{ name: 'food', seeds: ['food'] }],
+    };
+    expect(() =>
+      loadTaxonomy(
+        'x',
+        taxonomyFile({ ...base, learned: { min_confidence: 0.5, labels: { drinks: 'drinks' } } }),
+      ),
+    ).to.throw(/learned label 'drinks' maps to unknown category 'drinks'/);
+    expect(() =>
+      loadTaxonomy(
+        'x',
+        taxonomyFile({ ...base, aliases: { mains: ['main course'], entree: ['main course'] } }),
+      ),
+    ).to.throw(/alias 'main course' of 'entree' is also an alias of 'mains'/);
+  });
+
   it('refuses a taxonomy that lists one seed under two categories, naming both', () => {
     const file = taxonomyFile({
       domain: 'x',

@@ -4,6 +4,8 @@ import pluralize from 'pluralize';
  * Normalizes an aspect term to a grouping key: lower case, inner whitespace collapsed,
  * surrounding punctuation stripped, and the head noun (last word) made singular, so
  * "Batteries", "battery" and "the battery " group together while "battery life" stays distinct.
+ * Synonyms and variants ("battery life" for "battery") are grouped per domain afterwards, by the
+ * taxonomy's aliases (taxonomy.ts canonicalAspect).
  */
 export function normalizeAspect(term: string): string {
   const words = term
@@ -18,8 +20,48 @@ export function normalizeAspect(term: string): string {
   return words.join(' ');
 }
 
+/**
+ * Plurals whose singular is another thing or not said of it: "mains" (main courses) is not "main",
+ * "fries" not "fry", "glasses" (spectacles, or a set of them) not "glass", "graphics" not "graphic".
+ * They stay as written; so do the pluralia tantum reviews use (headphones, jeans, scissors).
+ */
+const KEEP_PLURAL = new Set([
+  'mains',
+  'fries',
+  'glasses',
+  'sunglasses',
+  'chips',
+  'greens',
+  'grits',
+  'sweets',
+  'nachos',
+  'graphics',
+  'specs',
+  'electronics',
+  'settings',
+  'headphones',
+  'earphones',
+  'earbuds',
+  'jeans',
+  'pants',
+  'trousers',
+  'shorts',
+  'scissors',
+  'goggles',
+  'tongs',
+  'clothes',
+  'news',
+  'series',
+  'analytics',
+  'premises',
+  'amenities',
+  'toiletries',
+  'refreshments',
+]);
+
 function singular(word: string): string {
   // pluralize only knows English; leave non-Latin words and short tokens ("os", "ui") alone.
   if (word.length <= 3 || !/^[a-z'-]+$/.test(word)) return word;
+  if (KEEP_PLURAL.has(word)) return word;
   return pluralize.singular(word);
 }

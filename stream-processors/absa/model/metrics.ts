@@ -125,3 +125,145 @@ export function polarityClassificationScores(
   }
   return { accuracy: ratio(correct, total), macroF1: f1Sum / POLARITIES.length, total, correct, perClass };
 }
+
+/**
+ * Opinion pairs and triplets (ASTE): a pair is (aspect span, opinion span), a triplet adds the
+ * aspect's polarity; both exact. Predicted pairs come from analyze mode (each found aspect with each
+ * of its opinion spans), so aspect extraction errors count here too, as in the ASTE literature.
+ */
+export interface Triplet {
+  aspect: CharSpan;
+  opinion: CharSpan;
+  polarity: Polarity;
+}
+
+export function tripletScores(
+  sentences: readonly { gold: readonly Triplet[]; predicted: readonly Triplet[] }[],
+): { pairs: PrfScores; triplets: PrfScores } {
+  const pairKey = (t: Triplet): string => `${spanKey(t.aspect)}|${spanKey(t.opinion)}`;
+  const counts = { pairs: [0, 0, 0], triplets: [0, 0, 0] };
+  for (const s of sentences) {
+    const add = (into: number[], [t, p, n]: [number, number, number]): void => {
+      into[0]! += t;
+      into[1]! += p;
+      into[2]! += n;
+    };
+    add(counts.pairs, countMatches(new Set(s.gold.map(pairKey)), new Set(s.predicted.map(pairKey))));
+    const tripletKey = (t: Triplet): string => `${pairKey(t)}|${t.polarity}`;
+    add(counts.triplets, countMatches(new Set(s.gold.map(tripletKey)), new Set(s.predicted.map(tripletKey))));
+  }
+  const [pt, pp, pn] = counts.pairs as [number, number, number];
+  const [tt, tp, tn] = counts.triplets as [number, number, number];
+  return { pairs: prf(pt, pp, pn), triplets: prf(tt, tp, tn) };
+}
+
+/**
+ * Category classification of gold aspect terms: accuracy, and macro F1 over the categories that
+ * occur in the gold labels (a category only ever predicted lowers precision elsewhere but adds no
+ * class of its own, so the average is over what the data labels).
+ */
+export function categoryScores(pairs: readonly { gold: string; predicted: string }[]): {
+  accuracy: number;
+  macroF1: number;
+  total: number;
+  perClass: Record<string, { precision: number; recall: number; f1: number; support: number }>;
+} {
+  const tp = new Map<string, number>();
+  const goldCount = new Map<string, number>();
+  const predCount = new Map<string, number>();
+  let correct = 0;
+  for (const { gold, predicted } of pairs) {
+    goldCount.set(gold, (goldCount.get(gold) ?? 0) + 1);
+    predCount.set(predicted, (predCount.get(predicted) ?? 0) + 1);
+    if (gold === predicted) {
+      correct++;
+      tp.set(gold, (tp.get(gold) ?? 0) + 1);
+    }
+  }
+  const perClass: Record<string, { precision: number; recall: number; f1: number; support: number }> = {};
+  let f1Sum = 0;
+  const labels = [...goldCount.keys()].sort();
+  for (const label of labels) {
+    const t = tp.get(label) ?? 0;
+    const support = goldCount.get(label)!;
+    const precision = ratio(t, predCount.get(label) ?? 0);
+    const recall = ratio(t, support);
+    const f1 = ratio(2 * precision * recall, precision + recall);
+    perClass[label] = { precision, recall, f1, support };
+    f1Sum += f1;
+  }
+  return {
+    accuracy: ratio(correct, pairs.length),
+    macroF1: ratio(f1Sum, labels.length),
+    total: pairs.length,
+    perClass,
+  };
+}
+
+/**
+ * Challenge-set scores per phenomenon. Checks: each gold aspect (its targeted polarity is the gold
+ * one) and each span that must not be an aspect (no predicted aspect overlaps it). span_recall: the
+ * share of gold aspects analyze mode finds with exactly the gold span.
+ */
+export interface ChallengeSentence {
+  phenomenon: string;
+  gold: readonly GoldAspect[];
+  notAspects: readonly CharSpan[];
+  /** targeted-mode polarity per gold aspect, same order as gold */
+  targeted: readonly Polarity[];
+  /** analyze-mode aspects */
+  predicted: readonly CharSpan[];
+}
+
+export interface PhenomenonScores {
+  sentences: number;
+  checks: number;
+  accuracy: number;
+  span_recall: number;
+}
+
+export function challengeScores(sentences: readonly ChallengeSentence[]): {
+  overall: PhenomenonScores;
+  phenomena: Record<string, PhenomenonScores>;
+} {
+  const acc = new Map<
+    string,
+    { sentences: number; checks: number; passed: number; gold: number; found: number }
+  >();
+  const total = { sentences: 0, checks: 0, passed: 0, gold: 0, found: 0 };
+  for (const s of sentences) {
+    let a = acc.get(s.phenomenon);
+    if (!a) acc.set(s.phenomenon, (a = { sentences: 0, checks: 0, passed: 0, gold: 0, found: 0 }));
+    const predicted = new Set(s.predicted.map(spanKey));
+    let checks = 0;
+    let passed = 0;
+    let found = 0;
+    s.gold.forEach((g, i) => {
+      if (g.polarity === 'conflict') return;
+      checks++;
+      if (s.targeted[i] === g.polarity) passed++;
+      if (predicted.has(spanKey(g))) found++;
+    });
+    const gold = checks;
+    for (const n of s.notAspects) {
+      checks++;
+      if (!s.predicted.some((p) => p.from < n.to && n.from < p.to)) passed++;
+    }
+    for (const into of [a, total]) {
+      into.sentences++;
+      into.checks += checks;
+      into.passed += passed;
+      into.gold += gold;
+      into.found += found;
+    }
+  }
+  const scores = (x: typeof total): PhenomenonScores => ({
+    sentences: x.sentences,
+    checks: x.checks,
+    accuracy: ratio(x.passed, x.checks),
+    span_recall: ratio(x.found, x.gold),
+  });
+  const phenomena: Record<string, PhenomenonScores> = {};
+  for (const key of [...acc.keys()].sort()) phenomena[key] = scores(acc.get(key)!);
+  return { overall: scores(total), phenomena };
+}

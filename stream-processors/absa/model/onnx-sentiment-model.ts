@@ -8,15 +8,23 @@
  */
 import { availableParallelism, endianness } from 'node:os';
 import * as ort from 'onnxruntime-node';
+import { CategoryHead, OpinionHead } from './aspect-heads.js';
 import { decodeBio, decodeBioWords } from './bio-decoder.js';
 import { DEFAULT_BATCH_SIZE } from './config.js';
-import { loadModelArtifact, ModelArtifactError, type ModelArtifact } from './model-artifact.js';
+import {
+  loadModelArtifact,
+  ModelArtifactError,
+  parseTagScheme,
+  type ModelArtifact,
+  type TagScheme,
+} from './model-artifact.js';
 import {
   POLARITIES,
   type Analysis,
   type AspectSentiment,
   type CharSpan,
   type ModelInfo,
+  type OpinionSpan,
   type Polarity,
   type PolarityScores,
   type SentimentModel,
@@ -50,6 +58,11 @@ interface Row {
   polarity: Float32Array | null;
   /** filled by run() when the model has hidden states: their sum over the row's tokens */
   hiddenSum: Float32Array | null;
+  /** filled by run() for targeted rows when an aspect head needs it: [h_CLS ; mean h over the target] */
+  aspectFeatures: Float32Array | null;
+  /** filled by run() for targeted rows when the model has an opinion head: O/B/I per window token */
+  opinionTags: Uint8Array | null;
+  opinionProbs: Float32Array | null;
 }
 
 const INPUTS = ['input_ids', 'attention_mask', 'token_type_ids'] as const;
@@ -68,8 +81,13 @@ function newRow(tokens: TokenizedText, window: TokenWindow, targetFrom = 0, targ
     probs: null,
     polarity: null,
     hiddenSum: null,
+    aspectFeatures: null,
+    opinionTags: null,
+    opinionProbs: null,
   };
 }
+
+const OPINION_SCHEME: TagScheme = parseTagScheme(['O', 'B', 'I']);
 
 function argmaxPolarity(probs: ArrayLike<number>): number {
   let best = 0;
@@ -88,6 +106,10 @@ export class OnnxSentimentModel implements SentimentModel {
   private readonly maxContent: number;
   private readonly overlap: number;
   private readonly nTags: number;
+  /** the aspect-category head (categories.json), null when the artifact has none */
+  readonly categoryHead: CategoryHead | null;
+  /** the opinion-span head (opinions.json), null when the artifact has none */
+  readonly opinionHead: OpinionHead | null;
 
   private constructor(
     readonly artifact: ModelArtifact,
@@ -104,6 +126,42 @@ export class OnnxSentimentModel implements SentimentModel {
     const hidden = session.outputMetadata.find((m) => m.name === HIDDEN);
     const size = hidden?.isTensor ? hidden.shape[hidden.shape.length - 1] : undefined;
     this.dimensions = hidden ? (typeof size === 'number' ? size : -1) : 0;
+    this.categoryHead = this.dimensions > 0 ? CategoryHead.load(artifact.dir, this.dimensions) : null;
+    this.opinionHead = this.dimensions > 0 ? OpinionHead.load(artifact.dir, this.dimensions) : null;
+  }
+
+  /** whether aspects come with opinion spans */
+  get hasOpinionHead(): boolean {
+    return this.opinionHead !== null;
+  }
+
+  private get wantsAspectStates(): boolean {
+    return this.categoryHead !== null || this.opinionHead !== null;
+  }
+
+  /** Heads' results for one targeted row: its category and opinion spans, where the model has them. */
+  private headsOf(
+    row: Row,
+    text: string,
+  ): { category?: AspectSentiment['category']; opinions?: OpinionSpan[] } {
+    const out: { category?: AspectSentiment['category']; opinions?: OpinionSpan[] } = {};
+    if (row.aspectFeatures && this.categoryHead)
+      out.category = this.categoryHead.classify(row.aspectFeatures);
+    if (row.opinionTags && row.opinionProbs) {
+      const { tokens } = row;
+      const spans = decodeBioWords(
+        row.opinionTags,
+        row.opinionProbs,
+        tokens.wordStarts.subarray(row.start, row.end),
+        OPINION_SCHEME,
+      );
+      out.opinions = spans.flatMap((s) => {
+        const from = tokens.starts[row.start + s.start]!;
+        const to = tokens.ends[row.start + s.end - 1]!;
+        return to > from ? [{ term: text.slice(from, to), from, to, confidence: s.confidence }] : [];
+      });
+    }
+    return out;
   }
 
   /** Loads and checks the artifact folder and opens an inference session on it. */
@@ -215,7 +273,7 @@ export class OnnxSentimentModel implements SentimentModel {
           newRow(tokens, windowAround(tokens.ids.length, this.maxContent, s.start, s.end), s.start, s.end),
         );
       });
-      await this.run(spanRows.flat(), false);
+      await this.run(spanRows.flat(), false, false, true, this.wantsAspectStates);
     }
 
     return encoded.map((tokens, k) => {
@@ -230,6 +288,7 @@ export class OnnxSentimentModel implements SentimentModel {
           to,
           polarity: POLARITIES[polarity]!,
           confidence: s.confidence,
+          ...(targeted ? this.headsOf(spanRows[k]![j]!, text) : {}),
         };
       });
       // sentence sentiment: window probabilities weighted by window length
@@ -286,23 +345,31 @@ export class OnnxSentimentModel implements SentimentModel {
         return newRow(tokens, windowAround(tokens.ids.length, this.maxContent, from, to), from, to);
       });
     });
-    await this.run(rowsPerRequest.flat(), false);
+    await this.run(rowsPerRequest.flat(), false, false, true, this.wantsAspectStates);
     return requests.map((request, k) =>
       request.targets.map((target, j) => {
-        const probs = rowsPerRequest[k]![j]!.polarity!;
+        const row = rowsPerRequest[k]![j]!;
+        const probs = row.polarity!;
         const polarity = argmaxPolarity(probs);
         return {
           from: target.from,
           to: target.to,
           polarity: POLARITIES[polarity] as Polarity,
           confidence: probs[polarity]!,
+          ...this.headsOf(row, request.text),
         };
       }),
     );
   }
 
   /** Runs rows through the model in length-sorted batches; fills their outputs. */
-  private async run(rows: Row[], wantTags: boolean, wantHidden = false, wantPolarity = true): Promise<void> {
+  private async run(
+    rows: Row[],
+    wantTags: boolean,
+    wantHidden = false,
+    wantPolarity = true,
+    wantAspectFeatures = false,
+  ): Promise<void> {
     if (rows.length === 0) return;
     const order = rows.slice().sort((a, b) => b.end - b.start - (a.end - a.start));
     const { clsId, sepId, padId } = this.tokenizer;
@@ -311,7 +378,7 @@ export class OnnxSentimentModel implements SentimentModel {
     const fetches = [
       ...(wantTags ? ['tag_logits'] : []),
       ...(wantPolarity ? ['polarity_logits'] : []),
-      ...(wantHidden ? [HIDDEN] : []),
+      ...(wantHidden || wantAspectFeatures ? [HIDDEN] : []),
     ];
 
     for (let b = 0; b < order.length; b += this.batchSize) {
@@ -350,6 +417,7 @@ export class OnnxSentimentModel implements SentimentModel {
       };
       const out = await this.session.run(feeds, fetches);
       if (wantHidden) this.sumHidden(batch, seq, out[HIDDEN]!);
+      if (wantAspectFeatures) this.targetFeatures(batch, seq, out[HIDDEN]!);
       if (!wantPolarity) {
         for (const tensor of Object.values(out)) tensor.dispose();
         continue;
@@ -417,6 +485,50 @@ export class OnnxSentimentModel implements SentimentModel {
       }
       for (const tensor of Object.values(out)) tensor.dispose();
     }
+  }
+
+  /**
+   * [h_CLS ; mean of h over the marked target tokens] per row, the aspect heads' input (the same as
+   * models/training/aspect_states.py aspect_features). A row with no marked token uses h_CLS twice.
+   */
+  private targetFeatures(batch: Row[], seq: number, tensor: ort.Tensor): void {
+    const dims = tensor.dims[2]!;
+    if (tensor.dims.length !== 3 || tensor.dims[0] !== batch.length || tensor.dims[1] !== seq) {
+      throw new ModelArtifactError(
+        `${HIDDEN} has shape [${tensor.dims.join(', ')}], expected [${batch.length}, ${seq}, hidden]`,
+        this.artifact.modelPath,
+      );
+    }
+    const data = tensor.data as Float32Array;
+    batch.forEach((row, r) => {
+      const features = new Float32Array(2 * dims);
+      const base = r * seq * dims;
+      features.set(data.subarray(base, base + dims), 0);
+      const from = Math.max(row.targetFrom, row.start) - row.start + 1;
+      const to = Math.min(row.targetTo, row.end) - row.start + 1;
+      if (to > from) {
+        for (let j = from; j < to; j++) {
+          const o = base + j * dims;
+          for (let d = 0; d < dims; d++) features[dims + d] = features[dims + d]! + data[o + d]!;
+        }
+        for (let d = 0; d < dims; d++) features[dims + d] = features[dims + d]! / (to - from);
+      } else {
+        features.set(data.subarray(base, base + dims), dims);
+      }
+      row.aspectFeatures = features;
+      if (this.opinionHead) {
+        const { tags, probs } = this.opinionHead.tag(
+          data,
+          base,
+          row.end - row.start,
+          from,
+          to,
+          features.subarray(dims),
+        );
+        row.opinionTags = tags;
+        row.opinionProbs = probs;
+      }
+    });
   }
 
   /** Sums each row's hidden states over its tokens ([CLS], content, [SEP]), as mean pooling needs. */

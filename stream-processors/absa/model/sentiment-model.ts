@@ -21,11 +21,29 @@ export interface CharSpan {
   to: number;
 }
 
+/** A span of words that carries the opinion about an aspect ("rude" for "waiter"). */
+export interface OpinionSpan extends CharSpan {
+  term: string;
+  /** mean probability of the predicted opinion tag over the span's words */
+  confidence: number;
+}
+
+/** The aspect's category in the model's own label set (the artifact's categories file). */
+export interface AspectCategory {
+  label: string;
+  /** softmax probability of that label */
+  confidence: number;
+}
+
 export interface AspectSentiment extends CharSpan {
   term: string;
   polarity: Polarity;
   /** extraction confidence: mean probability of the predicted BIO tag over the span's words */
   confidence: number;
+  /** present when the model has an opinion head: the opinion spans about this aspect, in text order */
+  opinions?: OpinionSpan[];
+  /** present when the model has a category head */
+  category?: AspectCategory;
 }
 
 export interface SentenceSentiment {
@@ -46,6 +64,9 @@ export interface TargetSentiment extends CharSpan {
   polarity: Polarity;
   /** probability of the predicted polarity */
   confidence: number;
+  /** as in AspectSentiment */
+  opinions?: OpinionSpan[];
+  category?: AspectCategory;
 }
 
 export interface TargetedRequest {

@@ -17,6 +17,23 @@ const TaxonomyFile = z
     categories: z
       .array(z.object({ name: z.string().min(1), seeds: z.array(z.string().min(1)).min(1) }))
       .min(1),
+    /**
+     * Synonyms and variants grouped under one aspect: canonical normalized aspect -> the normalized
+     * forms reported as it ("battery" <- "battery life", "batteries" is grouped by normalization already).
+     */
+    aliases: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).optional(),
+    /**
+     * The model's learned categories (its categories.json labels) -> this taxonomy's categories. A
+     * learned label at or above min_confidence decides the category unless the aspect is a seed term;
+     * labels not listed here, low confidence, or a model without the head fall back to seed matching.
+     */
+    learned: z
+      .object({
+        min_confidence: z.number().min(0).max(1),
+        labels: z.record(z.string().min(1), z.string().min(1)),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type Taxonomy = z.infer<typeof TaxonomyFile>;
@@ -51,13 +68,45 @@ export function loadTaxonomy(domain: string, file = path.join(TAXONOMY_DIR, `${d
       owner.set(key, c.name);
     }
   }
+  const names = new Set(parsed.data.categories.map((c) => c.name));
+  for (const [label, category] of Object.entries(parsed.data.learned?.labels ?? {})) {
+    if (!names.has(category)) {
+      throw new Error(
+        `invalid taxonomy ${file}: learned label '${label}' maps to unknown category '${category}'`,
+      );
+    }
+  }
+  const canonicalOf = new Map<string, string>();
+  const aliases = parsed.data.aliases ?? {};
+  for (const [canonical, variants] of Object.entries(aliases)) {
+    for (const variant of variants) {
+      const first = canonicalOf.get(variant);
+      if ((first && first !== canonical) || variant in aliases) {
+        throw new Error(
+          `invalid taxonomy ${file}: alias '${variant}' of '${canonical}' is ${first ? `also an alias of '${first}'` : 'itself a canonical aspect'}`,
+        );
+      }
+      canonicalOf.set(variant, canonical);
+    }
+  }
   return parsed.data;
 }
 
 export interface CategoryMatch {
   readonly category: string;
-  /** Cosine similarity to the nearest seed term (0 when no seed is near enough). */
+  /**
+   * Cosine similarity to the nearest seed term (0 when no seed is near enough); for a learned
+   * category, the model's confidence in it.
+   */
   readonly similarity: number;
+  /** how it was decided: a seed term itself, the model's learned category, or the nearest seed */
+  readonly source?: 'seed' | 'learned' | 'nearest';
+}
+
+/** A learned category the model gave one aspect in context (sentiment-model.ts AspectCategory). */
+export interface LearnedCategory {
+  readonly label: string;
+  readonly confidence: number;
 }
 
 /**
@@ -71,6 +120,8 @@ export class CategoryAssigner {
   private readonly inFlight = new Map<string, Promise<Map<string, CategoryMatch>>>();
   /** Exact (lower-cased) seed terms: they win outright, whatever the embeddings say. */
   private readonly exact = new Map<string, CategoryMatch>();
+  /** variant -> canonical aspect (the taxonomy's aliases) */
+  private readonly canonicalOf = new Map<string, string>();
 
   private constructor(
     readonly taxonomy: Taxonomy,
@@ -80,8 +131,17 @@ export class CategoryAssigner {
   ) {
     for (const seed of seeds) {
       const key = seed.term.toLowerCase();
-      if (!this.exact.has(key)) this.exact.set(key, { category: seed.category, similarity: 1 });
+      if (!this.exact.has(key))
+        this.exact.set(key, { category: seed.category, similarity: 1, source: 'seed' });
     }
+    for (const [canonical, variants] of Object.entries(taxonomy.aliases ?? {})) {
+      for (const v of variants) this.canonicalOf.set(v, canonical);
+    }
+  }
+
+  /** The aspect a normalized term is reported as in this domain: its alias group's name, else itself. */
+  canonical(aspect: string): string {
+    return this.canonicalOf.get(aspect) ?? aspect;
   }
 
   static async create(taxonomy: Taxonomy, embedder: Embedder, maxCache = 50_000): Promise<CategoryAssigner> {
@@ -95,8 +155,30 @@ export class CategoryAssigner {
     return this.taxonomy.version;
   }
 
-  /** Categories for normalized aspects, in order; all unknown ones are embedded in one call. */
-  async assign(aspects: readonly string[]): Promise<CategoryMatch[]> {
+  /**
+   * Categories for normalized aspects, in order. A seed term gets its own category; else the model's
+   * learned category for that mention (same index in `learned`), when the taxonomy maps its label and
+   * it is confident enough; else the nearest seed. All terms that need seeds are embedded in one call.
+   */
+  async assign(
+    aspects: readonly string[],
+    learned: readonly (LearnedCategory | undefined)[] = [],
+  ): Promise<CategoryMatch[]> {
+    const byModel = aspects.map((aspect, i) =>
+      this.exact.has(aspect) ? undefined : this.fromLearned(learned[i]),
+    );
+    const bySeeds = await this.assignBySeeds(aspects.map((a, i) => (byModel[i] ? '' : a)));
+    return bySeeds.map((match, i) => byModel[i] ?? match);
+  }
+
+  private fromLearned(learned: LearnedCategory | undefined): CategoryMatch | undefined {
+    const config = this.taxonomy.learned;
+    if (!learned || !config || learned.confidence < config.min_confidence) return undefined;
+    const category = config.labels[learned.label];
+    return category ? { category, similarity: learned.confidence, source: 'learned' } : undefined;
+  }
+
+  private async assignBySeeds(aspects: readonly string[]): Promise<CategoryMatch[]> {
     // Matches this call needs, held here so that cache eviction by other calls cannot lose them.
     const found = new Map<string, CategoryMatch>();
     const missing: string[] = [];
@@ -144,8 +226,8 @@ export class CategoryAssigner {
       if (similarity > best.similarity) best = { category: seed.category, similarity };
     }
     return best.similarity >= this.taxonomy.threshold
-      ? best
-      : { category: OTHER_CATEGORY, similarity: best.similarity };
+      ? { ...best, source: 'nearest' }
+      : { category: OTHER_CATEGORY, similarity: best.similarity, source: 'nearest' };
   }
 
   private remember(aspect: string, match: CategoryMatch): void {

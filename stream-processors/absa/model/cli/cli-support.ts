@@ -86,19 +86,64 @@ const aspectSchema = z.object({
   from: z.number().int().min(0),
   to: z.number().int().min(0),
   polarity: z.enum(['positive', 'negative', 'neutral', 'conflict']),
+  /** a gold category of this term, where the data labels one per term */
+  category: z.string().min(1).optional(),
+});
+
+const spanSchema = z.object({
+  term: z.string().optional(),
+  from: z.number().int().min(0),
+  to: z.number().int().min(0),
+});
+
+const tripletSchema = z.object({
+  aspect: spanSchema,
+  opinion: spanSchema,
+  polarity: z.enum(['positive', 'negative', 'neutral']),
 });
 
 const recordSchema = z.object({
   id: z.union([z.string().min(1), z.number()]),
   text: z.string(),
   aspects: z.array(aspectSchema).optional(),
+  /** sentence-level categories (SemEval-14: one per sentence and concept) */
+  categories: z.array(z.object({ category: z.string().min(1) }).passthrough()).optional(),
+  /** SemEval-15/16: target, category, offsets */
+  opinions: z
+    .array(
+      z
+        .object({
+          category: z.string().min(1),
+          target: z.string().nullable(),
+          // NULL targets carry no offsets
+          from: z.number().int().optional(),
+          to: z.number().int().optional(),
+        })
+        .passthrough(),
+    )
+    .optional(),
+  /** ASTE: aspect-opinion-polarity triplets; where "aspects" is missing, the aspects are theirs */
+  triplets: z.array(tripletSchema).optional(),
+  /** challenge set: what the sentence probes */
+  phenomenon: z.string().min(1).optional(),
+  /** challenge set: spans that must not be reported as aspects (an entity's own name) */
+  not_aspects: z.array(spanSchema).optional(),
 });
 
 export type AbsaAspect = z.infer<typeof aspectSchema>;
+export type AbsaSpan = z.infer<typeof spanSchema>;
+export type AbsaTriplet = z.infer<typeof tripletSchema>;
 export interface AbsaRecord {
   id: string | number;
   text: string;
   aspects: AbsaAspect[];
+  phenomenon?: string;
+  notAspects?: AbsaSpan[];
+  triplets?: AbsaTriplet[];
+  /** sentence-level category labels, as in the data */
+  categories?: string[];
+  /** SemEval-15/16 opinion tuples with an explicit target */
+  targetCategories?: { from: number; to: number; category: string }[];
   /** 1-based line number in the file */
   line: number;
 }
@@ -147,35 +192,97 @@ export function readAbsaJsonl(file: string, options: { requireAspects: boolean }
       return;
     }
     const record = parsed.data;
-    if (record.aspects === undefined && options.requireAspects) {
+    if (record.aspects === undefined && record.triplets === undefined && options.requireAspects) {
       fail(line, 'aspects: missing (gold aspects are needed)');
       return;
     }
-    const aspects = record.aspects ?? [];
+    const aspects = record.aspects ?? aspectsOfTriplets(record.triplets ?? []);
     let ok = true;
-    aspects.forEach((a, j) => {
-      if (a.from >= a.to || a.to > record.text.length) {
-        fail(
-          line,
-          `aspects.${j}: offsets [${a.from}, ${a.to}) are not a span inside the text (length ${record.text.length})`,
-        );
-        ok = false;
-      } else if (a.term !== undefined && record.text.slice(a.from, a.to) !== a.term) {
-        fail(
-          line,
-          `aspects.${j}: term ${JSON.stringify(a.term)} does not match text[${a.from}:${a.to}] ` +
-            JSON.stringify(record.text.slice(a.from, a.to)),
-        );
-        ok = false;
-      }
-    });
-    if (ok) records.push({ id: record.id, text: record.text, aspects, line });
+    const checkSpans = (field: string, spans: readonly AbsaSpan[]): void =>
+      spans.forEach((a, j) => {
+        if (a.from >= a.to || a.to > record.text.length) {
+          fail(
+            line,
+            `${field}.${j}: offsets [${a.from}, ${a.to}) are not a span inside the text (length ${record.text.length})`,
+          );
+          ok = false;
+        } else if (a.term !== undefined && record.text.slice(a.from, a.to) !== a.term) {
+          fail(
+            line,
+            `${field}.${j}: term ${JSON.stringify(a.term)} does not match text[${a.from}:${a.to}] ` +
+              JSON.stringify(record.text.slice(a.from, a.to)),
+          );
+          ok = false;
+        }
+      });
+    checkSpans('aspects', aspects);
+    checkSpans('not_aspects', record.not_aspects ?? []);
+    checkSpans(
+      'triplets.aspect',
+      (record.triplets ?? []).map((t) => t.aspect),
+    );
+    checkSpans(
+      'triplets.opinion',
+      (record.triplets ?? []).map((t) => t.opinion),
+    );
+    if (ok) {
+      const targeted = (record.opinions ?? []).flatMap((o) =>
+        o.target !== null && o.from !== undefined && o.to !== undefined && o.from < o.to
+          ? [{ from: o.from, to: o.to, category: o.category }]
+          : [],
+      );
+      records.push({
+        id: record.id,
+        text: record.text,
+        aspects,
+        ...(record.phenomenon !== undefined ? { phenomenon: record.phenomenon } : {}),
+        ...(record.not_aspects !== undefined ? { notAspects: record.not_aspects } : {}),
+        ...(record.triplets !== undefined ? { triplets: record.triplets } : {}),
+        ...(record.categories !== undefined ? { categories: record.categories.map((c) => c.category) } : {}),
+        ...(targeted.length > 0 ? { targetCategories: targeted } : {}),
+        line,
+      });
+    }
   });
   if (errorCount > 0) {
     const more = errorCount > errors.length ? `\n... and ${errorCount - errors.length} more` : '';
     throw new InputError(`${errorCount} bad line(s) in ${file}:\n${errors.join('\n')}${more}`);
   }
   return records;
+}
+
+/** The distinct aspects of ASTE triplets, each with its polarity (a span with two is a conflict). */
+function aspectsOfTriplets(triplets: readonly AbsaTriplet[]): AbsaAspect[] {
+  const bySpan = new Map<string, AbsaAspect>();
+  for (const t of triplets) {
+    const key = `${t.aspect.from}:${t.aspect.to}`;
+    const seen = bySpan.get(key);
+    if (!seen) bySpan.set(key, { ...t.aspect, polarity: t.polarity });
+    else if (seen.polarity !== t.polarity) seen.polarity = 'conflict';
+  }
+  return [...bySpan.values()];
+}
+
+/**
+ * The gold category of each aspect where the data gives one: the aspect's own `category`, else the
+ * SemEval-15/16 opinion tuples on the same span (when they name one category), else, for SemEval-14's
+ * per-sentence categories, the sentence's category when the sentence has exactly one aspect term and
+ * one category (with more terms the data does not say which category is whose). undefined: not labelled.
+ * Same rule as models/training/train_categories.py gold_categories.
+ */
+export function goldCategories(record: AbsaRecord): (string | undefined)[] {
+  const sentence = new Set(record.categories ?? []);
+  const spans = new Set(record.aspects.map((a) => `${a.from}:${a.to}`));
+  return record.aspects.map((a) => {
+    if (a.category !== undefined) return a.category;
+    if (record.targetCategories !== undefined) {
+      const tuples = new Set(
+        record.targetCategories.filter((o) => o.from === a.from && o.to === a.to).map((o) => o.category),
+      );
+      return tuples.size === 1 ? [...tuples][0] : undefined;
+    }
+    return spans.size === 1 && sentence.size === 1 ? [...sentence][0] : undefined;
+  });
 }
 
 /** Writes to stdout, waiting for the pipe to drain. */

@@ -8,18 +8,29 @@
  *   sentences_per_second  analyze mode over the whole file, batched as in production, after a one-batch
  *                         warm-up, tokenization included
  *   peak_rss_mb           peak resident memory of this process
+ *   category_*  category of each gold term (targeted mode), where the data labels one (see
+ *               goldCategories); data labels mapped onto the model's labels by its categories file
+ *   opinion_pair_f1, triplet_f1  ASTE files (with "triplets"): (aspect, opinion) pairs and
+ *               (aspect, opinion, polarity) triplets from analyze mode, exact spans
+ *   challenge   files with "phenomenon" (models/absa-challenge): accuracy and span recall per
+ *               phenomenon (challengeScores)
  *
  * Metric definitions: ../metrics.ts.
  */
 import { availableParallelism, cpus } from 'node:os';
 import {
   aspectExtractionScores,
+  categoryScores,
+  challengeScores,
   endToEndScores,
   polarityClassificationScores,
+  tripletScores,
   type GoldPolarity,
+  type Triplet,
 } from '../metrics.js';
-import type { Analysis, Polarity } from '../sentiment-model.js';
+import type { Analysis, Polarity, TargetSentiment } from '../sentiment-model.js';
 import {
+  goldCategories,
   InputError,
   openModel,
   parseModelCliArgs,
@@ -34,10 +45,13 @@ const USAGE = `Usage:
   npm run -s absa:eval -- [options] --data FILE.jsonl
 
 Prints one JSON object: sentences, ate_precision, ate_recall, ate_f1, apc_accuracy, apc_macro_f1,
-e2e_precision, e2e_recall, e2e_f1, sentences_per_second, peak_rss_mb (and the model and settings used).
+e2e_precision, e2e_recall, e2e_f1, sentences_per_second, peak_rss_mb (and the model and settings used);
+where the data has them, category_* (labelled categories), opinion_pair_* and triplet_* (ASTE
+"triplets") and challenge (per-phenomenon accuracy, models/absa-challenge).
 
 Options:
-  --data FILE        JSONL in the shared ABSA format, with gold "aspects" on every line (required)
+  --data FILE        JSONL in the shared ABSA format, with gold "aspects" (or ASTE "triplets") on every
+                     line (required)
   --model DIR        model artifact folder (default: $ABSA_MODEL_DIR, else the only folder in models/absa/)
   --threads N        ONNX Runtime threads (default: $ABSA_THREADS, else the number of CPU cores)
   --batch-size N     sequences per inference batch (default: $ABSA_BATCH_SIZE, else 32)
@@ -76,14 +90,17 @@ async function main(): Promise<void> {
       return [...seen.values()];
     });
     const pairs: { gold: GoldPolarity; predicted: Polarity }[] = [];
+    /** targeted result per gold aspect of every record, in the record's aspect order */
+    const targetedPerAspect: (TargetSentiment | undefined)[][] = [];
     for (let c = 0; c < records.length; c += CHUNK_LINES) {
       const chunk = records.slice(c, c + CHUNK_LINES);
       const results = await model.classify(chunk.map((r, k) => ({ text: r.text, targets: targets[c + k]! })));
       chunk.forEach((r, k) => {
-        const predicted = new Map(results[k]!.map((t) => [`${t.from}:${t.to}`, t.polarity]));
+        const predicted = new Map(results[k]!.map((t) => [`${t.from}:${t.to}`, t]));
+        targetedPerAspect.push(r.aspects.map((a) => predicted.get(`${a.from}:${a.to}`)));
         for (const a of r.aspects) {
           if (a.polarity !== 'conflict')
-            pairs.push({ gold: a.polarity, predicted: predicted.get(`${a.from}:${a.to}`)! });
+            pairs.push({ gold: a.polarity, predicted: predicted.get(`${a.from}:${a.to}`)!.polarity });
         }
       });
     }
@@ -93,6 +110,103 @@ async function main(): Promise<void> {
     );
     const e2e = endToEndScores(records.map((r, k) => ({ gold: r.aspects, predicted: analyses[k]!.aspects })));
     const apc = polarityClassificationScores(pairs);
+
+    // categories: gold terms whose data label maps onto one of the model's labels
+    const categoryHead = model.categoryHead;
+    const categoryPairs: { gold: string; predicted: string }[] = [];
+    let labelledTerms = 0;
+    records.forEach((r, k) => {
+      goldCategories(r).forEach((raw, j) => {
+        if (raw === undefined) return;
+        labelledTerms++;
+        // a data label may accept a finer model label (SemEval-14 "food" covers drinks)
+        const accepted = categoryHead?.labelMap[raw];
+        const predicted = targetedPerAspect[k]![j]?.category?.label;
+        if (accepted === undefined || predicted === undefined) return;
+        const gold = accepted[0]!;
+        categoryPairs.push({ gold, predicted: accepted.includes(predicted) ? gold : predicted });
+      });
+    });
+    const categories = categoryScores(categoryPairs);
+    const categoryReport =
+      labelledTerms === 0
+        ? {}
+        : categoryHead === null
+          ? { category_accuracy: 'n/a (model has no category head)', category_labelled_terms: labelledTerms }
+          : {
+              category_accuracy: round(categories.accuracy),
+              category_macro_f1: round(categories.macroF1),
+              category_terms: categories.total,
+              category_per_class_f1: Object.fromEntries(
+                Object.entries(categories.perClass).map(([label, c]) => [label, round(c.f1)]),
+              ),
+            };
+
+    // opinion pairs and triplets (ASTE files)
+    const withTriplets = records.filter((r) => r.triplets !== undefined).length;
+    let opinionReport = {};
+    if (withTriplets > 0) {
+      if (!model.hasOpinionHead) {
+        opinionReport = {
+          opinion_pair_f1: 'n/a (model has no opinion head)',
+          triplet_f1: 'n/a (model has no opinion head)',
+        };
+      } else {
+        const scores = tripletScores(
+          records.map((r, k) => ({
+            gold: (r.triplets ?? []).map((t) => ({
+              aspect: t.aspect,
+              opinion: t.opinion,
+              polarity: t.polarity,
+            })),
+            predicted: analyses[k]!.aspects.flatMap((a): Triplet[] =>
+              (a.opinions ?? []).map((o) => ({ aspect: a, opinion: o, polarity: a.polarity })),
+            ),
+          })),
+        );
+        opinionReport = {
+          opinion_pair_precision: round(scores.pairs.precision),
+          opinion_pair_recall: round(scores.pairs.recall),
+          opinion_pair_f1: round(scores.pairs.f1),
+          triplet_precision: round(scores.triplets.precision),
+          triplet_recall: round(scores.triplets.recall),
+          triplet_f1: round(scores.triplets.f1),
+        };
+      }
+    }
+
+    // challenge set
+    const challenge = records.filter((r) => r.phenomenon !== undefined).length;
+    let challengeReport = {};
+    if (challenge > 0) {
+      const scores = challengeScores(
+        records.flatMap((r, k) =>
+          r.phenomenon === undefined
+            ? []
+            : [
+                {
+                  phenomenon: r.phenomenon,
+                  gold: r.aspects,
+                  notAspects: r.notAspects ?? [],
+                  targeted: targetedPerAspect[k]!.map((t) => t?.polarity ?? 'neutral'),
+                  predicted: analyses[k]!.aspects,
+                },
+              ],
+        ),
+      );
+      const rounded = (x: (typeof scores)['overall']) => ({
+        ...x,
+        accuracy: round(x.accuracy),
+        span_recall: round(x.span_recall),
+      });
+      challengeReport = {
+        challenge: {
+          overall: rounded(scores.overall),
+          phenomena: Object.fromEntries(Object.entries(scores.phenomena).map(([p, x]) => [p, rounded(x)])),
+        },
+      };
+    }
+
     const report = {
       model: `${model.info.name}-${model.info.version}`,
       data: values.data,
@@ -107,6 +221,9 @@ async function main(): Promise<void> {
       e2e_precision: round(e2e.precision),
       e2e_recall: round(e2e.recall),
       e2e_f1: round(e2e.f1),
+      ...categoryReport,
+      ...opinionReport,
+      ...challengeReport,
       sentences_per_second: round(records.length / seconds, 1),
       peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
       threads: model.threads,

@@ -16,8 +16,9 @@ import {
 
 const USAGE = `Usage:
   npm run -s absa:predict -- [options] "TEXT" ["TEXT" ...]
-      one JSON object per text: {"text", "aspects": [{"term","from","to","polarity","confidence"}],
-      "sentiment": {"polarity","scores"}}
+      one JSON object per text: {"text", "aspects": [{"term","from","to","polarity","confidence",
+      "category"?, "opinions"?: [{"term","from","to","confidence"}]}], "sentiment": {"polarity","scores"}}
+      (category and opinions where the model has those heads)
   npm run -s absa:predict -- [options] --data FILE.jsonl
       one JSON line per input line, in order: {"id", "aspects": [...] (analyze mode, input labels unused),
       "targeted": [{"from","to","polarity","confidence"}] (targeted mode on the line's own aspect spans)}
@@ -39,10 +40,31 @@ const aspectsOut = (analysis: Analysis) =>
     to: a.to,
     polarity: a.polarity,
     confidence: round(a.confidence),
+    ...headsOut(a),
   }));
 
+const headsOut = (a: Pick<TargetSentiment, 'category' | 'opinions'>) => ({
+  ...(a.category ? { category: a.category.label, category_confidence: round(a.category.confidence) } : {}),
+  ...(a.opinions
+    ? {
+        opinions: a.opinions.map((o) => ({
+          term: o.term,
+          from: o.from,
+          to: o.to,
+          confidence: round(o.confidence),
+        })),
+      }
+    : {}),
+});
+
 const targetedOut = (results: TargetSentiment[]) =>
-  results.map((t) => ({ from: t.from, to: t.to, polarity: t.polarity, confidence: round(t.confidence) }));
+  results.map((t) => ({
+    from: t.from,
+    to: t.to,
+    polarity: t.polarity,
+    confidence: round(t.confidence),
+    ...headsOut(t),
+  }));
 
 async function main(): Promise<void> {
   const args = parseModelCliArgs(USAGE);
