@@ -10,9 +10,11 @@ import { documentEventId } from '../common/ids/index';
 import type { FieldError } from '../common/http/problem';
 import { jsonPointer } from '../common/http/problem';
 import type { RawDocument } from '../schemas/index';
+import { RAW_TEXT_MAX_UTF16_UNITS } from '../schemas/limits';
 
 export const LIMITS = {
-  textChars: 20_000,
+  /** In UTF-16 code units, as the processor counts (schemas/limits.ts); other limits in characters. */
+  textUtf16Units: RAW_TEXT_MAX_UTF16_UNITS,
   idChars: 200,
   sourceChars: 100,
   urlChars: 2048,
@@ -76,8 +78,8 @@ const textSchema = z.string({ error: typeError('a string') }).superRefine((s, ct
       ? s === ''
         ? 'must not be empty'
         : 'must not be only whitespace'
-      : s.length > LIMITS.textChars && codePoints(s) > LIMITS.textChars
-        ? `must be at most ${LIMITS.textChars} characters (got ${codePoints(s)})`
+      : s.length > LIMITS.textUtf16Units
+        ? `must be at most ${LIMITS.textUtf16Units} UTF-16 code units (got ${s.length}; a character outside the Basic Multilingual Plane, such as most emoji, counts as 2)`
         : unsafeText(s);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
@@ -124,13 +126,13 @@ const urlSchema = boundedString(LIMITS.urlChars).superRefine((s, ctx) => {
 const metadataSchema = z
   .record(
     z.string(),
-    z
-      .string({ error: typeError('a string (metadata values are strings)') })
-      .max(LIMITS.metadataValueChars, `must be at most ${LIMITS.metadataValueChars} characters`)
-      .superRefine((s, ctx) => {
-        const p = unsafeText(s);
-        if (p) ctx.addIssue({ code: 'custom', message: p });
-      }),
+    z.string({ error: typeError('a string (metadata values are strings)') }).superRefine((s, ctx) => {
+      const p =
+        codePoints(s) > LIMITS.metadataValueChars
+          ? `must be at most ${LIMITS.metadataValueChars} characters`
+          : unsafeText(s);
+      if (p) ctx.addIssue({ code: 'custom', message: p });
+    }),
     { error: typeError('an object of string values') },
   )
   .superRefine((m, ctx) => {
@@ -142,7 +144,7 @@ const metadataSchema = z
       });
     }
     for (const k of keys) {
-      if (k.length === 0 || k.length > LIMITS.metadataKeyChars || unsafeText(k)) {
+      if (k.length === 0 || codePoints(k) > LIMITS.metadataKeyChars || unsafeText(k)) {
         ctx.addIssue({
           code: 'custom',
           path: [k],
