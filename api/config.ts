@@ -38,6 +38,18 @@ export const apiConfigSpec = defineConfig(
       default: '8080',
       doc: 'Port of the read API (0: any free port).',
     },
+    opsHost: {
+      env: 'API_OPS_HOST',
+      schema: v.string(),
+      default: '0.0.0.0',
+      doc: 'Address of the ops port (/metrics, /readyz with dependency details, /healthz); expose it to operators and Prometheus only.',
+    },
+    opsPort: {
+      env: 'API_OPS_PORT',
+      schema: v.port(),
+      default: '9380',
+      doc: 'Ops port of the read API (0: any free port). The public port answers only /healthz and a detail-free /readyz.',
+    },
     jwtAlgorithm: {
       env: 'API_JWT_ALGORITHM',
       schema: v.oneOf(['HS256', 'RS256'] as const),
@@ -91,7 +103,31 @@ export const apiConfigSpec = defineConfig(
       env: 'API_RATE_LIMIT_IP_PER_MIN',
       schema: v.int(0, 1_000_000),
       default: '100',
-      doc: 'Unauthenticated and failed-authentication requests (401) one client IP may make per minute before all its requests get 429 (0: no limit).',
+      doc: 'Failed authentications (401) and unknown paths (404) one client IP may cause per minute before its requests get 429 (0: no limit); requests in flight and successful ones do not count.',
+    },
+    aggregateConcurrencyPerKey: {
+      env: 'API_AGGREGATE_CONCURRENCY_PER_KEY',
+      schema: v.int(0, 1000),
+      default: '2',
+      doc: 'Aggregate requests (summary, trends, entities) one credential may have running at once; more get 429 (0: no limit).',
+    },
+    aggregateConcurrencyPerTenant: {
+      env: 'API_AGGREGATE_CONCURRENCY_PER_TENANT',
+      schema: v.int(0, 1000),
+      default: '4',
+      doc: 'Aggregate requests all credentials of one tenant may have running at once, so one tenant cannot take the shared PostgreSQL pool (0: no limit).',
+    },
+    exportConcurrencyPerKey: {
+      env: 'API_EXPORT_CONCURRENCY_PER_KEY',
+      schema: v.int(0, 1000),
+      default: '1',
+      doc: 'Export streams one credential may have open at once (0: no limit).',
+    },
+    exportConcurrencyPerTenant: {
+      env: 'API_EXPORT_CONCURRENCY_PER_TENANT',
+      schema: v.int(0, 1000),
+      default: '2',
+      doc: 'Export streams all credentials of one tenant may have open at once (0: no limit).',
     },
     rateLimitPerKeyPerMinute: {
       env: 'API_RATE_LIMIT_KEY_PER_MIN',

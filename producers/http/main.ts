@@ -9,7 +9,7 @@ import { createKafka } from '../../common/kafka/client';
 import { RegistryClient } from '../../common/kafka/registry';
 import { createLogger } from '../../common/logging/index';
 import { HttpService } from '../../common/http/service';
-import { createMetrics } from '../../common/metrics/index';
+import { cachedReadiness, createMetrics, type ReadinessCheck } from '../../common/metrics/index';
 import { createPool, pingPool } from '../../common/postgres/pool';
 import { retry } from '../../common/errors/index';
 import { RawDocumentPublisher } from '../publisher';
@@ -24,7 +24,23 @@ const pool = createPool(config, SERVICE, logger);
 const registry = new RegistryClient(config.schemaRegistryUrl);
 const kafka = createKafka(SERVICE, config, logger);
 const publisher = new RawDocumentPublisher(kafka, registry, logger, { timeoutMs: config.kafkaTimeoutMs });
-const service = new HttpService({
+const readiness: ReadinessCheck[] = [
+  { name: 'postgres', check: () => pingPool(pool) },
+  {
+    name: 'kafka',
+    check: async () => {
+      await publisher.connect();
+    },
+  },
+  {
+    name: 'schema',
+    check: async () => {
+      await publisher.ensureSchema();
+    },
+  },
+];
+const ready = cachedReadiness(readiness);
+const service: HttpService = new HttpService({
   name: 'HTTP collector',
   action: 'collector',
   host: config.host,
@@ -35,6 +51,11 @@ const service = new HttpService({
     await publisher.close();
     await pool.end();
   },
+  ops: {
+    host: config.opsHost,
+    port: config.opsPort,
+    options: { metrics, ready, isShuttingDown: () => service.shuttingDown },
+  },
 });
 
 const app = createHttpCollectorApp({
@@ -44,21 +65,7 @@ const app = createHttpCollectorApp({
   logger,
   metrics,
   isShuttingDown: () => service.shuttingDown,
-  readiness: [
-    { name: 'postgres', check: () => pingPool(pool) },
-    {
-      name: 'kafka',
-      check: async () => {
-        await publisher.connect();
-      },
-    },
-    {
-      name: 'schema',
-      check: async () => {
-        await publisher.ensureSchema();
-      },
-    },
-  ],
+  ready,
 });
 service.start(app);
 
