@@ -29,6 +29,7 @@ import type { Logger } from '../common/logging/index';
 import { publicHealthRouter, type Metrics, type ReadinessResult } from '../common/metrics/index';
 import { createAuthenticator } from './auth/authenticate';
 import type { JwtSettings } from './auth/jwt.strategy';
+import type { OidcSettings } from './auth/oidc';
 import type { ApiConfig } from './config';
 import { apiMetrics } from './metrics';
 import { openApiDocument } from './openapi/document';
@@ -43,6 +44,7 @@ export const API_PREFIX = '/v1';
 
 export interface ApiDeps {
   config: JwtSettings &
+    OidcSettings &
     Pick<
       ApiConfig,
       | 'rateLimitPerIpPerMinute'

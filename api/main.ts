@@ -11,7 +11,7 @@ import { createPool, pingPool } from '../common/postgres/pool';
 import { createElasticsearchClient } from '../sinks/elasticsearch/client';
 import { aliasNames } from '../sinks/elasticsearch/templates';
 import { createApiApp } from './app';
-import { jwtEnabled } from './auth/jwt.strategy';
+import { jwtEnabled, oidcEnabled } from './auth/jwt.strategy';
 import { apiConfigSpec } from './config';
 import { TenantKeyAdmin } from './key-admin';
 import { PgMentionStore } from './mention.repository';
@@ -58,4 +58,7 @@ const app = createApiApp({
   isShuttingDown: () => service.shuttingDown,
   ready,
 });
-service.start(app, { jwt: jwtEnabled(config) ? config.jwtAlgorithm : 'disabled' });
+service.start(app, {
+  jwt: jwtEnabled(config) ? config.jwtAlgorithm : 'disabled',
+  oidc: oidcEnabled(config) ? config.oidcIssuer : 'disabled',
+});

@@ -13,6 +13,7 @@ import { HttpProblem } from '../../common/http/problem';
 import { apiKeyStrategy, API_KEY_HEADER } from './apikey.strategy';
 import { AuthUnavailableError } from './errors';
 import { jwtStrategy, type JwtSettings } from './jwt.strategy';
+import type { OidcSettings } from './oidc';
 
 const CHALLENGE = 'ApiKey header="X-API-Key", Bearer realm="aspect-stream"';
 
@@ -31,7 +32,7 @@ export interface Authenticator {
 
 export function createAuthenticator(deps: {
   keys: Pick<ApiKeyStore, 'verify'>;
-  jwt: JwtSettings;
+  jwt: JwtSettings & Partial<OidcSettings>;
   /** Counts failures (metrics) and tells the per-address failure limit which address failed. */
   onFailure?: (reason: AuthFailureReason, req: Request) => void;
 }): Authenticator {
