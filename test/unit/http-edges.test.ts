@@ -418,7 +418,7 @@ describe('HTTP edges: hostile input', function () {
         for (let i = 0; i < 50 && status !== 200; i++) {
           await new Promise((r) => setTimeout(r, 20));
           const again = await get(`${app.url}/v1/export/mentions`, 'key-analyst', {
-            signal: AbortSignal.timeout(2000),
+            signal: AbortSignal.timeout(8000),
           });
           status = again.status;
           await again.body?.cancel().catch(() => undefined);
