@@ -26,8 +26,10 @@ export const LIMITS = {
 } as const;
 
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// eslint-disable-next-line security/detect-unsafe-regex -- linear: every group is fixed-length or starts with a distinct literal
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 const SOURCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+// eslint-disable-next-line security/detect-unsafe-regex -- linear: each repetition starts with '-', which the class inside cannot match
 const LANG_PATTERN = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 
 function codePoints(s: string): number {

@@ -100,6 +100,7 @@ function rawValue(name: string, env: Env, problems: string[]): string | undefine
     return undefined;
   }
   try {
+    // eslint-disable-next-line security/detect-non-literal-fs-filename -- the operator names the file (<VAR>_FILE); no request reaches this
     return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
   } catch (err) {
     const code = (err as { code?: string }).code ?? 'unreadable';
@@ -229,6 +230,7 @@ export const v = {
     z
       .string()
       .trim()
+      // eslint-disable-next-line security/detect-unsafe-regex -- linear: the optional group starts with '.', which \d+ cannot match
       .regex(/^-?\d+(\.\d+)?$/, 'must be a number')
       .transform(Number)
       .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)),
