@@ -196,18 +196,21 @@ describe('HTTP edges: hostile input', function () {
       store.hold = true;
       const app = await listen(createApiApp(apiDeps({ rateLimitPerIpPerMinute: 5 }, store)));
       try {
+        // /v1/mentions: no concurrency limit of its own, so only the per-address limit could refuse.
         const aborts = Array.from({ length: 10 }, () => new AbortController());
         const aborted = aborts.map((c) =>
-          get(`${app.url}/v1/entities`, 'key-reader', { signal: c.signal }).catch(() => 'aborted'),
+          get(`${app.url}/v1/mentions?limit=5`, 'key-reader', { signal: c.signal }).catch(() => 'aborted'),
         );
-        while (store.held < 2) await new Promise((r) => setTimeout(r, 10));
+        while (store.held < 10) await new Promise((r) => setTimeout(r, 10));
         for (const c of aborts) c.abort();
         expect(new Set(await Promise.all(aborted))).to.deep.equal(new Set(['aborted']));
         store.releaseAll();
         store.hold = false;
         const statuses = await Promise.all(
           Array.from({ length: 30 }, (_, i) =>
-            get(`${app.url}/v1/entities`, i % 2 ? 'key-reader' : 'key-reader-2').then((r) => r.status),
+            get(`${app.url}/v1/mentions?limit=5`, i % 2 ? 'key-reader' : 'key-reader-2').then(
+              (r) => r.status,
+            ),
           ),
         );
         expect(statuses.filter((s) => s !== 200)).to.deep.equal([]);
