@@ -12,7 +12,7 @@ TSX := node_modules/.bin/tsx
 tier = if compgen -G "test/$(1)/**/*.test.ts" >/dev/null || compgen -G "test/$(1)/*.test.ts" >/dev/null; then \
          $(MOCHA) --exit $(2) 'test/$(1)/**/*.test.ts'; else echo "no $(1) tests"; fi
 
-.PHONY: help train install setup up status down clean-stack test test-unit test-k8s test-integration test-e2e test-monitoring test-alerting lint typecheck demo
+.PHONY: help train install setup up status down clean-stack test test-unit test-k8s test-integration test-e2e test-monitoring test-alerting test-fuzz lint typecheck demo
 
 help:
 	@echo "make demo         run the pipeline on the local stack with the sample data"
@@ -113,12 +113,23 @@ test-monitoring: install
 test-alerting: up
 	$(call tier,alerting,--timeout 400000)
 
+# Schemathesis (PyPI, pinned in test/fuzz/requirements.txt) in a venv of its own, against both
+# OpenAPI documents on a collector and an API this target starts (needs the stack: make up).
+FUZZ_VENV := test/fuzz/.venv
+$(FUZZ_VENV)/.installed: test/fuzz/requirements.txt
+	python3 -m venv $(FUZZ_VENV) || { apt-get -o DPkg::Lock::Timeout=600 install -y python3-venv && python3 -m venv $(FUZZ_VENV); }
+	$(FUZZ_VENV)/bin/pip install --quiet --disable-pip-version-check -r test/fuzz/requirements.txt
+	@touch $@
+
+test-fuzz: install $(FUZZ_VENV)/.installed
+	$(TSX) test/fuzz/run.ts
+
 # In CI (CI set) the stack components this run started are stopped at the end, pass or fail.
 test: install ui
 	@mkdir -p stack/.data && rm -f $(STARTED)
 	@rc=0; \
 	STACK_STARTED_FILE=$(CURDIR)/$(STARTED) $(STACK) up && $(MAKE) --no-print-directory setup || rc=$$?; \
-	if [ $$rc -eq 0 ]; then $(MAKE) --no-print-directory typecheck lint test-unit test-monitoring test-k8s test-integration test-e2e test-ui || rc=$$?; fi; \
+	if [ $$rc -eq 0 ]; then $(MAKE) --no-print-directory typecheck lint test-unit test-monitoring test-k8s test-integration test-e2e test-ui test-fuzz || rc=$$?; fi; \
 	if [ -n "$${CI:-}" ] && [ -s $(STARTED) ]; then $(STACK) down $$(cat $(STARTED)) || true; fi; \
 	exit $$rc
 

@@ -4,21 +4,32 @@
  * guarded by its `x-permission`, rate limited per credential, and validated against its parameters.
  *
  * Order per request: request id + access log → security headers → CORS → ops endpoints → per-IP
- * limit on failed authentication → authentication (401/403) → per-credential limit → validation (400)
- * → handler → problem+json for every error.
+ * limit on failed authentication and unknown paths → authentication (401/403) → per-credential
+ * rate limit → per-credential and per-tenant concurrency limit (aggregates, exports) → validation
+ * (400) → handler → problem+json for every error. A method the document does not declare for a path
+ * gets 405 with `Allow`.
  */
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import {
+  ConcurrencyLimiter,
+  concurrencyLimit,
+  FailureLimiter,
+  clientAddress,
+  failureGate,
+} from '../common/http/limits';
 import helmet from 'helmet';
 import type { Permission } from '../common/apikeys/roles';
 import type { ApiKeyStore, Principal } from '../common/apikeys/store';
 import { HttpProblem, problemHandler } from '../common/http/problem';
 import { requestContext } from '../common/http/request-context';
+import { methodNotAllowed, notFound } from '../common/http/routes';
 import type { Logger } from '../common/logging/index';
-import { opsRouter, type Metrics, type ReadinessCheck } from '../common/metrics/index';
+import { publicHealthRouter, type Metrics, type ReadinessResult } from '../common/metrics/index';
 import { createAuthenticator } from './auth/authenticate';
 import type { JwtSettings } from './auth/jwt.strategy';
+import type { OidcSettings } from './auth/oidc';
 import type { ApiConfig } from './config';
 import { apiMetrics } from './metrics';
 import { openApiDocument } from './openapi/document';
@@ -34,6 +45,7 @@ export const API_PREFIX = '/v1';
 
 export interface ApiDeps {
   config: JwtSettings &
+    OidcSettings &
     Pick<
       ApiConfig,
       | 'rateLimitPerIpPerMinute'
@@ -43,6 +55,10 @@ export interface ApiDeps {
       | 'maxBodyBytes'
       | 'exportMaxRows'
       | 'defaultRangeDays'
+      | 'aggregateConcurrencyPerKey'
+      | 'aggregateConcurrencyPerTenant'
+      | 'exportConcurrencyPerKey'
+      | 'exportConcurrencyPerTenant'
     >;
   keys: Pick<ApiKeyStore, 'verify'>;
   keyAdmin: KeyAdmin;
@@ -50,7 +66,8 @@ export interface ApiDeps {
   search: SearchIndex;
   logger: Logger;
   metrics: Metrics;
-  readiness: ReadinessCheck[];
+  /** Shared readiness of PostgreSQL and Elasticsearch (cachedReadiness); details go to the ops port. */
+  ready: () => Promise<ReadinessResult>;
   isShuttingDown?: () => boolean;
 }
 
@@ -90,7 +107,7 @@ export function createApiApp(deps: ApiDeps): Express {
       }),
     );
   }
-  app.use(opsRouter({ metrics, readiness: deps.readiness, isShuttingDown: deps.isShuttingDown }));
+  app.use(publicHealthRouter({ ready: deps.ready, isShuttingDown: deps.isShuttingDown }));
 
   const tooMany = (limiter: 'ip' | 'key', detail: string): RequestHandler => {
     return (_req, res, next) => {
@@ -99,28 +116,18 @@ export function createApiApp(deps: ApiDeps): Express {
       next(
         new HttpProblem(429, 'rate-limited', 'Too many requests', detail, {
           headers: { 'Retry-After': String(retry ?? 60) },
+          members: {
+            limit: { name: 'requests-per-key', max: config.rateLimitPerKeyPerMinute, window_s: 60 },
+          },
         }),
       );
     };
   };
 
-  // Only 401 answers count: unauthenticated and failed-authentication traffic from one client IP.
-  const ipLimiter = rateLimit({
-    windowMs: 60_000,
-    limit: config.rateLimitPerIpPerMinute,
-    skip: () => config.rateLimitPerIpPerMinute === 0,
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-    standardHeaders: false,
-    legacyHeaders: false,
-    validate: { xForwardedForHeader: false },
-    handler: (req, res, next) =>
-      tooMany(
-        'ip',
-        `more than ${config.rateLimitPerIpPerMinute} unauthenticated requests a minute from this address`,
-      )(req, res, next),
-  });
-  app.use(API_PREFIX, ipLimiter);
+  // Failed authentications (401) and unknown paths (404) per client address, recorded where they
+  // are decided; everything but the ops endpoints is refused once an address is over the limit.
+  const failures = new FailureLimiter(config.rateLimitPerIpPerMinute);
+  app.use(failureGate(failures, () => m.rateLimited.inc({ limiter: 'ip' })));
 
   const keyLimiter = rateLimit({
     windowMs: 60_000,
@@ -141,8 +148,21 @@ export function createApiApp(deps: ApiDeps): Express {
   const auth = createAuthenticator({
     keys: deps.keys,
     jwt: config,
-    onFailure: (reason) => m.authFailures.inc({ reason }),
+    onFailure: (reason, req) => {
+      m.authFailures.inc({ reason });
+      if (reason !== 'forbidden') failures.record(clientAddress(req));
+    },
   });
+  const concurrency = {
+    aggregate: new ConcurrencyLimiter('aggregate', {
+      perKey: config.aggregateConcurrencyPerKey,
+      perTenant: config.aggregateConcurrencyPerTenant,
+    }),
+    export: new ConcurrencyLimiter('export', {
+      perKey: config.exportConcurrencyPerKey,
+      perTenant: config.exportConcurrencyPerTenant,
+    }),
+  };
   const validator = new RequestValidator();
   const ctx = { defaultRangeDays: config.defaultRangeDays, exportMaxRows: config.exportMaxRows };
   const handlers: Record<string, RequestHandler> = {
@@ -179,6 +199,15 @@ export function createApiApp(deps: ApiDeps): Express {
       used.add(op.operationId);
       const chain: RequestHandler[] = [];
       if (op['x-permission']) chain.push(auth.require(op['x-permission'] as Permission), keyLimiter);
+      const kind = op['x-concurrency'];
+      if (kind) {
+        chain.push(
+          concurrencyLimit(concurrency[kind], (res) => res.locals.principal as Principal, {
+            retryAfterSeconds: kind === 'export' ? 10 : 2,
+            onLimited: () => m.rateLimited.inc({ limiter: kind }),
+          }),
+        );
+      }
       if (op.requestBody) chain.push(requireJson, jsonBody);
       chain.push(validator.middleware(op));
       // express 5 passes a rejected promise to the error handlers.
@@ -188,14 +217,13 @@ export function createApiApp(deps: ApiDeps): Express {
         ...chain,
       );
     }
+    app.all(expressPath, methodNotAllowed(Object.keys(item)));
   }
   const unused = Object.keys(handlers).filter((h) => !used.has(h));
   if (unused.length) throw new Error(`handlers without an OpenAPI operation: ${unused.join(', ')}`);
 
   app.use(uiStatic());
-  app.use((req, _res, next) => {
-    next(new HttpProblem(404, 'not-found', 'Not found', `no route for ${req.method} ${req.path}`));
-  });
+  app.use(notFound((req) => failures.record(clientAddress(req))));
   const unavailable: ErrorRequestHandler = (err, _req, res, next) => {
     const dependency = err instanceof HttpProblem ? undefined : dependencyOf(err);
     if (!dependency) {

@@ -38,6 +38,18 @@ export const apiConfigSpec = defineConfig(
       default: '8080',
       doc: 'Port of the read API (0: any free port).',
     },
+    opsHost: {
+      env: 'API_OPS_HOST',
+      schema: v.string(),
+      default: '0.0.0.0',
+      doc: 'Address of the ops port (/metrics, /readyz with dependency details, /healthz); expose it to operators and Prometheus only.',
+    },
+    opsPort: {
+      env: 'API_OPS_PORT',
+      schema: v.port(),
+      default: '9380',
+      doc: 'Ops port of the read API (0: any free port). The public port answers only /healthz and a detail-free /readyz.',
+    },
     jwtAlgorithm: {
       env: 'API_JWT_ALGORITHM',
       schema: v.oneOf(['HS256', 'RS256'] as const),
@@ -87,11 +99,88 @@ export const apiConfigSpec = defineConfig(
       default: '30',
       doc: 'Clock skew allowed when checking a bearer token’s exp and nbf, in seconds.',
     },
+    oidcIssuer: {
+      env: 'API_OIDC_ISSUER',
+      schema: optional(),
+      default: '',
+      doc: 'OpenID Connect issuer whose bearer tokens are accepted (their `iss`); with API_OIDC_JWKS_URL. Empty: none.',
+    },
+    oidcJwksUrl: {
+      env: 'API_OIDC_JWKS_URL',
+      schema: z.union([z.literal(''), v.url(['http', 'https'])]),
+      default: '',
+      doc: 'JWKS URL of that issuer (its discovery document’s `jwks_uri`); keys are cached and fetched again for an unknown `kid`.',
+    },
+    oidcAudience: {
+      env: 'API_OIDC_AUDIENCE',
+      schema: optional(),
+      default: 'aspect-stream-api',
+      doc: 'Required `aud` of identity-provider tokens (empty: not checked).',
+    },
+    oidcAlgorithms: {
+      env: 'API_OIDC_ALGORITHMS',
+      schema: list().pipe(
+        z
+          .array(
+            z.enum([
+              'RS256',
+              'RS384',
+              'RS512',
+              'PS256',
+              'PS384',
+              'PS512',
+              'ES256',
+              'ES384',
+              'ES512',
+              'EdDSA',
+            ]),
+          )
+          .min(1, 'must name at least one algorithm'),
+      ),
+      default: 'RS256,ES256',
+      doc: 'Comma-separated signature algorithms accepted from the identity provider (asymmetric only).',
+    },
+    oidcJwksCooldownMs: {
+      env: 'API_OIDC_JWKS_COOLDOWN_MS',
+      schema: v.int(0, 3_600_000),
+      default: '30000',
+      doc: 'Shortest time between two JWKS fetches caused by tokens with an unknown `kid`, in ms.',
+    },
+    oidcJwksCacheMaxAgeMs: {
+      env: 'API_OIDC_JWKS_CACHE_MAX_AGE_MS',
+      schema: v.int(1000, 86_400_000),
+      default: '600000',
+      doc: 'How long fetched JWKS keys are used before they are fetched again, in ms.',
+    },
     rateLimitPerIpPerMinute: {
       env: 'API_RATE_LIMIT_IP_PER_MIN',
       schema: v.int(0, 1_000_000),
       default: '100',
-      doc: 'Unauthenticated and failed-authentication requests (401) one client IP may make per minute before all its requests get 429 (0: no limit).',
+      doc: 'Failed authentications (401) and unknown paths (404) one client IP may cause per minute before its requests get 429 (0: no limit); requests in flight and successful ones do not count.',
+    },
+    aggregateConcurrencyPerKey: {
+      env: 'API_AGGREGATE_CONCURRENCY_PER_KEY',
+      schema: v.int(0, 1000),
+      default: '2',
+      doc: 'Aggregate requests (summary, trends, entities) one credential may have running at once; more get 429 (0: no limit).',
+    },
+    aggregateConcurrencyPerTenant: {
+      env: 'API_AGGREGATE_CONCURRENCY_PER_TENANT',
+      schema: v.int(0, 1000),
+      default: '4',
+      doc: 'Aggregate requests all credentials of one tenant may have running at once, so one tenant cannot take the shared PostgreSQL pool (0: no limit).',
+    },
+    exportConcurrencyPerKey: {
+      env: 'API_EXPORT_CONCURRENCY_PER_KEY',
+      schema: v.int(0, 1000),
+      default: '1',
+      doc: 'Export streams one credential may have open at once (0: no limit).',
+    },
+    exportConcurrencyPerTenant: {
+      env: 'API_EXPORT_CONCURRENCY_PER_TENANT',
+      schema: v.int(0, 1000),
+      default: '2',
+      doc: 'Export streams all credentials of one tenant may have open at once (0: no limit).',
     },
     rateLimitPerKeyPerMinute: {
       env: 'API_RATE_LIMIT_KEY_PER_MIN',
@@ -146,6 +235,10 @@ export const apiConfigSpec = defineConfig(
       (c) =>
         c.jwtAlgorithm === 'HS256' && c.jwtSecret !== '' && Buffer.byteLength(c.jwtSecret) < 32
           ? 'API_JWT_SECRET must be at least 32 bytes for API_JWT_ALGORITHM=HS256'
+          : undefined,
+      (c) =>
+        (c.oidcIssuer === '') !== (c.oidcJwksUrl === '')
+          ? 'API_OIDC_ISSUER and API_OIDC_JWKS_URL must be set together'
           : undefined,
       (c) =>
         c.jwtAlgorithm === 'RS256' && c.jwtPublicKey === ''

@@ -6,12 +6,12 @@ import { ApiKeyStore } from '../common/apikeys/store';
 import { loadConfig } from '../common/config/index';
 import { createLogger } from '../common/logging/index';
 import { HttpService } from '../common/http/service';
-import { createMetrics } from '../common/metrics/index';
+import { cachedReadiness, createMetrics } from '../common/metrics/index';
 import { createPool, pingPool } from '../common/postgres/pool';
 import { createElasticsearchClient } from '../sinks/elasticsearch/client';
 import { aliasNames } from '../sinks/elasticsearch/templates';
 import { createApiApp } from './app';
-import { jwtEnabled } from './auth/jwt.strategy';
+import { jwtEnabled, oidcEnabled } from './auth/jwt.strategy';
 import { apiConfigSpec } from './config';
 import { TenantKeyAdmin } from './key-admin';
 import { PgMentionStore } from './mention.repository';
@@ -26,7 +26,11 @@ const es = createElasticsearchClient(config);
 const keyStore = new ApiKeyStore(pool, config.apiKeyCacheTtlMs);
 const mentions = new PgMentionStore(pool);
 const search = new EsSearchIndex(es, aliasNames(config.indexPrefix).documents);
-const service = new HttpService({
+const ready = cachedReadiness([
+  { name: 'postgres', check: () => pingPool(pool) },
+  { name: 'elasticsearch', check: () => search.ping() },
+]);
+const service: HttpService = new HttpService({
   name: 'read API',
   action: 'api',
   host: config.host,
@@ -35,6 +39,11 @@ const service = new HttpService({
   logger,
   close: async () => {
     await Promise.allSettled([pool.end(), es.close()]);
+  },
+  ops: {
+    host: config.opsHost,
+    port: config.opsPort,
+    options: { metrics, ready, isShuttingDown: () => service.shuttingDown },
   },
 });
 
@@ -47,9 +56,9 @@ const app = createApiApp({
   logger,
   metrics,
   isShuttingDown: () => service.shuttingDown,
-  readiness: [
-    { name: 'postgres', check: () => pingPool(pool) },
-    { name: 'elasticsearch', check: () => search.ping() },
-  ],
+  ready,
 });
-service.start(app, { jwt: jwtEnabled(config) ? config.jwtAlgorithm : 'disabled' });
+service.start(app, {
+  jwt: jwtEnabled(config) ? config.jwtAlgorithm : 'disabled',
+  oidc: oidcEnabled(config) ? config.oidcIssuer : 'disabled',
+});

@@ -10,7 +10,7 @@ export function apiMetrics(metrics: Metrics) {
     ),
     rateLimited: metrics.counter(
       'api_rate_limited_total',
-      'Requests refused with 429, by limiter (ip, key)',
+      'Requests refused with 429, by limiter (ip: failures per address, key: requests per credential, aggregate and export: requests at once)',
       ['limiter'] as const,
     ),
     unavailable: metrics.counter(

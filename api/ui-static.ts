@@ -28,6 +28,7 @@ export const UI_CSP = [
 /** The dashboard's files, or a router that passes everything on when there is no build. */
 export function uiStatic(dir: string = UI_DIST): Router {
   const router = express.Router();
+  // eslint-disable-next-line security/detect-non-literal-fs-filename -- the build folder, fixed at start; no request reaches this
   if (!existsSync(path.join(dir, 'index.html'))) return router;
   const headers: RequestHandler = (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -11,9 +11,11 @@ import type { FieldError } from '../common/http/problem';
 import { jsonPointer } from '../common/http/problem';
 import { createdAtProblem, DEFAULT_CREATED_AT_BOUNDS, type CreatedAtBounds } from '../schemas/bounds';
 import type { RawDocument } from '../schemas/index';
+import { RAW_TEXT_MAX_UTF16_UNITS } from '../schemas/limits';
 
 export const LIMITS = {
-  textChars: 20_000,
+  /** In UTF-16 code units, as the processor counts (schemas/limits.ts); other limits in characters. */
+  textUtf16Units: RAW_TEXT_MAX_UTF16_UNITS,
   idChars: 200,
   sourceChars: 100,
   urlChars: 2048,
@@ -23,8 +25,10 @@ export const LIMITS = {
 } as const;
 
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// eslint-disable-next-line security/detect-unsafe-regex -- linear: every group is fixed-length or starts with a distinct literal
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 const SOURCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+// eslint-disable-next-line security/detect-unsafe-regex -- linear: each repetition starts with '-', which the class inside cannot match
 const LANG_PATTERN = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 
 function codePoints(s: string): number {
@@ -75,8 +79,8 @@ const textSchema = z.string({ error: typeError('a string') }).superRefine((s, ct
       ? s === ''
         ? 'must not be empty'
         : 'must not be only whitespace'
-      : s.length > LIMITS.textChars && codePoints(s) > LIMITS.textChars
-        ? `must be at most ${LIMITS.textChars} characters (got ${codePoints(s)})`
+      : s.length > LIMITS.textUtf16Units
+        ? `must be at most ${LIMITS.textUtf16Units} UTF-16 code units (got ${s.length}; a character outside the Basic Multilingual Plane, such as most emoji, counts as 2)`
         : unsafeText(s);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
@@ -121,13 +125,13 @@ const urlSchema = boundedString(LIMITS.urlChars).superRefine((s, ctx) => {
 const metadataSchema = z
   .record(
     z.string(),
-    z
-      .string({ error: typeError('a string (metadata values are strings)') })
-      .max(LIMITS.metadataValueChars, `must be at most ${LIMITS.metadataValueChars} characters`)
-      .superRefine((s, ctx) => {
-        const p = unsafeText(s);
-        if (p) ctx.addIssue({ code: 'custom', message: p });
-      }),
+    z.string({ error: typeError('a string (metadata values are strings)') }).superRefine((s, ctx) => {
+      const p =
+        codePoints(s) > LIMITS.metadataValueChars
+          ? `must be at most ${LIMITS.metadataValueChars} characters`
+          : unsafeText(s);
+      if (p) ctx.addIssue({ code: 'custom', message: p });
+    }),
     { error: typeError('an object of string values') },
   )
   .superRefine((m, ctx) => {
@@ -139,7 +143,7 @@ const metadataSchema = z
       });
     }
     for (const k of keys) {
-      if (k.length === 0 || k.length > LIMITS.metadataKeyChars || unsafeText(k)) {
+      if (k.length === 0 || codePoints(k) > LIMITS.metadataKeyChars || unsafeText(k)) {
         ctx.addIssue({
           code: 'custom',
           path: [k],

@@ -5,7 +5,7 @@
  * everything the request reads. 401 for missing or bad credentials, 403 for a role without the
  * permission, 503 when the key store cannot be reached. Keys and tokens are never logged.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { Passport } from 'passport';
 import { can, type Permission } from '../../common/apikeys/roles';
 import type { ApiKeyStore, Principal } from '../../common/apikeys/store';
@@ -13,6 +13,7 @@ import { HttpProblem } from '../../common/http/problem';
 import { apiKeyStrategy, API_KEY_HEADER } from './apikey.strategy';
 import { AuthUnavailableError } from './errors';
 import { jwtStrategy, type JwtSettings } from './jwt.strategy';
+import type { OidcSettings } from './oidc';
 
 const CHALLENGE = 'ApiKey header="X-API-Key", Bearer realm="aspect-stream"';
 
@@ -31,8 +32,9 @@ export interface Authenticator {
 
 export function createAuthenticator(deps: {
   keys: Pick<ApiKeyStore, 'verify'>;
-  jwt: JwtSettings;
-  onFailure?: (reason: AuthFailureReason) => void;
+  jwt: JwtSettings & Partial<OidcSettings>;
+  /** Counts failures (metrics) and tells the per-address failure limit which address failed. */
+  onFailure?: (reason: AuthFailureReason, req: Request) => void;
 }): Authenticator {
   const passport = new Passport();
   passport.use('apikey', apiKeyStrategy(deps.keys));
@@ -42,12 +44,12 @@ export function createAuthenticator(deps: {
     const hasKey = req.get(API_KEY_HEADER) !== undefined;
     const hasBearer = req.get('authorization') !== undefined;
     if (hasKey && hasBearer) {
-      deps.onFailure?.('invalid');
+      deps.onFailure?.('invalid', req);
       next(unauthorized('send either X-API-Key or Authorization: Bearer, not both'));
       return;
     }
     if (!hasKey && !hasBearer) {
-      deps.onFailure?.('missing');
+      deps.onFailure?.('missing', req);
       next(unauthorized('send an API key in the X-API-Key header or a bearer token in Authorization'));
       return;
     }
@@ -76,7 +78,7 @@ export function createAuthenticator(deps: {
           return;
         }
         if (!user) {
-          deps.onFailure?.('invalid');
+          deps.onFailure?.('invalid', req);
           next(unauthorized(info?.reason ?? 'invalid credentials'));
           return;
         }
@@ -96,7 +98,7 @@ export function createAuthenticator(deps: {
           }
           const principal = res.locals.principal as Principal;
           if (!can(principal.role, permission)) {
-            deps.onFailure?.('forbidden');
+            deps.onFailure?.('forbidden', req);
             next(
               new HttpProblem(
                 403,

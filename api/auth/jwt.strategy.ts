@@ -3,11 +3,46 @@
  * (public key), as configured; exactly that algorithm is accepted. `iss`, `aud`, `exp` (required) and
  * `nbf` are checked with a small clock tolerance; the tenant and role come from configurable claims.
  */
-import { errors as joseErrors, importSPKI, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
+import {
+  decodeJwt,
+  errors as joseErrors,
+  importSPKI,
+  jwtVerify,
+  type CryptoKey,
+  type JWTPayload,
+} from 'jose';
 import CustomStrategy from 'passport-custom';
 import { isRole } from '../../common/apikeys/roles';
 import { TENANT_PATTERN, type Principal } from '../../common/apikeys/store';
 import type { ApiConfig } from '../config';
+import { AuthUnavailableError } from './errors';
+import { oidcEnabled, oidcVerifier, type OidcSettings } from './oidc';
+
+/** A principal, a reason to refuse, or: the credential cannot be checked now (503). */
+export interface VerifyResult {
+  principal?: Principal;
+  reason?: string;
+  unavailable?: Error;
+}
+
+/** The principal a verified token's claims name, or why they do not. */
+export function principalFromClaims(
+  payload: JWTPayload,
+  s: Pick<ApiConfig, 'jwtTenantClaim' | 'jwtRoleClaim'>,
+): VerifyResult {
+  const tenant = payload[s.jwtTenantClaim];
+  const role = payload[s.jwtRoleClaim];
+  if (typeof tenant !== 'string' || !TENANT_PATTERN.test(tenant)) {
+    return { reason: `the bearer token has no valid '${s.jwtTenantClaim}' claim` };
+  }
+  if (typeof role !== 'string' || !isRole(role)) {
+    return { reason: `the bearer token has no valid '${s.jwtRoleClaim}' claim` };
+  }
+  const sub = String(payload.sub);
+  return {
+    principal: { keyId: `jwt:${payload.iss ?? ''}:${sub}`, tenant, name: sub, role, prefix: 'jwt' },
+  };
+}
 
 export type JwtSettings = Pick<
   ApiConfig,
@@ -30,6 +65,8 @@ export function jwtEnabled(s: JwtSettings): boolean {
   return s.jwtAlgorithm === 'HS256' ? s.jwtSecret !== '' : s.jwtPublicKey !== '';
 }
 
+export { oidcEnabled };
+
 function why(err: unknown): string {
   if (err instanceof joseErrors.JWTExpired) return 'the bearer token has expired';
   if (err instanceof joseErrors.JWSSignatureVerificationFailed)
@@ -42,9 +79,7 @@ function why(err: unknown): string {
 }
 
 /** Verifies a token into a principal, or says why it is refused. */
-export function jwtVerifier(
-  s: JwtSettings,
-): (token: string) => Promise<{ principal?: Principal; reason?: string }> {
+export function jwtVerifier(s: JwtSettings): (token: string) => Promise<VerifyResult> {
   let key: Promise<CryptoKey | Uint8Array> | undefined;
   const getKey = () =>
     (key ??=
@@ -65,23 +100,29 @@ export function jwtVerifier(
     } catch (err) {
       return { reason: why(err) };
     }
-    const tenant = payload[s.jwtTenantClaim];
-    const role = payload[s.jwtRoleClaim];
-    if (typeof tenant !== 'string' || !TENANT_PATTERN.test(tenant)) {
-      return { reason: `the bearer token has no valid '${s.jwtTenantClaim}' claim` };
-    }
-    if (typeof role !== 'string' || !isRole(role)) {
-      return { reason: `the bearer token has no valid '${s.jwtRoleClaim}' claim` };
-    }
-    const sub = String(payload.sub);
-    return {
-      principal: { keyId: `jwt:${payload.iss ?? ''}:${sub}`, tenant, name: sub, role, prefix: 'jwt' },
-    };
+    return principalFromClaims(payload, s);
   };
 }
 
-export function jwtStrategy(s: JwtSettings): CustomStrategy {
-  const verify = jwtVerifier(s);
+/** The token's `iss`, unverified: only to pick the verifier that then checks it. */
+function issuerOf(token: string): string | undefined {
+  try {
+    const iss = decodeJwt(token).iss;
+    return typeof iss === 'string' ? iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Tokens whose `iss` is the OpenID Connect issuer are verified against its JWKS (oidc.ts); any other
+ * token against the static HS256/RS256 key.
+ */
+export function jwtStrategy(s: JwtSettings & Partial<OidcSettings>): CustomStrategy {
+  const staticVerify = jwtVerifier(s);
+  const oidc = oidcEnabled(s) ? { issuer: s.oidcIssuer, verify: oidcVerifier(s) } : undefined;
+  const verify = (token: string) =>
+    oidc && issuerOf(token) === oidc.issuer ? oidc.verify(token) : staticVerify(token);
   return new CustomStrategy.Strategy((req, done) => {
     const token = bearerToken(req.get('authorization'));
     if (!token) {
@@ -89,7 +130,16 @@ export function jwtStrategy(s: JwtSettings): CustomStrategy {
       return;
     }
     verify(token).then(
-      (r) => (r.principal ? done(null, r.principal) : done(null, false, { reason: r.reason })),
+      (r) =>
+        r.unavailable
+          ? done(
+              new AuthUnavailableError('the identity provider’s keys cannot be fetched', {
+                cause: r.unavailable,
+              }),
+            )
+          : r.principal
+            ? done(null, r.principal)
+            : done(null, false, { reason: r.reason }),
       (err: unknown) => done(err),
     );
   });

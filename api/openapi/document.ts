@@ -20,14 +20,14 @@ const query = (name: string, description: string, schema: object, required = fal
 const P = {
   from: query(
     'from',
-    'Start of the time range (inclusive), RFC 3339. Default: `to` minus the default range (30 days).',
+    'Start of the time range (inclusive), RFC 3339. Default: `to` minus the default range (30 days). Must be before `to` (a rule across two parameters, which JSON Schema cannot state: a range with `from` at or after `to` gets 400 naming `from`). Years 0001-9999.',
     {
       type: 'string',
       format: 'date-time',
       maxLength: 40,
     },
   ),
-  to: query('to', 'End of the time range (exclusive), RFC 3339. Default: now.', {
+  to: query('to', 'End of the time range (exclusive), RFC 3339. Default: now. Must be after `from`.', {
     type: 'string',
     format: 'date-time',
     maxLength: 40,
@@ -55,12 +55,16 @@ const P = {
     type: 'string',
     pattern: '^[a-z]{2,3}$',
   }),
-  cursor: query('cursor', 'Opaque `next_cursor` of the previous page.', {
-    type: 'string',
-    minLength: 1,
-    maxLength: 1024,
-    pattern: '^[A-Za-z0-9_-]+$',
-  }),
+  cursor: query(
+    'cursor',
+    'Opaque `next_cursor` of the previous page of the same operation; any other value gets 400 naming `cursor`.',
+    {
+      type: 'string',
+      minLength: 1,
+      maxLength: 1024,
+      pattern: '^[A-Za-z0-9_-]+$',
+    },
+  ),
   limit: (def: number, max: number) =>
     query('limit', `Items per page (default ${def}, at most ${max}).`, {
       type: 'integer',
@@ -86,7 +90,9 @@ const errors = {
   '400': problem('A parameter is invalid; `errors` names each one.'),
   '401': problem('No credentials, or an unknown, revoked, expired or wrongly signed one.'),
   '403': problem('The credential’s role may not do this.'),
-  '429': problem('Too many requests; see Retry-After.'),
+  '429': problem(
+    'Too many requests; see Retry-After. `limit.name` says which limit: failures-per-address, requests-per-key, or for aggregates and exports <kind>-concurrency-per-key / -per-tenant.',
+  ),
   '503': problem('A dependency (PostgreSQL, Elasticsearch) is unavailable; retry later.'),
 };
 
@@ -153,6 +159,7 @@ export const openApiDocument = {
         description:
           'From the rollups (whole days from the daily ones, the rest from the hourly ones): `from` rounds down and `to` up to whole hours. With `lang` the raw mentions are counted instead (the rollups carry no language).',
         'x-permission': 'sentiment:read',
+        'x-concurrency': 'aggregate',
         parameters: [P.entity, P.category, P.from, P.to, P.lang, P.limit(100, 1000)],
         responses: { '200': json(ref('AspectSummary')), ...errors },
       },
@@ -161,7 +168,10 @@ export const openApiDocument = {
       get: {
         operationId: 'getAspectTrends',
         summary: 'Mentions and sentiment over time for an aspect, a category or everything.',
+        description:
+          'At most 5000 points: a range that gives more buckets of `interval` gets 400 naming `interval` (a rule across parameters).',
         'x-permission': 'sentiment:read',
+        'x-concurrency': 'aggregate',
         parameters: [
           P.aspect,
           P.category,
@@ -272,6 +282,7 @@ export const openApiDocument = {
         operationId: 'listEntities',
         summary: 'Entities by mention volume, with net sentiment.',
         'x-permission': 'sentiment:read',
+        'x-concurrency': 'aggregate',
         parameters: [P.from, P.to, P.cursor, P.limit(50, 500)],
         responses: { '200': json(list(ref('Entity'))), ...errors },
       },
@@ -281,6 +292,7 @@ export const openApiDocument = {
         operationId: 'exportMentions',
         summary: 'All matching mentions as a CSV or NDJSON stream (analyst).',
         'x-permission': 'sentiment:analyze',
+        'x-concurrency': 'export',
         parameters: [
           query('format', 'csv or ndjson.', { type: 'string', enum: ['csv', 'ndjson'], default: 'ndjson' }),
           P.aspect,
@@ -413,6 +425,16 @@ export const openApiDocument = {
           status: { type: 'integer' },
           detail: { type: 'string' },
           instance: { type: 'string' },
+          limit: {
+            type: 'object',
+            description: 'On 429: the limit that was reached.',
+            required: ['name', 'max'],
+            properties: {
+              name: { type: 'string' },
+              max: { type: 'integer', minimum: 0 },
+              window_s: { type: 'number', minimum: 0 },
+            },
+          },
           errors: {
             type: 'array',
             items: {

@@ -59,6 +59,8 @@ interface Parameter {
 export interface Operation {
   operationId: string;
   'x-permission'?: string;
+  /** Requests of this class are limited in how many run at once, per credential and per tenant. */
+  'x-concurrency'?: 'aggregate' | 'export';
   parameters?: readonly Parameter[];
   requestBody?: { content: { 'application/json': { schema: object } } };
   security?: readonly unknown[];

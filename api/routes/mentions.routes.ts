@@ -69,8 +69,24 @@ export function csvRow(m: MentionView): string {
   return `${CSV_COLUMNS.map((c) => csvField(values[c])).join(',')}\r\n`;
 }
 
-async function write(res: Response, chunk: string): Promise<void> {
-  if (!res.write(chunk)) await once(res, 'drain');
+/**
+ * Writes a chunk and, under backpressure, waits for `drain` or for the response to close, whichever
+ * comes first: a client that hangs up while the buffer is full must not keep the handler (and the
+ * rows it holds) waiting for a drain that never comes. False once the response is closed.
+ */
+export async function write(res: Response, chunk: string): Promise<boolean> {
+  if (res.destroyed || res.closed || res.writableEnded) return false;
+  if (res.write(chunk)) return true;
+  const done = new AbortController();
+  try {
+    await Promise.race([
+      once(res, 'drain', { signal: done.signal }),
+      once(res, 'close', { signal: done.signal }),
+    ]);
+  } finally {
+    done.abort();
+  }
+  return !res.destroyed;
 }
 
 export function mentionRoutes(store: MentionStore, ctx: RouteContext): Record<string, RequestHandler> {
@@ -108,12 +124,13 @@ export function mentionRoutes(store: MentionStore, ctx: RouteContext): Record<st
       res.status(200);
       res.setHeader('Content-Type', csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="mentions.${csv ? 'csv' : 'ndjson'}"`);
-      if (csv) await write(res, `${CSV_COLUMNS.join(',')}\r\n`);
+      let open = csv ? await write(res, `${CSV_COLUMNS.join(',')}\r\n`) : true;
       let sent = 0;
       try {
-        for (;;) {
+        while (open) {
           for (const r of rows) {
-            await write(res, csv ? csvRow(r.mention) : `${JSON.stringify(r.mention)}\n`);
+            open = await write(res, csv ? csvRow(r.mention) : `${JSON.stringify(r.mention)}\n`);
+            if (!open) return;
           }
           sent += rows.length;
           const last = rows[rows.length - 1];

@@ -96,15 +96,25 @@ export const isEntityCursor = (v: unknown): v is { m: number; e: string } =>
   typeof (v as { e?: unknown }).e === 'string' &&
   (v as { e: string }).e.length <= 1000;
 
-export const isSortCursor = (v: unknown): v is Array<string | number | null> =>
+/** Epoch milliseconds of 0001-01-01 and of the end of 9999: the dates the API reads and writes. */
+const MIN_MS = -62_135_596_800_000;
+const MAX_MS = 253_402_300_799_999;
+
+/**
+ * A search page's position, exactly as the search sorts: [score, created_at in epoch ms, event id].
+ * Anything else would reach Elasticsearch's `search_after` and fail there (a 500), so it is refused
+ * here as a bad `cursor`.
+ */
+export const isSortCursor = (v: unknown): v is [number, number, string] =>
   Array.isArray(v) &&
   v.length === 3 &&
-  v.every(
-    (x) =>
-      x === null ||
-      (typeof x === 'number' && Number.isFinite(x)) ||
-      (typeof x === 'string' && x.length <= 200),
-  );
+  typeof v[0] === 'number' &&
+  Number.isFinite(v[0]) &&
+  Number.isSafeInteger(v[1]) &&
+  (v[1] as number) >= MIN_MS &&
+  (v[1] as number) <= MAX_MS &&
+  typeof v[2] === 'string' &&
+  UUID.test(v[2]);
 
 export type PolarityCounts = Record<Polarity, number>;
 

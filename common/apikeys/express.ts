@@ -4,17 +4,23 @@
  * from it, never from the body. 401 for a missing/unknown/revoked key, 403 for a role without the
  * permission, 503 when the key store cannot be reached (the key might be valid).
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { HttpProblem } from '../http/problem';
 import { can, type Permission } from './roles';
 import type { ApiKeyStore, Principal } from './store';
 
 export const API_KEY_HEADER = 'x-api-key';
 
-export function requireApiKey(store: Pick<ApiKeyStore, 'verify'>, permission: Permission): RequestHandler {
+export function requireApiKey(
+  store: Pick<ApiKeyStore, 'verify'>,
+  permission: Permission,
+  /** Called for a missing, unknown or revoked key (a 401), e.g. to count it against the address. */
+  onFailure?: (req: Request) => void,
+): RequestHandler {
   return async (req, res, next) => {
     const key = req.get(API_KEY_HEADER);
     if (!key) {
+      onFailure?.(req);
       next(
         new HttpProblem(
           401,
@@ -41,6 +47,7 @@ export function requireApiKey(store: Pick<ApiKeyStore, 'verify'>, permission: Pe
       return;
     }
     if (!principal) {
+      onFailure?.(req);
       next(
         new HttpProblem(401, 'unauthorized', 'Invalid API key', 'the API key is unknown or revoked', {
           headers: { 'WWW-Authenticate': 'ApiKey header="X-API-Key"' },

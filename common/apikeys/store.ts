@@ -3,6 +3,12 @@
  * `verify` finds the row by the key's public prefix and compares hashes in constant time.
  * Verified keys are cached for `cacheTtlMs` (0 disables), so a revoked key stops working within
  * that time in every process.
+ *
+ * What a caller with made-up keys can cost: with the cache on, the store keeps the set of live key
+ * prefixes (one query, refreshed at most every min(cacheTtlMs, 1 s) and only when a prefix is not in
+ * it), so a key whose prefix is not live is refused without a database query, however many such keys
+ * arrive. The cache holds rows by prefix of live keys only: made-up keys never enter it and cannot
+ * push the valid keys out. A key created in another process works here within that refresh time.
  */
 import type pg from 'pg';
 import { FatalError } from '../errors/index';
@@ -56,12 +62,48 @@ function toRecord(row: Row): ApiKeyRecord {
 }
 
 export class ApiKeyStore {
-  private cache = new Map<string, { principal: Principal | null; expires: number }>();
+  /** Rows of live prefixes (undefined: no live key has it any more), with their expiry. */
+  private byPrefix = new Map<string, { row: Row | undefined; expires: number }>();
+  private live?: { prefixes: Set<string>; loadedAt: number };
+  private loadingLive?: Promise<Set<string>>;
+  /** Database queries `verify` made: what made-up keys cost is observable (tests, metrics). */
+  verifyQueries = 0;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly cacheTtlMs = 5000,
+    private readonly maxCachedKeys = 100_000,
   ) {}
+
+  private get liveRefreshMs(): number {
+    return Math.min(this.cacheTtlMs, 1000);
+  }
+
+  /** Live prefixes, reloaded when older than the refresh time; concurrent callers share one query. */
+  private async livePrefixes(forceFresh: boolean): Promise<Set<string>> {
+    const now = Date.now();
+    if (this.live && (!forceFresh || now - this.live.loadedAt < this.liveRefreshMs))
+      return this.live.prefixes;
+    this.loadingLive ??= (async () => {
+      try {
+        this.verifyQueries++;
+        const { rows } = await this.pool.query<{ key_prefix: string }>(
+          'SELECT key_prefix FROM api_keys WHERE revoked_at IS NULL',
+        );
+        const prefixes = new Set(rows.map((r) => r.key_prefix));
+        this.live = { prefixes, loadedAt: Date.now() };
+        return prefixes;
+      } finally {
+        this.loadingLive = undefined;
+      }
+    })();
+    return this.loadingLive;
+  }
+
+  private forget(): void {
+    this.byPrefix.clear();
+    this.live = undefined;
+  }
 
   async create(input: {
     tenant: string;
@@ -104,6 +146,7 @@ export class ApiKeyStore {
             [input.tenant, input.name, input.role, generated.prefix, generated.hash],
           );
           await client.query('COMMIT');
+          this.live?.prefixes.add(generated.prefix);
           return { key: generated.key, record: toRecord(rows[0]!) };
         } catch (err) {
           // A prefix collision (1 in 62^8 per pair) is the one failure worth a new key.
@@ -140,7 +183,7 @@ export class ApiKeyStore {
        RETURNING id, tenant, name, role, key_prefix, key_hash, created_at, revoked_at`,
       [idOrPrefix],
     );
-    this.cache.clear();
+    this.forget();
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
@@ -148,32 +191,37 @@ export class ApiKeyStore {
   async verify(key: string): Promise<Principal | null> {
     const parsed = parseApiKey(key);
     if (!parsed) return null;
+    const { prefix } = parsed;
     const hash = hashApiKey(key);
-    const cacheKey = hash.toString('base64');
-    const now = Date.now();
-    const cached = this.cache.get(cacheKey);
-    if (cached && cached.expires > now) return cached.principal;
+    if (this.cacheTtlMs <= 0) return principalOf(await this.rowOf(prefix), hash);
 
+    const now = Date.now();
+    const cached = this.byPrefix.get(prefix);
+    if (cached && cached.expires > now) return principalOf(cached.row, hash);
+    // Not a live prefix as of the last refresh: look again only if that list is old enough.
+    if (!(await this.livePrefixes(false)).has(prefix) && !(await this.livePrefixes(true)).has(prefix)) {
+      return null;
+    }
+    const row = await this.rowOf(prefix);
+    this.byPrefix.delete(prefix);
+    if (this.byPrefix.size >= this.maxCachedKeys) this.byPrefix.delete(this.byPrefix.keys().next().value!);
+    this.byPrefix.set(prefix, { row, expires: now + this.cacheTtlMs });
+    return principalOf(row, hash);
+  }
+
+  private async rowOf(prefix: string): Promise<Row | undefined> {
+    this.verifyQueries++;
     const { rows } = await this.pool.query<Row>(
       `SELECT id, tenant, name, role, key_prefix, key_hash, created_at, revoked_at FROM api_keys
        WHERE key_prefix = $1 AND revoked_at IS NULL`,
-      [parsed.prefix],
+      [prefix],
     );
-    const row = rows[0];
-    const principal =
-      row && hashesEqual(row.key_hash, hash)
-        ? {
-            keyId: row.id,
-            tenant: row.tenant,
-            name: row.name,
-            role: row.role as Role,
-            prefix: row.key_prefix,
-          }
-        : null;
-    if (this.cacheTtlMs > 0) {
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(cacheKey, { principal, expires: now + this.cacheTtlMs });
-    }
-    return principal;
+    return rows[0];
   }
+}
+
+function principalOf(row: Row | undefined, hash: Buffer): Principal | null {
+  return row && hashesEqual(row.key_hash, hash)
+    ? { keyId: row.id, tenant: row.tenant, name: row.name, role: row.role as Role, prefix: row.key_prefix }
+    : null;
 }

@@ -11,8 +11,15 @@
  * Values are strings in the environment; the `v` helpers turn them into typed values with messages
  * a person can act on. Every variable of a spec with a `prefix` is checked for typos: an unknown
  * `COLLECTOR_HTTP_*` variable is an error (with a "did you mean" hint), not silently ignored.
+ *
+ * Every variable can instead be read from a file named by `<VAR>_FILE` (how container platforms
+ * mount secrets: DATABASE_URL_FILE=/run/secrets/db-url); one trailing newline is dropped. Setting
+ * both is an error. A value shown in an error never shows a secret variable, and URL credentials
+ * of any other value are masked.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { maskUrlPasswords } from '../logging/index';
 
 export interface VarSpec<T = unknown> {
   /** The environment variable. */
@@ -66,12 +73,50 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+export const FILE_SUFFIX = '_FILE';
+
+/**
+ * A value as an error message may show it: `scheme://user:***@host` for a URL with a password, and
+ * for a value that is not a valid URL but has an `@`, everything between `://` (or the start) and
+ * the last `@` hidden, since a malformed URL may still hold a password.
+ */
+export function maskCredentials(value: string): string {
+  const masked = maskUrlPasswords(value);
+  if (masked !== value) return masked;
+  const at = value.lastIndexOf('@');
+  if (at === -1) return value;
+  const sep = value.indexOf('://');
+  const start = sep !== -1 && sep < at ? sep + 3 : 0;
+  return `${value.slice(0, start)}***${value.slice(at)}`;
+}
+
+/** The raw value of a variable: from the environment, or from the file `<VAR>_FILE` names. */
+function rawValue(name: string, env: Env, problems: string[]): string | undefined {
+  const direct = env[name];
+  const file = env[name + FILE_SUFFIX];
+  if (file === undefined || file === '') return direct;
+  if (direct !== undefined && direct !== '') {
+    problems.push(`${name} and ${name}${FILE_SUFFIX} are both set; set one of them`);
+    return undefined;
+  }
+  try {
+    // eslint-disable-next-line security/detect-non-literal-fs-filename -- the operator names the file (<VAR>_FILE); no request reaches this
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? 'unreadable';
+    problems.push(`${name}${FILE_SUFFIX}: cannot read ${JSON.stringify(file)} (${code})`);
+    return undefined;
+  }
+}
+
 /** Parses the environment against a spec; throws one ConfigError listing every problem. */
 export function parseConfig<S extends Spec>(spec: ConfigSpec<S>, env: Env = process.env): ConfigOf<S> {
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(spec.vars)) {
-    const raw = env[v.env];
+    const before = problems.length;
+    const raw = rawValue(v.env, env, problems);
+    if (problems.length > before) continue;
     const value = raw === undefined || raw === '' ? v.default : raw;
     if (value === undefined) {
       problems.push(`${v.env} is required (${v.doc})`);
@@ -81,13 +126,13 @@ export function parseConfig<S extends Spec>(spec: ConfigSpec<S>, env: Env = proc
     if (result.success) {
       out[key] = result.data;
     } else {
-      const shown = v.secret ? '' : ` (got ${JSON.stringify(value)})`;
+      const shown = v.secret ? '' : ` (got ${JSON.stringify(maskCredentials(value))})`;
       const why = result.error.issues.map((i) => i.message).join('; ');
       problems.push(`${v.env}: ${why}${shown}`);
     }
   }
   if (spec.prefix) {
-    const known = new Set(Object.values(spec.vars).map((v) => v.env));
+    const known = new Set(Object.values(spec.vars).flatMap((v) => [v.env, v.env + FILE_SUFFIX]));
     for (const name of Object.keys(env)) {
       if (name.startsWith(spec.prefix) && !known.has(name)) {
         const hint = closest(name, [...known]);
@@ -185,6 +230,7 @@ export const v = {
     z
       .string()
       .trim()
+      // eslint-disable-next-line security/detect-unsafe-regex -- linear: the optional group starts with '.', which \d+ cannot match
       .regex(/^-?\d+(\.\d+)?$/, 'must be a number')
       .transform(Number)
       .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)),

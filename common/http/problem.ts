@@ -20,7 +20,12 @@ export class HttpProblem extends Error {
     readonly slug: string,
     readonly title: string,
     readonly detail?: string,
-    readonly extra: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+    readonly extra: {
+      errors?: FieldError[];
+      headers?: Record<string, string>;
+      /** Extension members of the problem body (RFC 9457 §3.2), e.g. `limit` of a 429. */
+      members?: Record<string, unknown>;
+    } = {},
   ) {
     super(detail ?? title);
     this.name = 'HttpProblem';
@@ -48,6 +53,7 @@ export function sendProblem(res: Response, problem: HttpProblem, instance?: stri
         ...(problem.detail ? { detail: problem.detail } : {}),
         ...(instance ? { instance } : {}),
         ...(problem.extra.errors ? { errors: problem.extra.errors } : {}),
+        ...(problem.extra.members ?? {}),
       }),
     );
 }

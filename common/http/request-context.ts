@@ -8,6 +8,15 @@ import type { Logger } from '../logging/index';
 import type { Metrics } from '../metrics/index';
 
 const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Longest path written to the access log; a client chooses the path, so its cost must be bounded. */
+export const LOGGED_PATH_CHARS = 512;
+
+/** The path as the access log shows it: cut to LOGGED_PATH_CHARS, with its full length noted. */
+export function loggedPath(path: string): string {
+  return path.length <= LOGGED_PATH_CHARS
+    ? path
+    : `${path.slice(0, LOGGED_PATH_CHARS)}…(${path.length} chars)`;
+}
 
 export function requestContext(logger: Logger, metrics?: Metrics): RequestHandler {
   const duration = metrics?.histogram(
@@ -28,7 +37,8 @@ export function requestContext(logger: Logger, metrics?: Metrics): RequestHandle
       const route = (req.route?.path as string | undefined) ?? 'unmatched';
       duration?.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
-      logger.info(`${req.method} ${req.path} ${res.statusCode}`, {
+      const path = loggedPath(req.path);
+      logger.info(`${req.method} ${path} ${res.statusCode}`, {
         event: {
           action: 'http-request',
           duration: Math.round(seconds * 1e9),
@@ -42,7 +52,7 @@ export function requestContext(logger: Logger, metrics?: Metrics): RequestHandle
           },
           response: { status_code: res.statusCode },
         },
-        url: { path: req.path },
+        url: { path },
         ...(res.locals.principal
           ? { labels: { tenant: res.locals.principal.tenant, key_prefix: res.locals.principal.prefix } }
           : {}),

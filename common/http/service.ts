@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import type { Logger } from '../logging/index';
+import { startOpsServer, type OpsOptions } from '../metrics/index';
 
 export interface HttpServiceOptions {
   /** In log messages, e.g. "read API". */
@@ -20,11 +21,14 @@ export interface HttpServiceOptions {
   logger: Logger;
   /** Closes the service's clients (pool, producer) once the last request has been answered. */
   close(): Promise<void>;
+  /** The ops port (/metrics, detailed /readyz, /healthz), apart from the public one. */
+  ops?: { host: string; port: number; options: OpsOptions };
 }
 
 export class HttpService {
   shuttingDown = false;
   private server?: http.Server;
+  private opsServer?: Promise<http.Server | undefined>;
 
   constructor(private readonly options: HttpServiceOptions) {}
 
@@ -47,6 +51,24 @@ export class HttpService {
       logger.error(`${name} cannot listen: ${err.message}`, { err });
       process.exit(1);
     });
+    const ops = this.options.ops;
+    if (ops) {
+      this.opsServer = startOpsServer(ops.port, ops.options, ops.host).then(
+        (s) => {
+          const address = s.address();
+          const port = typeof address === 'object' && address ? address.port : ops.port;
+          logger.info(`${name} ops endpoints on ${ops.host}:${port}`, {
+            event: { action: `${action}-ops-started` },
+            url: { port },
+          });
+          return s;
+        },
+        (err: Error) => {
+          logger.error(`${name} cannot listen on its ops port: ${err.message}`, { err });
+          process.exit(1);
+        },
+      );
+    }
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.on(signal, () => {
         this.stop(signal)
@@ -81,6 +103,11 @@ export class HttpService {
     });
     clearInterval(sweep);
     clearTimeout(force);
+    const ops = await this.opsServer;
+    if (ops) {
+      ops.closeAllConnections();
+      await new Promise((resolve) => ops.close(resolve));
+    }
     await this.options.close();
     logger.info(`${name} stopped`, { event: { action: `${action}-stopped` } });
   }

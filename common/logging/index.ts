@@ -17,10 +17,45 @@ const SECRET_KEYS =
   /^(x-api-key|api[-_]?key|authorization|proxy-authorization|cookie|set-cookie|password|passwd|secret|token|key_hash|apikey)$/i;
 /** Our API keys look like `ask_<prefix>_<secret>`; only the prefix may be shown. */
 const API_KEY_PATTERN = /\b(ask_[A-Za-z0-9]{8})_[A-Za-z0-9_-]{16,}/g;
-const URL_PASSWORD_PATTERN = /\b([a-z][a-z0-9+.-]*:\/\/[^:/\s@]+):[^@/\s]+@/gi;
+const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+const LETTER = /[A-Za-z]/;
+const USERINFO_END = /[@/\s]/;
+/** Longest scheme and userinfo looked at; longer ones are not URLs anyone configures. */
+const MAX_SCHEME = 32;
+const MAX_USERINFO = 1024;
+
+/**
+ * `scheme://user:password@host` becomes `scheme://user:***@host`. A hand-written scan, not a regex:
+ * a backtracking pattern over a long run of scheme characters (`a.a.a.…`, easy to send in a URL
+ * path) costs time quadratic in its length. Every character is looked at a bounded number of times.
+ */
+export function maskUrlPasswords(s: string): string {
+  let out = '';
+  let copied = 0;
+  let sep = s.indexOf('://');
+  while (sep !== -1) {
+    let start = sep;
+    while (start > 0 && sep - start < MAX_SCHEME && SCHEME_CHAR.test(s[start - 1]!)) start--;
+    while (start < sep && !LETTER.test(s[start]!)) start++;
+    let end = sep + 3;
+    let colon = -1;
+    if (start < sep) {
+      while (end < s.length && end - sep < MAX_USERINFO && !USERINFO_END.test(s[end]!)) {
+        if (s[end] === ':' && colon === -1) colon = end;
+        end++;
+      }
+      if (s[end] === '@' && colon > sep + 3 && end > colon + 1) {
+        out += `${s.slice(copied, colon + 1)}***`;
+        copied = end;
+      }
+    }
+    sep = s.indexOf('://', Math.max(end, sep + 3));
+  }
+  return copied === 0 ? s : out + s.slice(copied);
+}
 
 export function redactString(s: string): string {
-  return s.replace(API_KEY_PATTERN, '$1_…').replace(URL_PASSWORD_PATTERN, '$1:***@');
+  return maskUrlPasswords(s.replace(API_KEY_PATTERN, '$1_…'));
 }
 
 /** Deep copy with secret keys replaced and secrets inside strings masked. */

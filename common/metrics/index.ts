@@ -1,7 +1,11 @@
 /**
  * Prometheus metrics (prom-client, every name prefixed `absa_`) and the three operational endpoints
  * every process serves: `/metrics`, `/healthz` (the process is alive) and `/readyz` (its dependencies
- * answer). HTTP services mount `opsRouter`; workers without HTTP start `startOpsServer`.
+ * answer). Workers without HTTP start `startOpsServer`. Services that face the internet (collector,
+ * read API) serve the details (`/metrics`, `/readyz` with each dependency's error) only on their own
+ * ops port (`startOpsServer`), and on the public port only `publicHealthRouter`: `/healthz` and a
+ * `/readyz` that says ready or not, nothing else, from a result shared for a second so a flood of
+ * probes costs no dependency requests.
  */
 import http from 'node:http';
 import express, { type Router } from 'express';
@@ -87,11 +91,54 @@ export async function runReadinessChecks(
   return { ready: entries.every(([, r]) => r.ok), checks: Object.fromEntries(entries) };
 }
 
+/**
+ * Runs the checks at most once per `ttlMs`; callers meanwhile share the last result, and callers
+ * during a run share that run.
+ */
+export function cachedReadiness(
+  checks: ReadinessCheck[],
+  ttlMs = 1000,
+  timeoutMs = 2000,
+): () => Promise<ReadinessResult> {
+  let last: { at: number; result: ReadinessResult } | undefined;
+  let running: Promise<ReadinessResult> | undefined;
+  return () => {
+    if (last && performance.now() - last.at < ttlMs) return Promise.resolve(last.result);
+    running ??= runReadinessChecks(checks, timeoutMs)
+      .then((result) => {
+        last = { at: performance.now(), result };
+        return result;
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+}
+
 export interface OpsOptions {
   metrics: Metrics;
   readiness?: ReadinessCheck[];
+  /** Shared readiness (cachedReadiness); wins over `readiness`. */
+  ready?: () => Promise<ReadinessResult>;
   /** Set while shutting down: /readyz answers 503 so load balancers stop sending traffic. */
   isShuttingDown?: () => boolean;
+}
+
+/** The public port's health endpoints: liveness, and readiness without any detail. */
+export function publicHealthRouter(options: {
+  ready: () => Promise<ReadinessResult>;
+  isShuttingDown?: () => boolean;
+}): Router {
+  const router = express.Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const ready = !options.isShuttingDown?.() && (await options.ready()).ready;
+    res.status(ready ? 200 : 503).json({ ready });
+  });
+  return router;
 }
 
 export function opsRouter(options: OpsOptions): Router {
@@ -108,7 +155,7 @@ export function opsRouter(options: OpsOptions): Router {
       res.status(503).json({ ready: false, reason: 'shutting down', checks: {} });
       return;
     }
-    const result = await runReadinessChecks(options.readiness ?? []);
+    const result = options.ready ? await options.ready() : await runReadinessChecks(options.readiness ?? []);
     res.status(result.ready ? 200 : 503).json(result);
   });
   return router;

@@ -27,6 +27,7 @@ export interface TraceContext {
   flags: number;
 }
 
+// eslint-disable-next-line security/detect-unsafe-regex -- linear: fixed-width hex groups, then one optional '-.*' tail (no nested quantifier)
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
 const ZERO_TRACE = '0'.repeat(32);
 const ZERO_SPAN = '0'.repeat(16);

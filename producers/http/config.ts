@@ -23,6 +23,18 @@ export const httpCollectorConfigSpec = defineConfig(
       default: '8090',
       doc: 'Port of the HTTP collector (0: any free port).',
     },
+    opsHost: {
+      env: 'COLLECTOR_HTTP_OPS_HOST',
+      schema: v.string(),
+      default: '0.0.0.0',
+      doc: 'Address of the ops port (/metrics, /readyz with dependency details, /healthz); expose it to operators and Prometheus only.',
+    },
+    opsPort: {
+      env: 'COLLECTOR_HTTP_OPS_PORT',
+      schema: v.port(),
+      default: '9390',
+      doc: 'Ops port of the HTTP collector (0: any free port). The public port answers only /healthz and a detail-free /readyz.',
+    },
     maxBodyBytes: {
       env: 'COLLECTOR_HTTP_MAX_BODY_BYTES',
       schema: v.int(1024, 100 * 1024 * 1024),
@@ -52,6 +64,12 @@ export const httpCollectorConfigSpec = defineConfig(
       schema: v.int(1, 1_000_000),
       default: '100',
       doc: 'Requests an API key may make at once before the per-second rate applies.',
+    },
+    rateLimitPerIpPerMinute: {
+      env: 'COLLECTOR_HTTP_RATE_LIMIT_IP_PER_MIN',
+      schema: v.int(0, 1_000_000),
+      default: '100',
+      doc: 'Failed authentications (401) and unknown paths (404) one client IP may cause per minute before its requests get 429 (0: no limit).',
     },
     kafkaTimeoutMs: {
       env: 'COLLECTOR_HTTP_KAFKA_TIMEOUT_MS',

@@ -9,7 +9,7 @@ import { createKafka } from '../../common/kafka/client';
 import { RegistryClient } from '../../common/kafka/registry';
 import { createLogger } from '../../common/logging/index';
 import { HttpService } from '../../common/http/service';
-import { createMetrics } from '../../common/metrics/index';
+import { cachedReadiness, createMetrics, type ReadinessCheck } from '../../common/metrics/index';
 import { createPool, pingPool } from '../../common/postgres/pool';
 import { retry } from '../../common/errors/index';
 import { RawDocumentPublisher } from '../publisher';
@@ -27,7 +27,23 @@ const publisher = new RawDocumentPublisher(kafka, registry, logger, {
   timeoutMs: config.kafkaTimeoutMs,
   maxBatchBytes: config.maxRecordBytes,
 });
-const service = new HttpService({
+const readiness: ReadinessCheck[] = [
+  { name: 'postgres', check: () => pingPool(pool) },
+  {
+    name: 'kafka',
+    check: async () => {
+      await publisher.connect();
+    },
+  },
+  {
+    name: 'schema',
+    check: async () => {
+      await publisher.ensureSchema();
+    },
+  },
+];
+const ready = cachedReadiness(readiness);
+const service: HttpService = new HttpService({
   name: 'HTTP collector',
   action: 'collector',
   host: config.host,
@@ -38,6 +54,11 @@ const service = new HttpService({
     await publisher.close();
     await pool.end();
   },
+  ops: {
+    host: config.opsHost,
+    port: config.opsPort,
+    options: { metrics, ready, isShuttingDown: () => service.shuttingDown },
+  },
 });
 
 const app = createHttpCollectorApp({
@@ -47,21 +68,7 @@ const app = createHttpCollectorApp({
   logger,
   metrics,
   isShuttingDown: () => service.shuttingDown,
-  readiness: [
-    { name: 'postgres', check: () => pingPool(pool) },
-    {
-      name: 'kafka',
-      check: async () => {
-        await publisher.connect();
-      },
-    },
-    {
-      name: 'schema',
-      check: async () => {
-        await publisher.ensureSchema();
-      },
-    },
-  ],
+  ready,
 });
 service.start(app);
 

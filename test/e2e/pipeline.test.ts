@@ -109,7 +109,11 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
       start(
         'collector',
         'producers/http/main.ts',
-        { COLLECTOR_HTTP_PORT: String(ports.collector), COLLECTOR_HTTP_RATE_LIMIT_RPS: '0' },
+        {
+          COLLECTOR_HTTP_PORT: String(ports.collector),
+          COLLECTOR_HTTP_OPS_PORT: '0',
+          COLLECTOR_HTTP_RATE_LIMIT_RPS: '0',
+        },
         ports.collector,
       ),
       start(
@@ -130,7 +134,7 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
         { SINK_ELASTICSEARCH_OPS_PORT: String(ports.esSink) },
         ports.esSink,
       ),
-      start('api', 'api/main.ts', { API_PORT: String(ports.api) }, ports.api),
+      start('api', 'api/main.ts', { API_PORT: String(ports.api), API_OPS_PORT: '0' }, ports.api),
     ]);
   });
 

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { ApiKeyStore } from '../../common/apikeys/store';
 import { parseConfig, withEnv } from '../../common/config/index';
 import { silentLogger } from '../../common/logging/index';
-import { createMetrics, type Metrics } from '../../common/metrics/index';
+import { createMetrics, startOpsServer, type Metrics } from '../../common/metrics/index';
 import { TOPICS } from '../../schemas/topics';
 import type { DocumentSentiment } from '../../schemas/index';
 import { elasticsearchSinkConfigSpec } from '../../sinks/elasticsearch/config';
@@ -95,6 +95,8 @@ export async function ingestThroughSinks(docs: DocumentSentiment[], db: pg.Pool)
 
 export interface RunningApi {
   url: string;
+  /** The ops port: /metrics and detailed /readyz. */
+  opsUrl: string;
   metrics: Metrics;
   keys: ApiKeyStore;
   close(): Promise<void>;
@@ -118,18 +120,22 @@ export async function startApi(db: pg.Pool, overrides: Partial<ApiConfig> = {}):
     search: new EsSearchIndex(es, 'absa-documents'),
     logger: silentLogger(),
     metrics,
-    readiness: [],
+    ready: async () => ({ ready: true, checks: {} }),
   };
   const server = http.createServer(createApiApp(deps));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const ops = await startOpsServer(0, { metrics, ready: deps.ready }, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}`,
+    opsUrl: `http://127.0.0.1:${(ops.address() as AddressInfo).port}`,
     metrics,
     keys,
     async close() {
       server.closeAllConnections();
+      ops.closeAllConnections();
       await new Promise((r) => server.close(r));
+      await new Promise((r) => ops.close(r));
       await es.close();
     },
   };

@@ -342,7 +342,8 @@ describe('Read API (real PostgreSQL, Elasticsearch and sinks)', function () {
         '/search',
         '/documents/{id}',
       ]);
-      const metrics = await call(api.url, '/metrics');
+      const metrics = await call(api.opsUrl, '/metrics');
+      expect((await call(api.url, '/metrics')).status).to.equal(404);
       expect(metrics.text).to.match(
         /absa_http_request_duration_seconds_count\{[^}]*route="\/v1\/aspects\/summary"[^}]*status="200"/,
       );

@@ -11,13 +11,17 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://absa:absa@127.0.0.1
 
 interface Collector {
   url: string;
+  /** The ops port: /metrics and detailed /readyz. */
+  opsUrl: string;
   proc: Started;
 }
 
 async function startCollector(env: Record<string, string> = {}, waitReady = true): Promise<Collector> {
   const port = await freePort();
+  const opsPort = await freePort();
   const proc = startProcess('producers/http/main.ts', [], {
     COLLECTOR_HTTP_PORT: String(port),
+    COLLECTOR_HTTP_OPS_PORT: String(opsPort),
     COLLECTOR_HTTP_HOST: '127.0.0.1',
     APIKEY_CACHE_TTL_MS: '0',
     ...env,
@@ -25,7 +29,7 @@ async function startCollector(env: Record<string, string> = {}, waitReady = true
   const url = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${url}/healthz`)).ok, 30_000, 'collector /healthz');
   if (waitReady) await waitFor(async () => (await fetch(`${url}/readyz`)).ok, 30_000, 'collector /readyz');
-  return { url, proc };
+  return { url, opsUrl: `http://127.0.0.1:${opsPort}`, proc };
 }
 
 function post(url: string, body: unknown, headers: Record<string, string>): Promise<Response> {
@@ -209,7 +213,11 @@ describe('HTTP ingest collector (producers/http) against the local stack', funct
     const { errors } = (await res.json()) as { errors: Array<{ pointer: string; reason: string }> };
     expect(errors).to.deep.equal([
       { pointer: '/documents/0/text', reason: 'must not be empty' },
-      { pointer: '/documents/1/text', reason: 'must be at most 20000 characters (got 20001)' },
+      {
+        pointer: '/documents/1/text',
+        reason:
+          'must be at most 20000 UTF-16 code units (got 20001; a character outside the Basic Multilingual Plane, such as most emoji, counts as 2)',
+      },
       {
         pointer: '/documents/2/created_at',
         reason: 'must be an RFC 3339 date-time with a time zone, e.g. 2024-05-01T12:30:00Z',
@@ -298,9 +306,11 @@ describe('HTTP ingest collector (producers/http) against the local stack', funct
     }
   });
 
-  it('serves /healthz, /readyz and /metrics with absa_ metrics, echoes X-Request-Id and logs it without the API key', async () => {
+  it('serves /healthz and a detail-free /readyz publicly, /metrics and detailed /readyz on its ops port, echoes X-Request-Id and logs it without the API key', async () => {
     expect((await fetch(`${collector.url}/healthz`)).status).to.equal(200);
-    const ready = (await (await fetch(`${collector.url}/readyz`)).json()) as {
+    expect(await (await fetch(`${collector.url}/readyz`)).json()).to.deep.equal({ ready: true });
+    expect((await fetch(`${collector.url}/metrics`)).status).to.equal(404);
+    const ready = (await (await fetch(`${collector.opsUrl}/readyz`)).json()) as {
       ready: boolean;
       checks: object;
     };
@@ -312,7 +322,7 @@ describe('HTTP ingest collector (producers/http) against the local stack', funct
       { 'X-API-Key': ingestKey, 'X-Request-Id': `req-${run}` },
     );
     expect(res.headers.get('x-request-id')).to.equal(`req-${run}`);
-    const metrics = await (await fetch(`${collector.url}/metrics`)).text();
+    const metrics = await (await fetch(`${collector.opsUrl}/metrics`)).text();
     expect(metrics).to.match(/absa_collector_documents_total\{[^}]*outcome="accepted"[^}]*\} \d+/);
     expect(metrics).to.include('absa_process_cpu_seconds_total');
     await waitFor(async () => collector.proc.output().includes(`req-${run}`), 5000, 'access log line');

@@ -253,6 +253,7 @@ async function startServices(kafka: kafkajs.Kafka, run: string): Promise<Service
       port: ports.collector,
       env: {
         COLLECTOR_HTTP_PORT: String(ports.collector),
+        COLLECTOR_HTTP_OPS_PORT: '0',
         COLLECTOR_HTTP_HOST: '127.0.0.1',
         COLLECTOR_HTTP_RATE_LIMIT_RPS: '0',
       },
@@ -289,6 +290,7 @@ async function startServices(kafka: kafkajs.Kafka, run: string): Promise<Service
       port: ports.api,
       env: {
         API_PORT: String(ports.api),
+        API_OPS_PORT: '0',
         API_HOST: '127.0.0.1',
         API_RATE_LIMIT_KEY_PER_MIN: '0',
         API_RATE_LIMIT_IP_PER_MIN: '0',

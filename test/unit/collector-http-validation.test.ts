@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { validateBatch } from '../../producers/http/app';
-import { parseTimestamp, toRawDocument, validateDocument } from '../../producers/document';
+import { LIMITS, parseTimestamp, toRawDocument, validateDocument } from '../../producers/document';
+import { RAW_TEXT_MAX_UTF16_UNITS } from '../../schemas/limits';
+import { absaProcessorConfigSpec } from '../../stream-processors/absa/config';
 import { TokenBucketLimiter } from '../../producers/http/rate-limit';
 import { documentEventId } from '../../common/ids/index';
 
@@ -50,10 +52,21 @@ describe('collector-http: document validation', () => {
     });
   });
 
-  it('counts text length in characters, not UTF-16 units: 20,000 emoji pass, 20,001 letters do not', () => {
-    expect(validateDocument({ ...ok, text: '😀'.repeat(20_000) }).ok).to.equal(true);
-    const r = validateDocument({ ...ok, text: 'a'.repeat(20_001) });
-    expect(!r.ok && r.errors[0]!.reason).to.equal('must be at most 20000 characters (got 20001)');
+  it('counts text length in UTF-16 units as the processor does: a 20,000-character text with emoji is refused at the edge, not dead-lettered later', () => {
+    const withEmoji = `${'a'.repeat(19_990)}${'😀'.repeat(10)}`;
+    expect([...withEmoji]).to.have.length(20_000);
+    const r = validateDocument({ ...ok, text: withEmoji });
+    expect(r.ok).to.equal(false);
+    expect(!r.ok && r.errors[0]).to.deep.include({ pointer: '/text' });
+    expect(!r.ok && r.errors[0]!.reason).to.match(/^must be at most 20000 UTF-16 code units \(got 20010;/);
+    expect(validateDocument({ ...ok, text: '😀'.repeat(10_000) }).ok).to.equal(true);
+    expect(validateDocument({ ...ok, text: 'a'.repeat(20_001) }).ok).to.equal(false);
+  });
+
+  it('uses the same text limit as the ABSA processor’s default', () => {
+    const spec = absaProcessorConfigSpec.vars.maxTextChars;
+    expect(Number(spec.default)).to.equal(RAW_TEXT_MAX_UTF16_UNITS);
+    expect(LIMITS.textUtf16Units).to.equal(RAW_TEXT_MAX_UTF16_UNITS);
   });
 
   it('refuses text that PostgreSQL or Avro could not store faithfully: NUL and unpaired surrogates', () => {

@@ -1,0 +1,180 @@
+/**
+ * Limits that protect a service from its callers, shared by the collector and the read API.
+ *
+ * - `FailureLimiter`: per client address, how many failed authentications and unknown paths it may
+ *   cause per window. Failures are recorded where they are decided (the authenticator, the 404
+ *   handler), never by counting requests on arrival: requests in flight, aborted requests and
+ *   successful ones cost nothing, so many concurrent clients behind one address are not refused.
+ * - `ConcurrencyLimiter`: how many expensive requests (aggregates, exports) one credential and one
+ *   tenant may have running at once. A slot is released when the response closes, finished or
+ *   aborted, so a client that hangs up never keeps its slot.
+ *
+ * Both answer 429 with Retry-After and a problem+json body that names the limit.
+ */
+import type { Request, RequestHandler, Response } from 'express';
+import { HttpProblem } from './problem';
+
+/** The limit a 429 names in its body (`limit.name`, `limit.max`), so a client can tell them apart. */
+export interface LimitInfo {
+  name: string;
+  max: number;
+  /** Only for rate limits: the window, in seconds. */
+  window_s?: number;
+}
+
+export function tooManyRequests(detail: string, limit: LimitInfo, retryAfterSeconds: number): HttpProblem {
+  return new HttpProblem(429, 'rate-limited', 'Too many requests', detail, {
+    headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+    members: { limit },
+  });
+}
+
+/** Fixed-window failure counts per key (a client address), bounded in memory. */
+export class FailureLimiter {
+  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs = 60_000,
+    private readonly now: () => number = Date.now,
+    private readonly maxKeys = 100_000,
+  ) {}
+
+  /** Seconds until `key` may try again, or undefined when it is not over the limit (0: no limit). */
+  blockedFor(key: string): number | undefined {
+    if (this.limit <= 0) return undefined;
+    const w = this.windows.get(key);
+    const now = this.now();
+    if (!w || w.resetAt <= now || w.count < this.limit) return undefined;
+    return (w.resetAt - now) / 1000;
+  }
+
+  record(key: string): void {
+    if (this.limit <= 0) return;
+    const now = this.now();
+    let w = this.windows.get(key);
+    if (!w || w.resetAt <= now) {
+      this.windows.delete(key);
+      w = { count: 0, resetAt: now + this.windowMs };
+      if (this.windows.size >= this.maxKeys) this.prune(now);
+      this.windows.set(key, w);
+    }
+    w.count++;
+  }
+
+  get size(): number {
+    return this.windows.size;
+  }
+
+  /** Drops expired windows, then the oldest ones (Map order is insertion order) if still full. */
+  private prune(now: number): void {
+    for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
+    for (const k of this.windows.keys()) {
+      if (this.windows.size < this.maxKeys) break;
+      this.windows.delete(k);
+    }
+  }
+}
+
+/** Refuses a client address that is over its failure limit, before any work is done for it. */
+export function failureGate(limiter: FailureLimiter, onLimited?: (req: Request) => void): RequestHandler {
+  return (req, _res, next) => {
+    const wait = limiter.blockedFor(clientAddress(req));
+    if (wait === undefined) {
+      next();
+      return;
+    }
+    onLimited?.(req);
+    next(
+      tooManyRequests(
+        `more than ${limiter.limit} failed authentications or unknown paths a minute from this address`,
+        { name: 'failures-per-address', max: limiter.limit, window_s: limiter.windowMs / 1000 },
+        wait,
+      ),
+    );
+  };
+}
+
+/** The address limits count by: express's `req.ip` (honours `trust proxy`), else the socket's. */
+export function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+export interface ConcurrencyCaps {
+  perKey: number;
+  perTenant: number;
+}
+
+/** Requests running at once per credential and per tenant, for one class of requests. */
+export class ConcurrencyLimiter {
+  private readonly running = new Map<string, number>();
+
+  constructor(
+    /** In limit names and messages: `aggregate`, `export`. */
+    readonly kind: string,
+    readonly caps: ConcurrencyCaps,
+  ) {}
+
+  /** A release function, or the limit that is full. */
+  tryAcquire(tenant: string, keyId: string): { release: () => void } | { limit: LimitInfo } {
+    const t = `tenant:${tenant}`;
+    const k = `key:${keyId}`;
+    if (this.caps.perKey > 0 && (this.running.get(k) ?? 0) >= this.caps.perKey) {
+      return { limit: { name: `${this.kind}-concurrency-per-key`, max: this.caps.perKey } };
+    }
+    if (this.caps.perTenant > 0 && (this.running.get(t) ?? 0) >= this.caps.perTenant) {
+      return { limit: { name: `${this.kind}-concurrency-per-tenant`, max: this.caps.perTenant } };
+    }
+    this.add(t, 1);
+    this.add(k, 1);
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.add(t, -1);
+        this.add(k, -1);
+      },
+    };
+  }
+
+  /** Requests of this kind running now for a tenant. */
+  inFlight(tenant: string): number {
+    return this.running.get(`tenant:${tenant}`) ?? 0;
+  }
+
+  private add(key: string, n: number): void {
+    const v = (this.running.get(key) ?? 0) + n;
+    if (v <= 0) this.running.delete(key);
+    else this.running.set(key, v);
+  }
+}
+
+/**
+ * Takes a slot for the principal in res.locals (after authentication) and gives it back when the
+ * response closes, whether it finished or the client went away.
+ */
+export function concurrencyLimit(
+  limiter: ConcurrencyLimiter,
+  principalOf: (res: Response) => { tenant: string; keyId: string },
+  options: { retryAfterSeconds: number; onLimited?: (limit: LimitInfo) => void },
+): RequestHandler {
+  return (_req, res, next) => {
+    const { tenant, keyId } = principalOf(res);
+    const slot = limiter.tryAcquire(tenant, keyId);
+    if ('limit' in slot) {
+      options.onLimited?.(slot.limit);
+      const whose = slot.limit.name.endsWith('per-key') ? 'this credential' : 'this tenant';
+      next(
+        tooManyRequests(
+          `${whose} may run ${slot.limit.max} ${limiter.kind} request(s) at once; retry when one has finished`,
+          slot.limit,
+          options.retryAfterSeconds,
+        ),
+      );
+      return;
+    }
+    res.once('close', slot.release);
+    next();
+  };
+}
