@@ -56,8 +56,18 @@ describe('alerting: a stopped service pages through Prometheus and Alertmanager'
     await startGroupAtEnd(admin, groupId, 'sentiment.documents.v1');
     await admin.disconnect();
     for (const [name, envOf] of Object.entries({
-      'collector-http': (p: number) => ({ COLLECTOR_HTTP_PORT: String(p), COLLECTOR_HTTP_HOST: '127.0.0.1' }),
-      api: (p: number) => ({ API_PORT: String(p), API_HOST: '127.0.0.1' }),
+      'collector-http': (p: number) => ({
+        COLLECTOR_HTTP_PORT: '0',
+        COLLECTOR_HTTP_HOST: '127.0.0.1',
+        COLLECTOR_HTTP_OPS_PORT: String(p),
+        COLLECTOR_HTTP_OPS_HOST: '127.0.0.1',
+      }),
+      api: (p: number) => ({
+        API_PORT: '0',
+        API_HOST: '127.0.0.1',
+        API_OPS_PORT: String(p),
+        API_OPS_HOST: '127.0.0.1',
+      }),
       'sink-postgres': (p: number) => ({
         SINK_POSTGRES_OPS_PORT: String(p),
         SINK_POSTGRES_GROUP_ID: groupId,
