@@ -107,15 +107,15 @@ describe('HTTP ingest collector (producers/http) against the local stack', funct
   });
 
   it('splits a large request into produce calls the topic accepts, and answers 413 naming a document too large for a record', async () => {
-    // 200 documents of 19,000 emoji (76 KB each): 15 MB in one request, several MB per partition,
-    // more than the topic's 1 MiB max.message.bytes in one produce call.
+    // 300 documents of 9,900 emoji (19,800 UTF-16 units, 40 KB of UTF-8 each): 12 MB in one request,
+    // about 2 MB per partition, more than the topic's 1 MiB max.message.bytes in one produce call.
     const big = await startCollector({
       COLLECTOR_HTTP_MAX_BODY_BYTES: String(20 * 1024 * 1024),
       COLLECTOR_HTTP_RATE_LIMIT_RPS: '0',
     });
     try {
       const before = await probe.endOffsets();
-      const docs = Array.from({ length: 200 }, (_, i) => doc(`big-${i}`, { text: '😀'.repeat(19_000) }));
+      const docs = Array.from({ length: 300 }, (_, i) => doc(`big-${i}`, { text: '😀'.repeat(9_900) }));
       const res = await post(big.url, { documents: docs }, { 'X-API-Key': ingestKey });
       expect(res.status, await res.clone().text()).to.equal(202);
       const records = await probe.read<RawDocument>(before, await probe.endOffsets());
