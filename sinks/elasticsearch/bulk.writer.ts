@@ -15,8 +15,14 @@ import type { Client, estypes } from '@elastic/elasticsearch';
 
 type BulkOperationContainer = estypes.BulkOperationContainer;
 type BulkResponseItem = estypes.BulkResponseItem;
-import { asElasticsearchError } from '../../common/elasticsearch/errors';
-import { FatalError, RetriableError, backoffDelay, sleep } from '../../common/errors/index';
+import { asElasticsearchError, ELASTICSEARCH } from '../../common/elasticsearch/errors';
+import {
+  DependencyUnavailableError,
+  FatalError,
+  RetriableError,
+  backoffDelay,
+  sleep,
+} from '../../common/errors/index';
 import type { DocumentSentiment } from '../../schemas/index';
 import { newestPerDocument } from '../shared/newest';
 import type { SinkWriter } from '../shared/runner';
@@ -183,7 +189,8 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
     for (let round = 0; pending.length > 0; round++) {
       if (round > 0) {
         if (round > rounds) {
-          throw new RetriableError(
+          throw new DependencyUnavailableError(
+            ELASTICSEARCH,
             `${pending.length} bulk items still refused with 429/5xx after ${rounds} rounds`,
             {
               code: 'bulk_items_retriable',

@@ -119,6 +119,8 @@ interface Prepared<R> {
 /** Smallest chunk worth a commit of its own when the partition is nearly caught up. */
 const MIN_CHUNK = 16;
 const HEARTBEAT_MS = 3_000;
+/** The `dependency` label of a retriable failure that names none. */
+const TRANSIENT = 'transient';
 
 /** Chunk size for a backlog: about a quarter of it, so the first results commit early. */
 export function chunkSizeFor(lag: number, maxChunk: number): number {
@@ -162,9 +164,9 @@ export class ConsumerLoop<T, R = unknown> {
       {
         name: 'dependencies',
         check: async () => {
-          const down = [...this.outages.entries()].map(
-            ([d, o]) => `${d} unavailable since ${new Date(o.since).toISOString()}`,
-          );
+          const down = [...this.outages.entries()]
+            .filter(([d]) => d !== TRANSIENT)
+            .map(([d, o]) => `${d} unavailable since ${new Date(o.since).toISOString()}`);
           if (down.length > 0) throw new Error(down.join('; '));
         },
       },
@@ -453,7 +455,8 @@ export class ConsumerLoop<T, R = unknown> {
   }
 
   private unavailable(err: unknown, attempt: number, delay: number, source: Source): void {
-    const dependency = unavailableDependency(err) ?? 'unknown';
+    // A retriable failure that names no dependency (a deadlock, a conflict) is waited out the same way.
+    const dependency = unavailableDependency(err) ?? TRANSIENT;
     const now = Date.now();
     const outage = this.outages.get(dependency) ?? { since: now, attempts: 0 };
     outage.attempts++;
