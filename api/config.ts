@@ -161,13 +161,14 @@ export const apiConfigSpec = defineConfig(
     aggregateConcurrencyPerKey: {
       env: 'API_AGGREGATE_CONCURRENCY_PER_KEY',
       schema: v.int(0, 1000),
-      default: '2',
+      // The dashboard asks for a view's trends at once (one per entity compared, one per sparkline).
+      default: '6',
       doc: 'Aggregate requests (summary, trends, entities) one credential may have running at once; more get 429 (0: no limit).',
     },
     aggregateConcurrencyPerTenant: {
       env: 'API_AGGREGATE_CONCURRENCY_PER_TENANT',
       schema: v.int(0, 1000),
-      default: '4',
+      default: '8',
       doc: 'Aggregate requests all credentials of one tenant may have running at once, so one tenant cannot take the shared PostgreSQL pool (0: no limit).',
     },
     exportConcurrencyPerKey: {
