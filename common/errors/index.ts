@@ -202,8 +202,6 @@ export const RETRY_POLICIES = {
   outage: { initialMs: 500, maxMs: 30_000, multiplier: 2, jitter: 0.5 },
   /** A service starting while a dependency is down: keep trying, at most every 10 s. */
   startup: { initialMs: 500, maxMs: 10_000, multiplier: 2, jitter: 0.5 },
-  /** A conflict with a concurrent writer (deadlock, serialization): retry soon. */
-  conflict: { initialMs: 50, maxMs: 2_000, multiplier: 2, jitter: 1 },
 } as const satisfies Record<string, BackoffOptions>;
 
 /** Delay before retry number `attempt` (1-based): capped exponential with jitter. */

@@ -32,6 +32,17 @@ function headerList(headers: IHeaders | undefined): DeadLetter['headers'] {
   return out;
 }
 
+/** The inverse of the envelope's header list: Kafka headers again, a repeated name as an array. */
+export function headersFromList(list: DeadLetter['headers']): IHeaders {
+  const byName = new Map<string, Buffer[]>();
+  for (const h of list) {
+    const values = byName.get(h.key) ?? [];
+    values.push(h.value ?? Buffer.alloc(0));
+    byName.set(h.key, values);
+  }
+  return Object.fromEntries([...byName].map(([k, v]) => [k, v.length === 1 ? v[0]! : v]));
+}
+
 export function deadLetterEnvelope(
   failed: FailedMessage,
   error: unknown,

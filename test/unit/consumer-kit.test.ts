@@ -18,6 +18,7 @@ import {
 } from '../../common/errors/index';
 import { isFenced } from '../../common/kafka/consumer/commit';
 import { MessageDecoder, UndecodableError } from '../../common/kafka/consumer/decoder';
+import { deadLetterEnvelope, headersFromList } from '../../common/kafka/dlq';
 import { chunkSizeFor } from '../../common/kafka/consumer/loop';
 import { RegistryClient, UnknownSchemaError } from '../../common/kafka/registry';
 import { PostgresDataError, asPostgresError } from '../../common/postgres/errors';
@@ -74,6 +75,22 @@ describe('consumer kit: outage or poison', () => {
     const wrapped = Object.assign(new kafkajs.KafkaJSNonRetriableError(fenced), { cause: fenced });
     expect(isFenced(wrapped)).to.equal(true);
     expect(isFenced(new Error('producer was fenced'))).to.equal(false);
+  });
+
+  it('gives a redriven message the headers it was dead-lettered with, a repeated name included', () => {
+    const envelope = deadLetterEnvelope(
+      {
+        topic: 't',
+        partition: 0,
+        message: { key: null, value: null, offset: '1', timestamp: '0', headers: { a: 'x', b: ['1', '2'] } },
+      },
+      new FatalError('bad'),
+      { name: 'test' },
+    );
+    expect(headersFromList(envelope.headers)).to.deep.equal({
+      a: Buffer.from('x'),
+      b: [Buffer.from('1'), Buffer.from('2')],
+    });
   });
 
   it('makes small chunks for a small backlog and full ones for a large backlog', () => {

@@ -42,8 +42,7 @@ export class MessageDecoder {
     }
   }
 
-  /** Loads a schema ahead of the first message that needs it (e.g. the ones a processor writes). */
-  typeFor(id: number): Promise<avro.Type> {
+  private typeFor(id: number): Promise<avro.Type> {
     let type = this.types.get(id);
     if (!type) {
       type = this.registry.schemaById(id);

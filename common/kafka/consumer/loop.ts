@@ -145,17 +145,13 @@ export class ConsumerLoop<T, R = unknown> {
     this.metrics = consumerMetrics(options.metrics);
   }
 
-  /** Schemas the handler will encode with can be loaded (and checked) before the first message. */
-  get messageDecoder(): MessageDecoder {
-    return this.decoder;
-  }
-
   /** For /readyz: the group is joined and no dependency is known to be unavailable. */
   readiness(): ReadinessCheck[] {
     return [
       { name: 'schema-registry', check: () => this.options.registry.ping() },
       {
-        name: 'kafka',
+        // Says what start-up waits for (kafka, postgres, …) until the group is joined.
+        name: 'consumer',
         check: async () => {
           if (this.waitingFor) throw new Error(`waiting for ${this.waitingFor}`);
           if (!this.joined) throw new Error('consumer group not joined');
@@ -183,7 +179,7 @@ export class ConsumerLoop<T, R = unknown> {
       try {
         return await step();
       } catch (err) {
-        if (!isRetriable(err) && !unavailableDependency(err)) throw err;
+        if (!isRetriable(err)) throw err;
         if (this.stopping)
           throw new ConsumerStoppedError(`stopped while waiting for ${what}`, { cause: err });
         const delay = backoffDelay(attempt, RETRY_POLICIES.startup);
@@ -203,7 +199,8 @@ export class ConsumerLoop<T, R = unknown> {
   }
 
   async start(): Promise<void> {
-    const { kafka, options } = { kafka: this.options.kafka, options: this.options };
+    const options = this.options;
+    const { kafka } = options;
     await this.untilAvailable('kafka', () => options.commit.start(kafka));
     const consumer = kafka.consumer({
       groupId: options.groupId,

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../../errors/index';
 import type { DeadLetter } from '../../../schemas/index';
 import { createIdempotentProducer } from '../client';
+import { headersFromList } from '../dlq';
 import { MessageDecoder } from '../consumer/decoder';
 import type { RegistryClient } from '../registry';
 
@@ -212,13 +213,7 @@ export class DeadLetterStore {
             Array<{ key: Buffer | null; value: Buffer | null; headers: IHeaders }>
           >();
           for (const r of part) {
-            const headers: IHeaders = {};
-            for (const h of r.envelope.headers) {
-              const value = h.value ?? '';
-              const prev = headers[h.key];
-              headers[h.key] =
-                prev === undefined ? value : ([...(Array.isArray(prev) ? prev : [prev]), value] as Buffer[]);
-            }
+            const headers = headersFromList(r.envelope.headers);
             headers[REDRIVEN_HEADER] = r.id;
             const list = byTopic.get(r.envelope.source_topic) ?? [];
             list.push({ key: r.envelope.key, value: r.envelope.value, headers });
