@@ -9,12 +9,11 @@ import type { Logger } from '../../common/logging/index';
 import type { Metrics, ReadinessCheck } from '../../common/metrics/index';
 import type { DocumentSentiment } from '../../schemas/index';
 import { SinkRunner } from '../shared/runner';
-import { asElasticsearchError } from '../../common/elasticsearch/errors';
 import { ElasticsearchDocumentWriter } from './bulk.writer';
 import { createElasticsearchClient, pingElasticsearch } from './client';
 import type { ElasticsearchSinkConfig } from './config';
 import { elasticsearchSinkMetrics } from './metrics';
-import { ensureCurrentIndices, installTemplates } from './templates';
+import { setUpIndices } from './templates';
 
 export const PROCESSOR = { name: 'sink-elasticsearch', version: process.env.npm_package_version };
 
@@ -51,15 +50,7 @@ export async function startElasticsearchSink(
 
   if (config.setup) {
     // Started while Elasticsearch is down, the sink waits for it (and says so in /readyz).
-    const names = await runner.untilAvailable('elasticsearch', async () => {
-      try {
-        const names = await installTemplates(client, config);
-        await ensureCurrentIndices(client, config.indexPrefix);
-        return names;
-      } catch (err) {
-        throw asElasticsearchError(err);
-      }
-    });
+    const names = await runner.untilAvailable('elasticsearch', () => setUpIndices(client, config));
     logger.info(`index templates installed: ${names.join(', ')}`, {
       event: { action: 'es-templates-installed' },
     });

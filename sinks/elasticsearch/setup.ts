@@ -1,11 +1,10 @@
 /** `npm run es:setup`: installs the index templates (idempotent); `make up` runs it, the sink too. */
 import { loadConfig } from '../../common/config/index';
-import { retry } from '../../common/errors/index';
+import { RETRY_POLICIES, retry } from '../../common/errors/index';
 import { createLogger } from '../../common/logging/index';
 import { createElasticsearchClient } from './client';
 import { elasticsearchSetupConfigSpec } from './config';
-import { asElasticsearchError } from '../../common/elasticsearch/errors';
-import { ensureCurrentIndices, installTemplates } from './templates';
+import { setUpIndices } from './templates';
 
 const config = loadConfig(elasticsearchSetupConfigSpec);
 const logger = createLogger({ service: 'es-setup', level: config.logLevel });
@@ -13,18 +12,7 @@ const logger = createLogger({ service: 'es-setup', level: config.logLevel });
 async function main(): Promise<void> {
   const client = createElasticsearchClient(config);
   try {
-    const names = await retry(
-      async () => {
-        try {
-          const names = await installTemplates(client, config);
-          await ensureCurrentIndices(client, config.indexPrefix);
-          return names;
-        } catch (err) {
-          throw asElasticsearchError(err);
-        }
-      },
-      { retries: 10, initialMs: 500, maxMs: 5000 },
-    );
+    const names = await retry(() => setUpIndices(client, config), { retries: 10, ...RETRY_POLICIES.startup });
     logger.info(`index templates installed: ${names.join(', ')}`, {
       event: { action: 'es-templates-installed', outcome: 'success' },
     });

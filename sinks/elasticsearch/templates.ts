@@ -9,6 +9,7 @@
  * next monthly index; existing indices keep their mapping.
  */
 import type { Client } from '@elastic/elasticsearch';
+import { asElasticsearchError } from '../../common/elasticsearch/errors';
 
 export const TEMPLATE_VERSION = 1;
 
@@ -197,5 +198,19 @@ export async function ensureCurrentIndices(
       const type = (err as { body?: { error?: { type?: string } } }).body?.error?.type;
       if (type !== 'resource_already_exists_exception') throw err;
     }
+  }
+}
+
+/**
+ * Templates and this month's indices, as the sink and `npm run es:setup` install them; errors in our
+ * hierarchy, so a caller can wait out an unavailable cluster.
+ */
+export async function setUpIndices(client: Client, settings: TemplateSettings): Promise<string[]> {
+  try {
+    const names = await installTemplates(client, settings);
+    await ensureCurrentIndices(client, settings.indexPrefix);
+    return names;
+  } catch (err) {
+    throw asElasticsearchError(err);
   }
 }
