@@ -67,8 +67,11 @@ export function jwtEnabled(s: JwtSettings): boolean {
 
 export { oidcEnabled };
 
-function why(err: unknown): string {
+/** Why a bearer token was refused, in words for the 401 (static keys and OIDC alike). */
+export function tokenRefusal(err: unknown): string {
   if (err instanceof joseErrors.JWTExpired) return 'the bearer token has expired';
+  if (err instanceof joseErrors.JWKSNoMatchingKey)
+    return "no key of the identity provider matches the bearer token's kid";
   if (err instanceof joseErrors.JWSSignatureVerificationFailed)
     return 'the bearer token signature is invalid';
   if (err instanceof joseErrors.JOSEAlgNotAllowed)
@@ -98,7 +101,7 @@ export function jwtVerifier(s: JwtSettings): (token: string) => Promise<VerifyRe
         requiredClaims: ['exp', 'sub'],
       }));
     } catch (err) {
-      return { reason: why(err) };
+      return { reason: tokenRefusal(err) };
     }
     return principalFromClaims(payload, s);
   };

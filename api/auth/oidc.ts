@@ -11,7 +11,7 @@
  */
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { ApiConfig } from '../config';
-import { principalFromClaims, type VerifyResult } from './jwt.strategy';
+import { principalFromClaims, tokenRefusal, type VerifyResult } from './jwt.strategy';
 
 export type OidcSettings = Pick<
   ApiConfig,
@@ -40,19 +40,6 @@ function unreachable(err: unknown): boolean {
   );
 }
 
-function why(err: unknown): string {
-  if (err instanceof joseErrors.JWTExpired) return 'the bearer token has expired';
-  if (err instanceof joseErrors.JWKSNoMatchingKey)
-    return "no key of the identity provider matches the bearer token's kid";
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed)
-    return 'the bearer token signature is invalid';
-  if (err instanceof joseErrors.JOSEAlgNotAllowed)
-    return 'the bearer token is signed with an algorithm that is not accepted';
-  if (err instanceof joseErrors.JWTClaimValidationFailed)
-    return `the bearer token's ${err.claim} claim is invalid: ${err.message}`;
-  return 'the bearer token is malformed';
-}
-
 export function oidcVerifier(s: OidcSettings): (token: string) => Promise<VerifyResult> {
   const keys = createRemoteJWKSet(new URL(s.oidcJwksUrl), {
     cooldownDuration: s.oidcJwksCooldownMs,
@@ -71,7 +58,7 @@ export function oidcVerifier(s: OidcSettings): (token: string) => Promise<Verify
       }));
     } catch (err) {
       if (unreachable(err)) return { unavailable: err as Error };
-      return { reason: why(err) };
+      return { reason: tokenRefusal(err) };
     }
     return principalFromClaims(payload, s);
   };
