@@ -6,10 +6,10 @@
  *   categories.json  aspect category, softmax regression on [h_CLS ; mean h over the aspect's word
  *                    pieces] (train_categories.py)
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ModelArtifactError } from './model-artifact.js';
+import { ModelArtifactError, readArtifactJson } from './model-artifact.js';
 import type { AspectCategory } from './sentiment-model.js';
 
 export const CATEGORY_FILE = 'categories.json';
@@ -40,18 +40,7 @@ export class CategoryHead {
   static load(dir: string, hidden: number): CategoryHead | null {
     const file = path.join(dir, CATEGORY_FILE);
     if (!existsSync(file)) return null;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (cause) {
-      throw new ModelArtifactError(`is not readable JSON (${(cause as Error).message})`, file, { cause });
-    }
-    const parsed = categoryFileSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-      throw new ModelArtifactError(issues.join('; '), file);
-    }
-    const { labels, weights, bias, label_map } = parsed.data;
+    const { labels, weights, bias, label_map } = readArtifactJson(file, categoryFileSchema);
     const inputSize = 2 * hidden;
     if (weights.length !== labels.length || bias.length !== labels.length) {
       throw new ModelArtifactError(
@@ -132,18 +121,7 @@ export class OpinionHead {
   static load(dir: string, hidden: number): OpinionHead | null {
     const file = path.join(dir, OPINION_FILE);
     if (!existsSync(file)) return null;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (cause) {
-      throw new ModelArtifactError(`is not readable JSON (${(cause as Error).message})`, file, { cause });
-    }
-    const parsed = opinionFileSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-      throw new ModelArtifactError(issues.join('; '), file);
-    }
-    const { weights, bias, distance_buckets } = parsed.data;
+    const { weights, bias, distance_buckets } = readArtifactJson(file, opinionFileSchema);
     const expected = 2 * hidden + 2 * distance_buckets.length + 1;
     const bad = weights.findIndex((row) => row.length !== expected);
     if (bad >= 0) {

@@ -106,6 +106,13 @@ function readJson(file: string): unknown {
   }
 }
 
+/** A JSON file of the artifact, checked against its schema; every problem names the file. */
+export function readArtifactJson<T>(file: string, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(readJson(file));
+  if (!parsed.success) throw new ModelArtifactError(formatIssues(parsed.error), file);
+  return parsed.data;
+}
+
 function requireFile(file: string): void {
   if (!existsSync(file)) throw new ModelArtifactError('missing', file);
   const stat = statSync(file);
@@ -160,9 +167,7 @@ export function loadModelArtifact(dir: string): ModelArtifact {
     throw new ModelArtifactError('model artifact folder not found', root);
   }
   const configPath = path.join(root, 'config.json');
-  const parsedConfig = artifactConfigSchema.safeParse(readJson(configPath));
-  if (!parsedConfig.success) throw new ModelArtifactError(formatIssues(parsedConfig.error), configPath);
-  const config = parsedConfig.data;
+  const config = readArtifactJson(configPath, artifactConfigSchema);
   if (config.window_overlap_tokens > (config.max_tokens - 2) / 2) {
     throw new ModelArtifactError(
       `window_overlap_tokens (${config.window_overlap_tokens}) must be at most half of max_tokens - 2 ` +
@@ -172,9 +177,7 @@ export function loadModelArtifact(dir: string): ModelArtifact {
   }
 
   const labelsPath = path.join(root, 'labels.json');
-  const parsedLabels = artifactLabelsSchema.safeParse(readJson(labelsPath));
-  if (!parsedLabels.success) throw new ModelArtifactError(formatIssues(parsedLabels.error), labelsPath);
-  const labels = parsedLabels.data;
+  const labels = readArtifactJson(labelsPath, artifactLabelsSchema);
   if (new Set(labels.polarities).size !== 3) {
     throw new ModelArtifactError(`polarities must list ${POLARITIES.join(', ')} once each`, labelsPath);
   }
