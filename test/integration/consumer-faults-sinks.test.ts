@@ -92,6 +92,13 @@ describe('sinks under faults: nothing lost, nothing duplicated, nothing good dea
       (r) => r.status,
       () => 0,
     );
+  const ready = (sink: Sink) =>
+    waitFor(
+      'the sink to be ready',
+      () => readyz(sink),
+      (s) => s === 200,
+      120_000,
+    );
   const metricsOf = (sink: Sink) => fetch(`http://127.0.0.1:${sink.opsPort}/metrics`).then((r) => r.text());
 
   const postgresCounts = async (tenant: string) => {
@@ -154,12 +161,7 @@ describe('sinks under faults: nothing lost, nothing duplicated, nothing good dea
       DATABASE_URL: FAULTS_DATABASE_URL,
       SINK_POSTGRES_MIGRATE: 'false',
     });
-    await waitFor(
-      'the sink to be ready',
-      () => readyz(sink),
-      (s) => s === 200,
-      120_000,
-    );
+    await ready(sink);
 
     const docs = events(tenant);
     await producer.send(docs.slice(0, 2000));
@@ -215,12 +217,7 @@ describe('sinks under faults: nothing lost, nothing duplicated, nothing good dea
       ELASTICSEARCH_URL: proxy.url,
       SINK_ELASTICSEARCH_SETUP: 'false',
     });
-    await waitFor(
-      'the sink to be ready',
-      () => readyz(sink),
-      (s) => s === 200,
-      120_000,
-    );
+    await ready(sink);
 
     const docs = events(tenant);
     await producer.send(docs.slice(0, 2000));
@@ -306,12 +303,7 @@ describe('sinks under faults: nothing lost, nothing duplicated, nothing good dea
     expect(sink.lines.some((l) => l.includes('"consumer-start-waiting"'))).to.equal(true);
 
     await proxy.set('pass');
-    await waitFor(
-      'the sink to be ready',
-      () => readyz(sink),
-      (s) => s === 200,
-      120_000,
-    );
+    await ready(sink);
     const docs = events(tenant).slice(0, 500);
     await producer.send(docs);
     await waitFor(
