@@ -19,7 +19,15 @@ import { cachedReadiness, createMetrics, startOpsServer } from '../../common/met
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { batchSchemaValidator, createHttpCollectorApp } from '../../producers/http/app';
+import { httpCollectorConfigSpec } from '../../producers/http/config';
 import { collectorOpenApi } from '../../producers/http/openapi';
+
+/** The collector's real configuration with its defaults, the per-key rate limit and per-address limit off. */
+const collectorConfig = (env: Record<string, string> = {}) =>
+  parseConfig(
+    httpCollectorConfigSpec,
+    withEnv({ COLLECTOR_HTTP_RATE_LIMIT_RPS: '0', COLLECTOR_HTTP_RATE_LIMIT_IP_PER_MIN: '0', ...env }),
+  );
 
 const TENANT = 'edge-a';
 const principals: Record<string, Principal> = {
@@ -255,16 +263,10 @@ describe('HTTP edges: hostile input', function () {
       const keys = new Keys();
       const app = await listen(
         createHttpCollectorApp({
-          config: {
-            maxBodyBytes: 1 << 20,
-            maxDocuments: 10,
-            rateLimitPerSecond: 0,
-            rateLimitBurst: 1,
-            rateLimitPerIpPerMinute: 5,
-            retryAfterSeconds: 5,
-            createdAtMaxAgeDays: 3650,
-            createdAtMaxAheadHours: 24,
-          },
+          config: collectorConfig({
+            COLLECTOR_HTTP_MAX_DOCUMENTS: '10',
+            COLLECTOR_HTTP_RATE_LIMIT_IP_PER_MIN: '5',
+          }),
           keys,
           publisher: { publish: async () => [] },
           logger: silentLogger(),
@@ -477,16 +479,7 @@ describe('HTTP edges: hostile input', function () {
       const api = await listen(createApiApp(apiDeps()));
       const collector = await listen(
         createHttpCollectorApp({
-          config: {
-            maxBodyBytes: 1 << 20,
-            maxDocuments: 10,
-            rateLimitPerSecond: 0,
-            rateLimitBurst: 1,
-            rateLimitPerIpPerMinute: 0,
-            retryAfterSeconds: 5,
-            createdAtMaxAgeDays: 3650,
-            createdAtMaxAheadHours: 24,
-          },
+          config: collectorConfig({ COLLECTOR_HTTP_MAX_DOCUMENTS: '10' }),
           keys: new Keys(),
           publisher: { publish: async () => [] },
           logger: silentLogger(),
@@ -519,16 +512,7 @@ describe('HTTP collector OpenAPI document', () => {
     const published: unknown[] = [];
     const app = await listen(
       createHttpCollectorApp({
-        config: {
-          maxBodyBytes: 1 << 20,
-          maxDocuments: 1000,
-          rateLimitPerSecond: 0,
-          rateLimitBurst: 1,
-          rateLimitPerIpPerMinute: 0,
-          retryAfterSeconds: 5,
-          createdAtMaxAgeDays: 3650,
-          createdAtMaxAheadHours: 24,
-        },
+        config: collectorConfig(),
         keys: new Keys(),
         publisher: {
           publish: async (events) => {
