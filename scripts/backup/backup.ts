@@ -421,9 +421,11 @@ export async function restore(
       );
       if (renamed) {
         const indices = Object.keys(await es(t.elasticsearchUrl, 'GET', `/${t.indexPrefix}-*`));
-        const actions = indices.map((index) => ({
-          add: { index, alias: index.replace(/-\d{4}\.\d{2}$/, '') },
-        }));
+        // Only the monthly indices sit behind an alias; the first-created index is read by its name.
+        const monthly = /-\d{4}\.\d{2}$/;
+        const actions = indices
+          .filter((index) => monthly.test(index))
+          .map((index) => ({ add: { index, alias: index.replace(monthly, '') } }));
         if (actions.length) await es(t.elasticsearchUrl, 'POST', '/_aliases', { actions });
       }
     } finally {
