@@ -22,7 +22,7 @@ help:
 	@echo "make lint typecheck test-monitoring"
 	@echo "make ui           build the dashboard into ui/dist (the API serves it under /); make test-ui tests it in Chromium"
 
-node_modules/.package-lock.json: package-lock.json package.json
+node_modules/.package-lock.json: package-lock.json package.json $(wildcard patches/*.patch)
 	npm ci --no-audit --no-fund
 	@touch $@
 

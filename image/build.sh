@@ -27,7 +27,7 @@ ROOTFS="$(image/rootfs.sh)"
 echo "image: application"
 APP="$OUT/app"
 rm -rf "$APP"; mkdir -p "$APP"
-git ls-files -z common producers stream-processors sinks api schemas models/absa package.json package-lock.json image/resolve.mjs \
+git ls-files -z common producers stream-processors sinks api schemas models/absa patches package.json package-lock.json image/resolve.mjs \
   | grep -zv -e '\.test\.ts$' -e '\.py$' \
   | xargs -0 cp --parents -t "$APP"
 mapfile -d '' sources < <(find "$APP" -name '*.ts' -print0)
