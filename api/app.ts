@@ -35,10 +35,11 @@ import { apiMetrics } from './metrics';
 import { openApiDocument } from './openapi/document';
 import { RequestValidator, type Operation } from './openapi/validate';
 import { adminRoutes } from './routes/admin.routes';
+import { alertRoutes } from './routes/alerts.routes';
 import { aspectRoutes } from './routes/aspects.routes';
 import { documentRoutes } from './routes/documents.routes';
 import { mentionRoutes } from './routes/mentions.routes';
-import type { KeyAdmin, MentionStore, SearchIndex } from './stores';
+import type { AlertStore, KeyAdmin, MentionStore, SearchIndex } from './stores';
 import { uiStatic } from './ui-static';
 
 export const API_PREFIX = '/v1';
@@ -64,6 +65,8 @@ export interface ApiDeps {
   keyAdmin: KeyAdmin;
   mentions: MentionStore;
   search: SearchIndex;
+  /** Alert rules, settings and alerts; without it the alert routes answer 503. */
+  alerts?: AlertStore;
   logger: Logger;
   metrics: Metrics;
   /** Shared readiness of PostgreSQL and Elasticsearch (cachedReadiness); details go to the ops port. */
@@ -100,7 +103,7 @@ export function createApiApp(deps: ApiDeps): Express {
     app.use(
       cors({
         origin: config.corsOrigins,
-        methods: ['GET', 'POST', 'DELETE'],
+        methods: ['GET', 'POST', 'PUT', 'DELETE'],
         allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type', 'X-Request-Id'],
         exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],
         maxAge: 600,
@@ -170,6 +173,7 @@ export function createApiApp(deps: ApiDeps): Express {
     ...mentionRoutes(deps.mentions, ctx),
     ...documentRoutes(deps.mentions, deps.search),
     ...adminRoutes(deps.keyAdmin),
+    ...alertRoutes(deps.alerts),
     getOpenApi: (_req, res) => {
       res.json(openApiDocument);
     },

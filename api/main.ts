@@ -10,6 +10,7 @@ import { cachedReadiness, createMetrics } from '../common/metrics/index';
 import { createPool, pingPool } from '../common/postgres/pool';
 import { createElasticsearchClient } from '../sinks/elasticsearch/client';
 import { aliasNames } from '../sinks/elasticsearch/templates';
+import { PgAlertStore } from './alerts.repository';
 import { createApiApp } from './app';
 import { jwtEnabled, oidcEnabled } from './auth/jwt.strategy';
 import { apiConfigSpec } from './config';
@@ -53,6 +54,7 @@ const app = createApiApp({
   keyAdmin: new TenantKeyAdmin(keyStore),
   mentions,
   search,
+  alerts: new PgAlertStore(pool),
   logger,
   metrics,
   isShuttingDown: () => service.shuttingDown,

@@ -1,9 +1,11 @@
 /**
  * The narrow interfaces the routes depend on. `MentionStore` is PostgreSQL (mention.repository.ts),
- * `SearchIndex` is Elasticsearch (search.repository.ts), `KeyAdmin` is the API key store. Every
- * method takes the caller's tenant as its first argument and never returns another tenant's rows.
+ * `SearchIndex` is Elasticsearch (search.repository.ts), `KeyAdmin` is the API key store,
+ * `AlertStore` is PostgreSQL (alerts.repository.ts). Every method takes the caller's tenant as its
+ * first argument and never returns another tenant's rows.
  */
 import type { ApiKeyRecord } from '../common/apikeys/store';
+import type { Channel, Detector, Level, Severity, Thresholds } from '../stream-processors/alerts/rules';
 
 export const POLARITIES = ['positive', 'negative', 'neutral', 'conflict'] as const;
 export type Polarity = (typeof POLARITIES)[number];
@@ -179,4 +181,127 @@ export interface KeyAdmin {
   create(tenant: string, name: string, role: string): Promise<{ key: string; record: ApiKeyRecord }>;
   /** Revokes the tenant's live key with this id; false when the tenant has no such live key. */
   revoke(tenant: string, id: string): Promise<boolean>;
+}
+
+/** A rule as the API shows it; a built-in default has `default: true`, an id `default:<name>` and no timestamps. */
+export interface AlertRuleView {
+  id: string;
+  name: string;
+  detector: Detector;
+  level: Level;
+  entity: string | null;
+  normalized_aspect: string | null;
+  category: string | null;
+  window_minutes: number;
+  baseline_windows: number;
+  min_mentions: number;
+  thresholds: Thresholds;
+  cooldown_minutes: number;
+  severity: Severity;
+  channels: Channel[];
+  enabled: boolean;
+  default: boolean;
+  created_at: string | null;
+  updated_at: string | null;
+}
+
+/** The tenant's delivery settings; the secret itself only in the reply that created or rotated it. */
+export interface AlertSettingsView {
+  webhook_url: string | null;
+  webhook_secret_set: boolean;
+  updated_at: string | null;
+  webhook_secret?: string;
+}
+
+export const ALERT_STATUSES = ['open', 'resolved', 'acknowledged'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+export interface AlertView {
+  alert_id: string;
+  rule: string;
+  rule_id: string | null;
+  detector: string;
+  severity: string;
+  status: AlertStatus;
+  historical: boolean;
+  entity: string | null;
+  normalized_aspect: string | null;
+  category: string | null;
+  window_start: string;
+  window_end: string;
+  metric: string;
+  observed: number;
+  baseline: number | null;
+  threshold: number;
+  mention_count: number;
+  sample_document_ids: string[];
+  contributors: unknown[];
+  message: string;
+  created_at: string;
+  resolved_at: string | null;
+  resolution: string | null;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+}
+
+export interface AlertFilter {
+  status?: AlertStatus;
+  severity?: Severity;
+  entity?: string;
+  normalized_aspect?: string;
+  detector?: Detector;
+  historical?: boolean;
+  /** On window_start: [from, to). */
+  from?: Date;
+  to?: Date;
+}
+
+/** Position after the last alert of a page, in the list's order (created_at desc, alert_id desc). */
+export interface AlertCursor {
+  /** created_at with microseconds, as the alert's `created_at`. */
+  createdAt: string;
+  id: string;
+}
+
+export interface AlertDeliveryView {
+  alert_id: string;
+  url: string;
+  attempt: number;
+  outcome: 'delivered' | 'failed' | 'dead_lettered';
+  http_status: number | null;
+  latency_ms: number;
+  error: string | null;
+  attempted_at: string;
+}
+
+/** What acknowledging found: the updated alert, or the status that forbids it; undefined when not the tenant's. */
+export type AcknowledgeResult =
+  { acknowledged: true; alert: AlertView } | { acknowledged: false; status: AlertStatus };
+
+export interface AlertStore {
+  /** Stored rules by name; when the tenant has none, the defaults in force instead. */
+  listRules(tenant: string): Promise<AlertRuleView[]>;
+  getRule(tenant: string, id: string): Promise<AlertRuleView | undefined>;
+  /** Validates `spec` (400 naming each field) and stores it; 409 when the name is taken. */
+  createRule(tenant: string, spec: unknown): Promise<AlertRuleView>;
+  /** Replaces the whole rule (omitted fields take their defaults); undefined when not the tenant's. */
+  replaceRule(tenant: string, id: string, spec: unknown): Promise<AlertRuleView | undefined>;
+  deleteRule(tenant: string, id: string): Promise<boolean>;
+  getSettings(tenant: string): Promise<AlertSettingsView>;
+  /** Sets the default webhook; a secret is generated on first use and on `rotateSecret`, and returned only then. */
+  putSettings(
+    tenant: string,
+    settings: { webhookUrl: string | null; rotateSecret: boolean },
+  ): Promise<AlertSettingsView>;
+  /** Newest first; up to `limit` alerts plus the cursor of the last one. */
+  listAlerts(
+    tenant: string,
+    filter: AlertFilter,
+    after: AlertCursor | undefined,
+    limit: number,
+  ): Promise<Array<{ alert: AlertView; cursor: AlertCursor }>>;
+  getAlert(tenant: string, id: string): Promise<AlertView | undefined>;
+  acknowledgeAlert(tenant: string, id: string, by: string): Promise<AcknowledgeResult | undefined>;
+  /** The delivery attempts of one alert in attempt order; undefined when the alert is not the tenant's. */
+  listDeliveries(tenant: string, alertId: string): Promise<AlertDeliveryView[] | undefined>;
 }

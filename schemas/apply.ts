@@ -34,6 +34,7 @@ export async function registerTopicSchemas(
 ): Promise<Array<{ subject: string; id: number }>> {
   const out: Array<{ subject: string; id: number }> = [];
   for (const d of definitions) {
+    if (!d.valueSchema) continue;
     const subject = valueSubject(d.name);
     out.push({ subject, id: await registry.registerSchema(subject, schemas[d.valueSchema]) });
   }

@@ -29,6 +29,7 @@ export const SCHEMA_FILES = {
   aspectMention: 'sentiment.aspects.v1.avsc',
   alert: 'sentiment.alerts.v1.avsc',
   deadLetter: 'dead-letter.v1.avsc',
+  aspectTally: 'alerts.tallies.v1.avsc',
 } as const;
 
 export type SchemaName = keyof typeof SCHEMA_FILES;
@@ -164,6 +165,23 @@ export interface Alert {
   sample_document_ids: string[];
   message: string;
   created_at: number;
+  status: 'open' | 'resolved';
+  resolves_alert_id: string | null;
+  detector: string | null;
+  rule_id: string | null;
+  historical: boolean;
+  score: number | null;
+  negative_count: number | null;
+  baseline_mention_count: number | null;
+  baseline_start: number | null;
+  contributors: AlertContributor[];
+}
+
+export interface AlertContributor {
+  kind: 'aspect' | 'category' | 'term';
+  value: string;
+  mentions: number;
+  negative: number;
 }
 
 /** <topic>.dlq */

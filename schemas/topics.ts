@@ -13,8 +13,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export interface TopicDefinition {
   name: string;
   partitions: number;
-  /** Avro value schema, registered as `<name>-value`. */
-  valueSchema: SchemaName;
+  /** Avro value schema, registered as `<name>-value`; none for a service's own JSON changelog. */
+  valueSchema?: SchemaName;
   /** Topic configs besides replication settings (applied as given). */
   config: Record<string, string>;
   doc: string;
@@ -25,6 +25,8 @@ export const TOPICS = {
   documents: 'sentiment.documents.v1',
   aspects: 'sentiment.aspects.v1',
   alerts: 'sentiment.alerts.v1',
+  alertTallies: 'alerts.tallies.v1',
+  alertState: 'alerts.state.v1',
 } as const;
 
 export function dlqTopic(topic: string): string {
@@ -65,6 +67,23 @@ const MAIN_TOPICS: TopicDefinition[] = [
     config: deleteAfter(90),
     doc: 'Alerts (public contract); low volume, one partition keeps them in order.',
   },
+  {
+    name: TOPICS.alertTallies,
+    partitions: 6,
+    valueSchema: 'aspectTally',
+    config: deleteAfter(7),
+    doc: 'Internal to the alert service: hourly aspect tallies re-keyed by tenant and entity.',
+  },
+];
+
+/** Internal state, not a contract: the alert service's window state, restored on every assignment. */
+const STATE_TOPICS: TopicDefinition[] = [
+  {
+    name: TOPICS.alertState,
+    partitions: 6,
+    config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(60 * 60 * 1000) },
+    doc: 'Internal to the alert service: its window state per entity (JSON, compacted; one partition per tallies partition).',
+  },
 ];
 
 /** Every main topic has a dead-letter topic; kept longer than its source so nothing is lost before a person looks. */
@@ -76,7 +95,7 @@ const DLQ_TOPICS: TopicDefinition[] = MAIN_TOPICS.map((t) => ({
   doc: `Messages from ${t.name} that could not be processed, with the original bytes.`,
 }));
 
-export const TOPIC_DEFINITIONS: readonly TopicDefinition[] = [...MAIN_TOPICS, ...DLQ_TOPICS];
+export const TOPIC_DEFINITIONS: readonly TopicDefinition[] = [...MAIN_TOPICS, ...DLQ_TOPICS, ...STATE_TOPICS];
 
 export function topicDefinition(name: string): TopicDefinition {
   const def = TOPIC_DEFINITIONS.find((t) => t.name === name);

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # The pipeline's own services as background processes of this checkout, with pid files and logs
-# under stack/.data (the same place as the stack's): HTTP collector, ABSA processor, both sinks, API,
+# under stack/.data (the same place as the stack's): HTTP collector, ABSA processor, alert service, both sinks, API,
 # the log shipper that sends all their logs to Elasticsearch, and the demo receiver of Alertmanager's
 # notifications.
 # Usage: stack/services.sh up|status|down [service...]
 # Environment for the services (e.g. ABSA_TENANT_DOMAINS) is passed through from the caller.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL=(collector processor sink-postgres sink-elasticsearch api log-shipper alert-receiver)
+ALL=(collector processor alerts sink-postgres sink-elasticsearch api log-shipper alert-receiver)
 
 # name → entry point and the port of its /healthz
 service_entry() {
   case "$1" in
     collector) echo "producers/http/main.ts" ;;
     processor) echo "stream-processors/absa/main.ts" ;;
+    alerts) echo "stream-processors/alerts/main.ts" ;;
     sink-postgres) echo "sinks/postgres/main.ts" ;;
     sink-elasticsearch) echo "sinks/elasticsearch/main.ts" ;;
     api) echo "api/main.ts" ;;
@@ -26,6 +27,7 @@ service_port() {
   case "$1" in
     collector) echo "${COLLECTOR_HTTP_PORT:-8090}" ;;
     processor) echo "${ABSA_PORT:-9101}" ;;
+    alerts) echo "${ALERTS_PORT:-9102}" ;;
     sink-postgres) echo "${SINK_POSTGRES_OPS_PORT:-9301}" ;;
     sink-elasticsearch) echo "${SINK_ELASTICSEARCH_OPS_PORT:-9302}" ;;
     api) echo "${API_PORT:-8080}" ;;

@@ -3,6 +3,8 @@
  * it (openapi/validate.ts) and the integration tests check every response body against it.
  * Served at GET /v1/openapi.json.
  */
+import { DETECTORS, LEVELS, SEVERITIES, WINDOW_MINUTES } from '../../stream-processors/alerts/rules';
+import { ALERT_STATUSES } from '../stores';
 
 /** Names of aspects, categories and entities: letters, digits and a few separators, no quotes. */
 const NAME_PATTERN = '^[\\p{L}\\p{N}][\\p{L}\\p{N} ._:/&+#@-]*$';
@@ -139,6 +141,144 @@ const list = (item: object) => ({
     },
   },
 });
+
+const uuidPath = (description: string) => ({
+  name: 'id',
+  in: 'path',
+  required: true,
+  description,
+  schema: { type: 'string', format: 'uuid' },
+});
+
+const body = (schema: object) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
+const bodyErrors = {
+  '413': problem('The body is too large.'),
+  '415': problem('The body is not JSON.'),
+};
+
+const scopeName = (description: string) => ({
+  type: ['string', 'null'],
+  minLength: 1,
+  maxLength: 200,
+  pattern: NAME_PATTERN,
+  description,
+});
+const webhookUrl = { type: 'string', format: 'uri', maxLength: 2000, description: 'An http(s) URL.' };
+
+/** The fields of a rule as the alert service validates them (stream-processors/alerts/rules.ts). */
+const ruleFields = {
+  name: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 100,
+    pattern: NAME_PATTERN,
+    description: 'Unique per tenant.',
+  },
+  detector: { type: 'string', enum: [...DETECTORS] },
+  level: {
+    type: 'string',
+    enum: [...LEVELS],
+    description: 'What is aggregated: each aspect, each category, or the entity as a whole.',
+  },
+  entity: scopeName('Only this entity; null: every entity.'),
+  normalized_aspect: scopeName('Only this normalized aspect (level aspect only).'),
+  category: scopeName('Only this category (level aspect or category).'),
+  window_minutes: {
+    type: 'integer',
+    enum: [...WINDOW_MINUTES],
+    default: 60,
+    description: 'Tumbling window, aligned to UTC: whole hours that divide a day.',
+  },
+  baseline_windows: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 24 * 90,
+    default: 168,
+    description: 'Windows before the current one that form the baseline.',
+  },
+  min_mentions: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 30 },
+  thresholds: {
+    type: 'object',
+    additionalProperties: false,
+    default: {},
+    description: 'Unset thresholds take the detector’s defaults.',
+    properties: {
+      z: { type: 'number', minimum: 1, maximum: 10, description: 'negative_share, volume_spike.' },
+      min_change: { type: 'number', minimum: 0, maximum: 1, description: 'negative_share.' },
+      min_ratio: { type: 'number', minimum: 1, maximum: 1000, description: 'volume_spike.' },
+      min_negative_share: { type: 'number', minimum: 0, maximum: 1, description: 'emerging_aspect.' },
+      max_baseline_mentions: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 1_000_000,
+        description: 'emerging_aspect.',
+      },
+    },
+  },
+  cooldown_minutes: { type: 'integer', minimum: 0, maximum: 7 * 24 * 60, default: 360 },
+  severity: { type: 'string', enum: [...SEVERITIES], default: 'warning' },
+  channels: {
+    type: 'array',
+    maxItems: 10,
+    default: [],
+    description: 'Webhooks of this rule; none: the tenant’s default webhook (alert settings).',
+    items: {
+      type: 'object',
+      required: ['type', 'url'],
+      additionalProperties: false,
+      properties: { type: { type: 'string', enum: ['webhook'] }, url: webhookUrl },
+    },
+  },
+  enabled: { type: 'boolean', default: true },
+};
+
+const alertProps = {
+  alert_id: { type: 'string', format: 'uuid' },
+  rule: { type: 'string', description: 'Name of the rule that raised it.' },
+  rule_id: { ...nullable('string'), description: 'Stored rule; null for a default rule.' },
+  detector: { type: 'string' },
+  severity: { type: 'string' },
+  status: { type: 'string', enum: [...ALERT_STATUSES] },
+  historical: { type: 'boolean', description: 'Raised while replaying past data: never delivered.' },
+  entity: nullable('string'),
+  normalized_aspect: nullable('string'),
+  category: nullable('string'),
+  window_start: { type: 'string', format: 'date-time' },
+  window_end: { type: 'string', format: 'date-time' },
+  metric: { type: 'string' },
+  observed: { type: 'number' },
+  baseline: nullable('number'),
+  threshold: { type: 'number' },
+  mention_count: { type: 'integer', minimum: 0 },
+  sample_document_ids: { type: 'array', items: { type: 'string' } },
+  contributors: { type: 'array' },
+  message: { type: 'string' },
+  created_at: { type: 'string', format: 'date-time' },
+  resolved_at: nullable('string', { format: 'date-time' }),
+  resolution: nullable('string'),
+  acknowledged_at: nullable('string', { format: 'date-time' }),
+  acknowledged_by: { ...nullable('string'), description: 'Name of the key or token subject.' },
+};
+
+const settingsResponse = (description: string) =>
+  json(
+    {
+      allOf: [ref('AlertSettings')],
+      type: 'object',
+      properties: {
+        webhook_secret: {
+          type: 'string',
+          description:
+            'Signs the webhooks; only in the reply that created or rotated it, never again. Keep it.',
+        },
+      },
+    },
+    description,
+  );
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -389,6 +529,177 @@ export const openApiDocument = {
         },
       },
     },
+    '/alert-rules': {
+      get: {
+        operationId: 'listAlertRules',
+        summary:
+          'The tenant’s alert rules by name; with none stored, the defaults in force (`default: true`).',
+        'x-permission': 'sentiment:read',
+        parameters: [],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['items'],
+            properties: { items: { type: 'array', items: ref('AlertRule') } },
+          }),
+          ...errors,
+        },
+      },
+      post: {
+        operationId: 'createAlertRule',
+        summary: 'Creates an alert rule (analyst); the tenant’s defaults stop applying once it has one.',
+        'x-permission': 'sentiment:analyze',
+        parameters: [],
+        requestBody: body(ref('AlertRuleInput')),
+        responses: {
+          '201': json(ref('AlertRule'), 'Created'),
+          '409': problem('The tenant already has a rule with this name.'),
+          ...bodyErrors,
+          ...errors,
+        },
+      },
+    },
+    '/alert-rules/{id}': {
+      get: {
+        operationId: 'getAlertRule',
+        summary: 'One stored alert rule.',
+        'x-permission': 'sentiment:read',
+        parameters: [uuidPath('Rule id (defaults have none and cannot be fetched, replaced or deleted).')],
+        responses: {
+          '200': json(ref('AlertRule')),
+          '404': problem('No stored rule with this id for this tenant.'),
+          ...errors,
+        },
+      },
+      put: {
+        operationId: 'replaceAlertRule',
+        summary: 'Replaces a stored rule (analyst); omitted fields take their defaults.',
+        'x-permission': 'sentiment:analyze',
+        parameters: [uuidPath('Rule id.')],
+        requestBody: body(ref('AlertRuleInput')),
+        responses: {
+          '200': json(ref('AlertRule')),
+          '404': problem('No stored rule with this id for this tenant.'),
+          '409': problem('The tenant already has another rule with this name.'),
+          ...bodyErrors,
+          ...errors,
+        },
+      },
+      delete: {
+        operationId: 'deleteAlertRule',
+        summary: 'Deletes a stored rule (analyst); alerts it raised stay.',
+        'x-permission': 'sentiment:analyze',
+        parameters: [uuidPath('Rule id.')],
+        responses: {
+          '204': { description: 'Deleted.' },
+          '404': problem('No stored rule with this id for this tenant.'),
+          ...errors,
+        },
+      },
+    },
+    '/alert-settings': {
+      get: {
+        operationId: 'getAlertSettings',
+        summary: 'The tenant’s default webhook and whether a signing secret exists (admin).',
+        'x-permission': 'keys:manage',
+        parameters: [],
+        responses: { '200': json(ref('AlertSettings')), ...errors },
+      },
+      put: {
+        operationId: 'putAlertSettings',
+        summary:
+          'Sets the default webhook (admin); the signing secret is generated on first use or rotation.',
+        description:
+          'The reply carries `webhook_secret` when this request created the settings or `rotate_secret` is true; no other reply ever shows it.',
+        'x-permission': 'keys:manage',
+        parameters: [],
+        requestBody: body(ref('AlertSettingsInput')),
+        responses: {
+          '200': settingsResponse('The settings; `webhook_secret` only when it was generated now.'),
+          ...bodyErrors,
+          ...errors,
+        },
+      },
+    },
+    '/alerts': {
+      get: {
+        operationId: 'listAlerts',
+        summary: 'The tenant’s alerts, newest first.',
+        'x-permission': 'sentiment:read',
+        parameters: [
+          query('status', 'Only alerts with this status.', { type: 'string', enum: [...ALERT_STATUSES] }),
+          query('severity', 'Only alerts of this severity.', { type: 'string', enum: [...SEVERITIES] }),
+          P.entity,
+          query('normalized_aspect', 'Only alerts about this normalized aspect.', {
+            type: 'string',
+            minLength: 1,
+            maxLength: 200,
+            pattern: NAME_PATTERN,
+          }),
+          query('detector', 'Only alerts of this detector.', { type: 'string', enum: [...DETECTORS] }),
+          query('historical', 'Only alerts raised while replaying past data (true) or live (false).', {
+            type: 'boolean',
+          }),
+          query(
+            'from',
+            'Only alerts whose window starts at or after this time, RFC 3339. Must be before `to` (a 400 naming `from` otherwise).',
+            { type: 'string', format: 'date-time', maxLength: 40 },
+          ),
+          query('to', 'Only alerts whose window starts before this time, RFC 3339.', {
+            type: 'string',
+            format: 'date-time',
+            maxLength: 40,
+          }),
+          P.cursor,
+          P.limit(50, 500),
+        ],
+        responses: { '200': json(list(ref('Alert'))), ...errors },
+      },
+    },
+    '/alerts/{id}': {
+      get: {
+        operationId: 'getAlert',
+        summary: 'One alert.',
+        'x-permission': 'sentiment:read',
+        parameters: [uuidPath('Alert id.')],
+        responses: {
+          '200': json(ref('Alert')),
+          '404': problem('No such alert for this tenant.'),
+          ...errors,
+        },
+      },
+    },
+    '/alerts/{id}/acknowledge': {
+      post: {
+        operationId: 'acknowledgeAlert',
+        summary: 'Acknowledges an open alert (analyst); records who and when.',
+        'x-permission': 'sentiment:analyze',
+        parameters: [uuidPath('Alert id.')],
+        responses: {
+          '200': json(ref('Alert')),
+          '404': problem('No such alert for this tenant.'),
+          '409': problem('The alert is not open; `alert_status` says what it is.'),
+          ...errors,
+        },
+      },
+    },
+    '/alerts/{id}/deliveries': {
+      get: {
+        operationId: 'listAlertDeliveries',
+        summary: 'The webhook delivery attempts of one alert, in attempt order.',
+        'x-permission': 'sentiment:read',
+        parameters: [uuidPath('Alert id.')],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['items'],
+            properties: { items: { type: 'array', items: ref('AlertDelivery') } },
+          }),
+          '404': problem('No such alert for this tenant.'),
+          ...errors,
+        },
+      },
+    },
     '/openapi.json': {
       get: {
         operationId: 'getOpenApi',
@@ -425,6 +736,11 @@ export const openApiDocument = {
           status: { type: 'integer' },
           detail: { type: 'string' },
           instance: { type: 'string' },
+          alert_status: {
+            type: 'string',
+            enum: [...ALERT_STATUSES],
+            description: 'On 409 of an acknowledge: the status of the alert.',
+          },
           limit: {
             type: 'object',
             description: 'On 429: the limit that was reached.',
@@ -657,6 +973,97 @@ export const openApiDocument = {
           ...counts,
           net_sentiment: netSentiment,
           avg_confidence: { type: 'number', minimum: 0, maximum: 1 },
+        },
+      },
+      AlertRuleInput: {
+        type: 'object',
+        description:
+          'A rule as created or replaced. What its level allows: an entity-level rule has no `normalized_aspect` or `category`, a category-level one no `normalized_aspect`; `emerging_aspect` needs level `aspect`.',
+        required: ['name', 'detector', 'level'],
+        additionalProperties: false,
+        properties: ruleFields,
+        allOf: [
+          {
+            if: { required: ['level'], properties: { level: { const: 'entity' } } },
+            then: { properties: { normalized_aspect: { type: 'null' }, category: { type: 'null' } } },
+          },
+          {
+            if: { required: ['level'], properties: { level: { const: 'category' } } },
+            then: { properties: { normalized_aspect: { type: 'null' } } },
+          },
+          {
+            if: { required: ['detector'], properties: { detector: { const: 'emerging_aspect' } } },
+            then: { properties: { level: { enum: ['aspect'] } } },
+          },
+        ],
+      },
+      AlertRule: {
+        type: 'object',
+        required: [...Object.keys(ruleFields), 'id', 'default', 'created_at', 'updated_at'],
+        properties: {
+          id: { type: 'string', description: 'uuid of a stored rule, `default:<name>` of a default.' },
+          ...ruleFields,
+          default: { type: 'boolean', description: 'A built-in default, in force while none is stored.' },
+          created_at: nullable('string', { format: 'date-time' }),
+          updated_at: nullable('string', { format: 'date-time' }),
+        },
+      },
+      AlertSettingsInput: {
+        type: 'object',
+        required: ['webhook_url'],
+        additionalProperties: false,
+        properties: {
+          webhook_url: {
+            ...webhookUrl,
+            type: ['string', 'null'],
+            description: 'Default webhook for rules without channels; null: none.',
+          },
+          rotate_secret: {
+            type: 'boolean',
+            default: false,
+            description: 'Generate a new signing secret (the old one stops being used).',
+          },
+        },
+      },
+      AlertSettings: {
+        type: 'object',
+        required: ['webhook_url', 'webhook_secret_set', 'updated_at'],
+        properties: {
+          webhook_url: nullable('string'),
+          webhook_secret_set: { type: 'boolean' },
+          updated_at: nullable('string', { format: 'date-time' }),
+        },
+      },
+      Alert: {
+        type: 'object',
+        required: Object.keys(alertProps),
+        properties: alertProps,
+      },
+      AlertDelivery: {
+        type: 'object',
+        required: [
+          'alert_id',
+          'url',
+          'attempt',
+          'outcome',
+          'http_status',
+          'latency_ms',
+          'error',
+          'attempted_at',
+        ],
+        properties: {
+          alert_id: { type: 'string', format: 'uuid' },
+          url: { type: 'string' },
+          attempt: { type: 'integer', minimum: 1 },
+          outcome: {
+            type: 'string',
+            enum: ['delivered', 'failed', 'dead_lettered'],
+            description: 'dead_lettered: the last attempt, after which nothing more is tried.',
+          },
+          http_status: nullable('integer'),
+          latency_ms: { type: 'number', minimum: 0 },
+          error: nullable('string'),
+          attempted_at: { type: 'string', format: 'date-time' },
         },
       },
       ApiKey: {

@@ -84,6 +84,7 @@ describe('Event contracts against the real registry and broker (schemas/)', func
       const topics = await admin.listTopics();
       for (const def of TOPIC_DEFINITIONS) {
         expect(topics).to.include(def.name);
+        if (!def.valueSchema) continue; // a service's own JSON changelog
         expect(await registry.getCompatibility(valueSubject(def.name))).to.equal('BACKWARD');
         // The registered schema is the one in the repository: registering it again gives an id back, no new version.
         const id = await registry.registerSchema(valueSubject(def.name), schemas[def.valueSchema]);

@@ -103,6 +103,8 @@ export interface ConsumerLoopOptions<T, R> {
   /** Stop once these end offsets per partition of the (single) topic are reached (reprocessing). */
   stopAt?: Map<number, bigint>;
   onCaughtUp?: () => void;
+  /** Called on every group join: state kept per partition may belong to another owner by now. */
+  onAssignment?: () => void;
 }
 
 /** The loop was asked to stop while a chunk waited; the chunk stays uncommitted and is read again. */
@@ -227,6 +229,7 @@ export class ConsumerLoop<T, R = unknown> {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       this.joined = true;
+      options.onAssignment?.();
       options.logger.info(`joined consumer group ${options.groupId}`, {
         event: { action: 'consumer-group-joined' },
         labels: { consumer: options.name },

@@ -1,0 +1,165 @@
+/**
+ * The alert engine's state in Kafka: a compacted changelog topic (alerts.state.v1), one partition
+ * per tallies partition, written in the same transaction as the alerts and the consumed offsets.
+ * Whoever owns tallies partition N reads changelog partition N from the start (read_committed)
+ * before handling a chunk, so a restarted or SIGKILLed service resumes exactly the state that goes
+ * with its committed offsets.
+ *
+ * Keys: `p` (the partition's stream time), `m␟tenant␟entity` (an entity's lifecycle: open alerts,
+ * last alerts, how far it was evaluated), `b␟tenant␟entity␟hour` (its tallies of one hour; a
+ * tombstone once the hour leaves the retention).
+ */
+import type { Kafka, Message } from 'kafkajs';
+import { RetriableError, errorMessage } from '../../common/errors/index';
+import { TOPICS } from '../../schemas/topics';
+import { emptyPartition, type EntityState, type PartitionState, type StateChange } from './engine';
+import { entityKey, type Tally } from './tally';
+
+const SEP = '\u001f';
+
+interface MetaValue {
+  tenant: string;
+  entity: string;
+  evaluatedUpTo: number;
+  newestBucket: number;
+  streamTime: number;
+  open: EntityState['open'];
+  lastFired: EntityState['lastFired'];
+}
+
+/** The changelog records of a chunk's state changes, serialized now (the state moves on). */
+export function changelogMessages(
+  state: PartitionState,
+  changes: readonly StateChange[],
+  partition: number,
+): Message[] {
+  return changes.map((c): Message => {
+    if (c.kind === 'partition')
+      return { key: 'p', value: JSON.stringify({ streamTime: state.streamTime }), partition };
+    const e = c.entity;
+    if (c.kind === 'meta') {
+      const value: MetaValue = {
+        tenant: e.tenant,
+        entity: e.entity,
+        evaluatedUpTo: e.evaluatedUpTo,
+        newestBucket: e.newestBucket,
+        streamTime: e.streamTime,
+        open: e.open,
+        lastFired: e.lastFired,
+      };
+      return { key: ['m', e.tenant, e.entity].join(SEP), value: JSON.stringify(value), partition };
+    }
+    const hour = e.buckets.get(c.bucket);
+    return {
+      key: ['b', e.tenant, e.entity, String(c.bucket)].join(SEP),
+      value: hour ? JSON.stringify([...hour.values()]) : null,
+      partition,
+    };
+  });
+}
+
+function entityOf(state: PartitionState, tenant: string, entity: string): EntityState {
+  const key = entityKey(tenant, entity);
+  let e = state.entities.get(key);
+  if (!e) {
+    e = {
+      tenant,
+      entity,
+      buckets: new Map(),
+      evaluatedUpTo: 0,
+      newestBucket: 0,
+      streamTime: 0,
+      open: {},
+      lastFired: {},
+    };
+    state.entities.set(key, e);
+  }
+  return e;
+}
+
+export function applyChangelogRecord(state: PartitionState, key: string, value: Buffer | null): void {
+  const [kind, tenant = '', entity = '', bucket] = key.split(SEP);
+  if (kind === 'p') {
+    if (value) state.streamTime = (JSON.parse(value.toString()) as { streamTime: number }).streamTime;
+    return;
+  }
+  const e = entityOf(state, tenant, entity);
+  if (kind === 'm' && value) {
+    const m = JSON.parse(value.toString()) as MetaValue;
+    Object.assign(e, {
+      evaluatedUpTo: m.evaluatedUpTo,
+      newestBucket: m.newestBucket,
+      streamTime: m.streamTime,
+      open: m.open,
+      lastFired: m.lastFired,
+    });
+  } else if (kind === 'b') {
+    const hour = Number(bucket);
+    if (!value) e.buckets.delete(hour);
+    else e.buckets.set(hour, new Map((JSON.parse(value.toString()) as Tally[]).map((t) => [t.aspect, t])));
+  }
+}
+
+/** Reads changelog partition `partition` to its end; Kafka being unreachable is retriable. */
+export async function restorePartition(
+  kafka: Kafka,
+  groupPrefix: string,
+  partition: number,
+): Promise<PartitionState> {
+  const topic = TOPICS.alertState;
+  const state = emptyPartition();
+  const admin = kafka.admin();
+  let end: bigint;
+  let start: bigint;
+  try {
+    await admin.connect();
+    const offsets = (await admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition);
+    if (!offsets) throw new Error(`${topic} has no partition ${partition}`);
+    end = BigInt(offsets.high);
+    start = BigInt(offsets.low);
+  } catch (err) {
+    throw new RetriableError(`reading the end of ${topic}[${partition}]: ${errorMessage(err)}`, {
+      cause: err,
+    });
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+  if (end <= start) return state;
+
+  const consumer = kafka.consumer({
+    groupId: `${groupPrefix}-restore-${partition}-${process.pid}-${Date.now()}`,
+    readUncommitted: false,
+    maxBytesPerPartition: 8 * 1024 * 1024,
+  });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const done = new Promise<void>((resolve, reject) => {
+      // A batch of only commit markers reaches no handler, but its end is reported here.
+      consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+        if (e.payload.partition === partition && BigInt(e.payload.lastOffset) + 1n >= end) resolve();
+      });
+      consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        const others = Array.from({ length: 64 }, (_, i) => i).filter((p) => p !== partition);
+        consumer.pause([{ topic, partitions: others }]);
+      });
+    });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        if (batch.partition !== partition) return;
+        for (const m of batch.messages) {
+          if (BigInt(m.offset) >= end) break;
+          applyChangelogRecord(state, m.key?.toString() ?? '', m.value);
+        }
+      },
+    });
+    await done;
+    return state;
+  } catch (err) {
+    throw new RetriableError(`restoring ${topic}[${partition}]: ${errorMessage(err)}`, { cause: err });
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,436 @@
+/**
+ * The alert engine: window state of one tallies partition, and the alerts its closed windows raise.
+ * Pure (no I/O): the processor feeds it each chunk's tallies, publishes what it returns and writes
+ * the changed state to the changelog in the same transaction.
+ *
+ * Time is event time. A partition's stream time is the latest created_at it has seen; a window is
+ * closed once the stream time is `allowedLateness` past its end, and evaluated then, once. A mention
+ * that arrives for a window already evaluated still counts in later baselines (metric `late`);
+ * one older than the retention before its entity's newest hour is dropped (`expired`).
+ *
+ * Lifecycle per rule and scope (an aspect, a category, the entity): a window that fires opens an
+ * alert; while it is open further firing windows are suppressed; a later window that has returned to
+ * normal (`recovered`, easier than firing) resolves it, published as a second record with status
+ * resolved. After a resolution the scope may fire again only once `cooldown_minutes` have passed
+ * since its last alert. An alert whose window closed longer ago than `deliverMaxAgeMs` (a replay, a
+ * reprocessing, an import of old reviews) is marked historical: stored, never delivered.
+ */
+import { alertId } from '../../common/ids/index';
+import type { Alert, AlertContributor } from '../../schemas/index';
+import {
+  emergingAspect,
+  negativeShareShift,
+  recovered,
+  volumeSpike,
+  type Evaluation,
+  type WindowCounts,
+} from './detectors';
+import { explain } from './explain';
+import { BUCKET_MS, type Rule } from './rules';
+import { entityKey, mergeSamples, mergeTally, MAX_SAMPLES, type Tally } from './tally';
+
+const WEEK_MS = 7 * 24 * BUCKET_MS;
+
+export interface EngineOptions {
+  allowedLatenessMs: number;
+  /** How much history an entity keeps (baselines are cut to it). */
+  retentionMs: number;
+  deliverMaxAgeMs: number;
+  now: () => number;
+  rulesFor: (tenant: string) => readonly Rule[];
+}
+
+export interface OpenAlert {
+  alertId: string;
+  windowEnd: number;
+}
+
+export interface EntityState {
+  tenant: string;
+  entity: string;
+  /** Hour → aspect → tally. */
+  buckets: Map<number, Map<string, Tally>>;
+  /** Windows ending at or before this were evaluated. */
+  evaluatedUpTo: number;
+  newestBucket: number;
+  /** Latest created_at of the entity's mentions. */
+  streamTime: number;
+  /** `<rule id> <scope>` → its open alert. */
+  open: Record<string, OpenAlert>;
+  /** `<rule id> <scope>` → end of the window of its last alert. */
+  lastFired: Record<string, number>;
+}
+
+export interface PartitionState {
+  streamTime: number;
+  entities: Map<string, EntityState>;
+}
+
+/** A state change to write to the changelog: the entity's hour (tallies), or its lifecycle (meta). */
+export type StateChange =
+  | { kind: 'bucket'; entity: EntityState; bucket: number }
+  | { kind: 'meta'; entity: EntityState }
+  | { kind: 'partition' };
+
+export interface EngineCounters {
+  late: number;
+  expired: number;
+  windows: number;
+  suppressed: number;
+}
+
+export interface EngineResult {
+  alerts: Alert[];
+  changes: StateChange[];
+  counters: EngineCounters;
+}
+
+export function emptyPartition(): PartitionState {
+  return { streamTime: 0, entities: new Map() };
+}
+
+interface Scope {
+  /** `aspect:<a>`, `category:<c>` or `entity`. */
+  key: string;
+  aspect: string | null;
+  category: string | null;
+  matches: (t: Tally) => boolean;
+}
+
+export class AlertEngine {
+  constructor(private readonly options: EngineOptions) {}
+
+  apply(state: PartitionState, tallies: readonly Tally[]): EngineResult {
+    const counters: EngineCounters = { late: 0, expired: 0, windows: 0, suppressed: 0 };
+    const buckets = new Map<string, StateChange>();
+    const metas = new Map<EntityState, StateChange>();
+    const touched = new Set<EntityState>();
+    const previousStreamTime = state.streamTime;
+    for (const t of tallies) {
+      const key = entityKey(t.tenant, t.entity);
+      let e = state.entities.get(key);
+      if (!e) {
+        e = {
+          tenant: t.tenant,
+          entity: t.entity,
+          buckets: new Map(),
+          evaluatedUpTo: 0,
+          newestBucket: t.bucket,
+          streamTime: 0,
+          open: {},
+          lastFired: {},
+        };
+        state.entities.set(key, e);
+      }
+      touched.add(e);
+      if (t.bucket < e.newestBucket - this.options.retentionMs) {
+        counters.expired += t.mentions;
+        continue;
+      }
+      if (t.bucket < e.evaluatedUpTo) counters.late += t.mentions;
+      let hour = e.buckets.get(t.bucket);
+      if (!hour) e.buckets.set(t.bucket, (hour = new Map()));
+      const existing = hour.get(t.aspect);
+      if (existing) mergeTally(existing, t);
+      else hour.set(t.aspect, { ...t, terms: { ...t.terms } });
+      e.newestBucket = Math.max(e.newestBucket, t.bucket);
+      if (t.maxCreatedAt > e.streamTime) {
+        e.streamTime = t.maxCreatedAt;
+        metas.set(e, { kind: 'meta', entity: e });
+      }
+      buckets.set(`${key}\u001f${t.bucket}`, { kind: 'bucket', entity: e, bucket: t.bucket });
+      state.streamTime = Math.max(state.streamTime, t.maxCreatedAt);
+    }
+
+    // Once an hour of stream time every entity is looked at (windows of quiet entities close, open
+    // alerts may recover); otherwise only the entities this chunk touched.
+    const closes = (time: number) =>
+      Math.floor((time - this.options.allowedLatenessMs) / BUCKET_MS) * BUCKET_MS;
+    const candidates =
+      closes(state.streamTime) > closes(previousStreamTime) ? state.entities.values() : touched;
+    const alerts: Alert[] = [];
+    for (const e of candidates) {
+      // An entity far behind the partition (an import of old reviews) closes windows by its own
+      // time, so its history is evaluated as it arrives instead of all at once, half-read.
+      const own =
+        e.streamTime < state.streamTime - this.options.deliverMaxAgeMs ? e.streamTime : state.streamTime;
+      const closedUpTo = closes(own);
+      if (closedUpTo <= e.evaluatedUpTo) continue;
+      this.evaluate(e, closedUpTo, alerts, counters);
+      e.evaluatedUpTo = closedUpTo;
+      metas.set(e, { kind: 'meta', entity: e });
+      for (const b of this.expire(e))
+        buckets.set(`${entityKey(e.tenant, e.entity)}\u001f${b}`, { kind: 'bucket', entity: e, bucket: b });
+    }
+    const changes = [...buckets.values(), ...metas.values()];
+    if (state.streamTime !== previousStreamTime) changes.push({ kind: 'partition' });
+    return { alerts, changes, counters };
+  }
+
+  /** Drops hours older than the retention; returns them so their changelog entries are deleted. */
+  private expire(e: EntityState): number[] {
+    const horizon = e.newestBucket - this.options.retentionMs;
+    const dropped: number[] = [];
+    for (const b of e.buckets.keys()) if (b < horizon) dropped.push(b);
+    for (const b of dropped) e.buckets.delete(b);
+    return dropped;
+  }
+
+  /**
+   * Evaluates every rule window of `e` that ends in (evaluatedUpTo, closedUpTo] and has mentions, or
+   * an open alert waiting for recovery.
+   */
+  private evaluate(e: EntityState, closedUpTo: number, alerts: Alert[], counters: EngineCounters): void {
+    const rules = this.options
+      .rulesFor(e.tenant)
+      .filter((r) => r.enabled && (r.entity === null || r.entity === e.entity));
+    for (const rule of rules) {
+      const width = rule.window_minutes * 60_000;
+      const ends = new Set<number>();
+      for (const b of e.buckets.keys()) {
+        const end = Math.ceil((b + BUCKET_MS) / width) * width;
+        if (end > e.evaluatedUpTo && end <= closedUpTo) ends.add(end);
+      }
+      const hasOpen = Object.keys(e.open).some((k) => k.startsWith(`${rule.id} `));
+      if (hasOpen) {
+        const next = (Math.floor(e.evaluatedUpTo / width) + 1) * width;
+        if (next <= closedUpTo) ends.add(next);
+      }
+      for (const end of [...ends].sort((a, b) => a - b)) {
+        counters.windows++;
+        this.evaluateWindow(e, rule, end - width, end, alerts, counters);
+      }
+    }
+  }
+
+  private evaluateWindow(
+    e: EntityState,
+    rule: Rule,
+    start: number,
+    end: number,
+    alerts: Alert[],
+    counters: EngineCounters,
+  ): void {
+    const width = end - start;
+    const horizon = e.newestBucket - this.options.retentionMs;
+    const baselineStart = Math.max(start - rule.baseline_windows * width, horizon);
+    // Volume needs hour-of-week seasonality: three weeks of history whatever the baseline says.
+    const historyStart =
+      rule.detector === 'volume_spike'
+        ? Math.max(Math.min(baselineStart, start - 3 * WEEK_MS), horizon)
+        : baselineStart;
+    const current = this.tallies(e, start, end);
+    const scopes = this.scopes(rule, e, current);
+    const windowsPerWeek = WEEK_MS / width;
+    for (const scope of scopes) {
+      const scopeKey = `${rule.id} ${scope.key}`;
+      const inScope = current.filter(scope.matches);
+      const counts = countsOf(inScope);
+      const baselineTallies = this.tallies(e, baselineStart, start).filter(scope.matches);
+      const baseline = countsOf(baselineTallies);
+      const historyTallies =
+        historyStart < baselineStart
+          ? this.tallies(e, historyStart, start).filter(scope.matches)
+          : baselineTallies;
+      // Mentions per earlier window, oldest first, the last one just before the current window.
+      const windows = Math.floor((start - historyStart) / width);
+      const history = new Array<number>(windows).fill(0);
+      for (const t of historyTallies) {
+        const i = windows - 1 - Math.floor((start - 1 - t.bucket) / width);
+        if (i >= 0) history[i]! += t.mentions;
+      }
+      const open = e.open[scopeKey];
+      const evaluation = this.detect(rule, counts, baseline, history, windowsPerWeek);
+      if (open) {
+        if (
+          !evaluation.anomalous &&
+          recovered(
+            rule.detector,
+            counts,
+            baseline,
+            history,
+            windowsPerWeek,
+            rule.min_mentions,
+            rule.thresholds,
+          )
+        ) {
+          delete e.open[scopeKey];
+          alerts.push(
+            this.alert(e, rule, scope, start, end, baselineStart, evaluation, counts, baseline, inScope, {
+              resolves: open.alertId,
+            }),
+          );
+        } else if (evaluation.anomalous) counters.suppressed++;
+        continue;
+      }
+      if (!evaluation.anomalous) continue;
+      const last = e.lastFired[scopeKey];
+      if (last !== undefined && end - last < rule.cooldown_minutes * 60_000) {
+        counters.suppressed++;
+        continue;
+      }
+      const alert = this.alert(
+        e,
+        rule,
+        scope,
+        start,
+        end,
+        baselineStart,
+        evaluation,
+        counts,
+        baseline,
+        inScope,
+      );
+      e.open[scopeKey] = { alertId: alert.alert_id, windowEnd: end };
+      e.lastFired[scopeKey] = end;
+      alerts.push(alert);
+    }
+  }
+
+  private detect(
+    rule: Rule,
+    counts: WindowCounts,
+    baseline: WindowCounts,
+    history: number[],
+    windowsPerWeek: number,
+  ): Evaluation {
+    switch (rule.detector) {
+      case 'negative_share':
+        return negativeShareShift(counts, baseline, rule.min_mentions, rule.thresholds);
+      case 'volume_spike':
+        return volumeSpike(counts, history, windowsPerWeek, rule.min_mentions, rule.thresholds);
+      case 'emerging_aspect':
+        return emergingAspect(counts, baseline, rule.min_mentions, rule.thresholds);
+    }
+  }
+
+  /** The scopes a rule looks at in a window: those with mentions, and those with an open alert. */
+  private scopes(rule: Rule, e: EntityState, current: Tally[]): Scope[] {
+    const filtered = (t: Tally) =>
+      (rule.normalized_aspect === null || t.aspect === rule.normalized_aspect) &&
+      (rule.category === null || t.category === rule.category);
+    const keys = new Set<string>();
+    for (const t of current.filter(filtered)) {
+      if (rule.level === 'aspect') keys.add(`aspect:${t.aspect}`);
+      else if (rule.level === 'category' && t.category !== null) keys.add(`category:${t.category}`);
+      else if (rule.level === 'entity') keys.add('entity');
+    }
+    for (const k of Object.keys(e.open))
+      if (k.startsWith(`${rule.id} `)) keys.add(k.slice(rule.id.length + 1));
+    return [...keys].sort().map((key) => {
+      if (key.startsWith('aspect:')) {
+        const aspect = key.slice('aspect:'.length);
+        const category = current.find((t) => t.aspect === aspect)?.category ?? null;
+        return { key, aspect, category, matches: (t: Tally) => t.aspect === aspect };
+      }
+      if (key.startsWith('category:')) {
+        const category = key.slice('category:'.length);
+        return { key, aspect: null, category, matches: (t: Tally) => filtered(t) && t.category === category };
+      }
+      return { key, aspect: null, category: null, matches: filtered };
+    });
+  }
+
+  private tallies(e: EntityState, from: number, to: number): Tally[] {
+    const out: Tally[] = [];
+    for (const [b, hour] of e.buckets) if (b >= from && b < to) out.push(...hour.values());
+    return out;
+  }
+
+  private alert(
+    e: EntityState,
+    rule: Rule,
+    scope: Scope,
+    start: number,
+    end: number,
+    baselineStart: number,
+    evaluation: Evaluation,
+    counts: WindowCounts,
+    baseline: WindowCounts,
+    tallies: Tally[],
+    resolution?: { resolves: string },
+  ): Alert {
+    const entity = e.entity === '' ? null : e.entity;
+    const opened = alertId(e.tenant, rule.id, entity, scope.key, start);
+    const status = resolution ? 'resolved' : 'open';
+    const samples = tallies.reduce<string[]>(
+      (acc, t) => mergeSamples(acc, rule.detector === 'volume_spike' ? t.samples : t.negativeSamples),
+      [],
+    );
+    return {
+      alert_id: resolution
+        ? alertId(e.tenant, rule.id, entity, `${scope.key} resolves ${resolution.resolves}`, start)
+        : opened,
+      tenant: e.tenant,
+      rule: rule.name,
+      severity: rule.severity,
+      entity,
+      normalized_aspect: scope.aspect,
+      category: scope.category,
+      window_start: start,
+      window_end: end,
+      metric: evaluation.metric,
+      observed: evaluation.observed,
+      baseline: evaluation.baseline,
+      threshold: evaluation.threshold,
+      mention_count: counts.mentions,
+      sample_document_ids: samples.slice(0, MAX_SAMPLES),
+      message: explain({
+        detector: rule.detector,
+        level: rule.level,
+        entity,
+        normalized_aspect: scope.aspect,
+        category: scope.category,
+        observed: evaluation.observed,
+        baseline: evaluation.baseline,
+        mention_count: counts.mentions,
+        negative_count: counts.negative,
+        window_minutes: rule.window_minutes,
+        baseline_windows: Math.round((start - baselineStart) / (end - start)),
+        baseline_prior: evaluation.baseline_prior,
+        baseline_mention_count: baseline.mentions,
+        status,
+      }),
+      created_at: this.options.now(),
+      status,
+      resolves_alert_id: resolution?.resolves ?? null,
+      detector: rule.detector,
+      rule_id: rule.id,
+      historical: end < this.options.now() - this.options.deliverMaxAgeMs,
+      score: evaluation.score,
+      negative_count: counts.negative,
+      baseline_mention_count: baseline.mentions,
+      baseline_start: baselineStart,
+      contributors: contributors(rule, tallies),
+    };
+  }
+}
+
+function countsOf(tallies: readonly Tally[]): WindowCounts {
+  let mentions = 0;
+  let negative = 0;
+  for (const t of tallies) {
+    mentions += t.mentions;
+    negative += t.negative;
+  }
+  return { mentions, negative };
+}
+
+/** The top five: terms of an aspect, aspects of a category or an entity; most negative first. */
+function contributors(rule: Rule, tallies: readonly Tally[]): AlertContributor[] {
+  const kind: AlertContributor['kind'] = rule.level === 'aspect' ? 'term' : 'aspect';
+  const sums = new Map<string, { mentions: number; negative: number }>();
+  for (const t of tallies) {
+    const parts = kind === 'term' ? Object.entries(t.terms) : [[t.aspect, t] as const];
+    for (const [value, c] of parts) {
+      const s = sums.get(value) ?? { mentions: 0, negative: 0 };
+      s.mentions += c.mentions;
+      s.negative += c.negative;
+      sums.set(value, s);
+    }
+  }
+  return [...sums.entries()]
+    .sort(([a, x], [b, y]) => y.negative - x.negative || y.mentions - x.mentions || (a < b ? -1 : 1))
+    .slice(0, 5)
+    .map(([value, s]) => ({ kind, value, mentions: s.mentions, negative: s.negative }));
+}

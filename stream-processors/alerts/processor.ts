@@ -1,0 +1,190 @@
+/**
+ * Detection, in two stages on the consumer kit, each committing its outputs with its consumed
+ * offsets in one Kafka transaction:
+ *
+ *   sentiment.aspects.v1 ─(tally: fold each chunk into hourly tallies, re-key by tenant × entity)→
+ *   alerts.tallies.v1 ─(detect: window state, rules, detectors)→ sentiment.alerts.v1 + alerts.state.v1
+ *
+ * The input is keyed by tenant × entity × aspect, so an entity's aspects are spread over partitions;
+ * re-keying puts them together so category and entity windows are whole. The detect stage keeps its
+ * window state in memory per partition and in the changelog (changelog.ts); it restores a
+ * partition's state before its first chunk, after every group join and whenever a chunk is read
+ * again (a dropped or failed transaction left the memory ahead of what was committed).
+ */
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { TransactionalCommit } from '../../common/kafka/consumer/commit';
+import { ConsumerLoop, type Consumed, type Handled } from '../../common/kafka/consumer/loop';
+import { valueSubject, type RegistryClient } from '../../common/kafka/registry';
+import type { Logger } from '../../common/logging/index';
+import type { Metrics, ReadinessCheck } from '../../common/metrics/index';
+import { schemas, type Alert, type AspectMention } from '../../schemas/index';
+import { TOPICS } from '../../schemas/topics';
+import { changelogMessages, restorePartition } from './changelog';
+import { AlertEngine, type EngineOptions, type PartitionState } from './engine';
+import type { AlertsMetrics } from './metrics';
+import type { RuleSource } from './rule-source';
+import { entityKey, tallyMentions, type Tally } from './tally';
+
+export interface DetectionOptions {
+  groupId: string;
+  chunkSize: number;
+  partitionsConcurrently: number;
+  engine: Omit<EngineOptions, 'rulesFor' | 'now'>;
+  now?: () => number;
+}
+
+interface Restored {
+  state: PartitionState;
+  /** Offset of the last message handled into `state`. */
+  handledUpTo: bigint;
+}
+
+export class AlertDetection {
+  private readonly tallyLoop: ConsumerLoop<AspectMention, number>;
+  private readonly detectLoop: ConsumerLoop<Tally, { alerts: Alert[]; late: number; expired: number }>;
+  private readonly engine: AlertEngine;
+  private readonly partitions = new Map<number, Restored>();
+  private ids: { tallies: number; alerts: number } | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly registry: RegistryClient,
+    private readonly rules: RuleSource,
+    private readonly options: DetectionOptions,
+    logger: Logger,
+    metrics: Metrics,
+    private readonly alertsMetrics: AlertsMetrics,
+  ) {
+    this.engine = new AlertEngine({
+      ...options.engine,
+      now: options.now ?? Date.now,
+      rulesFor: (tenant) => rules.rulesFor(tenant),
+    });
+    const common = {
+      version: process.env.npm_package_version,
+      kafka,
+      registry,
+      logger,
+      metrics,
+      fromBeginning: true,
+      maxChunk: options.chunkSize,
+      partitionsConcurrently: options.partitionsConcurrently,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+    };
+    this.tallyLoop = new ConsumerLoop<AspectMention, number>({
+      ...common,
+      name: 'alerts-tally',
+      groupId: `${options.groupId}-tally`,
+      topics: [TOPICS.aspects],
+      commit: new TransactionalCommit(`${options.groupId}-tally`),
+      handler: {
+        handle: (items) => this.tally(items),
+        committed: ({ messages }) => this.alertsMetrics.mentionsConsumed.inc(messages),
+      },
+    });
+    this.detectLoop = new ConsumerLoop({
+      ...common,
+      name: 'alerts-detect',
+      groupId: options.groupId,
+      topics: [TOPICS.alertTallies],
+      commit: new TransactionalCommit(options.groupId),
+      onAssignment: () => this.partitions.clear(),
+      handler: {
+        handle: (items, source) => this.detect(items, source.partition),
+        committed: ({ report }) => {
+          for (const a of report?.alerts ?? []) {
+            this.alertsMetrics.alertsRaised.inc({
+              rule: a.rule,
+              severity: a.severity,
+              status: a.status,
+              historical: String(a.historical),
+            });
+          }
+          this.alertsMetrics.lateMentions.inc(report?.late ?? 0);
+          this.alertsMetrics.expiredMentions.inc(report?.expired ?? 0);
+        },
+      },
+    });
+  }
+
+  readiness(): ReadinessCheck[] {
+    return [
+      ...this.tallyLoop.readiness(),
+      ...this.detectLoop.readiness().filter((c) => c.name !== 'schema-registry'),
+    ];
+  }
+
+  async start(): Promise<void> {
+    this.ids = await this.tallyLoop.untilAvailable('schema-registry', async () => {
+      const ids = {
+        tallies: await this.registry.registerSchema(valueSubject(TOPICS.alertTallies), schemas.aspectTally),
+        alerts: await this.registry.registerSchema(valueSubject(TOPICS.alerts), schemas.alert),
+      };
+      await this.registry.serde.getSchema(ids.tallies);
+      await this.registry.serde.getSchema(ids.alerts);
+      return ids;
+    });
+    await this.tallyLoop.untilAvailable('postgres', () => this.rules.ready());
+    await this.detectLoop.start();
+    await this.tallyLoop.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.tallyLoop.stop(), this.detectLoop.stop()]);
+    this.rules.stop();
+  }
+
+  private async tally(items: Array<Consumed<AspectMention>>): Promise<Handled<number>> {
+    const tallies = tallyMentions(items.map((i) => i.value));
+    const messages = await Promise.all(
+      tallies.map(async (t) => ({
+        key: entityKey(t.tenant, t.entity),
+        value: await this.registry.encode(this.ids!.tallies, t),
+      })),
+    );
+    return {
+      outcomes: items.map(() => undefined),
+      records: [{ topic: TOPICS.alertTallies, messages }],
+      report: items.length,
+    };
+  }
+
+  private async detect(
+    items: Array<Consumed<Tally>>,
+    partition: number,
+  ): Promise<Handled<{ alerts: Alert[]; late: number; expired: number }>> {
+    const first = BigInt(items[0]!.message.offset);
+    let restored = this.partitions.get(partition);
+    if (!restored || first <= restored.handledUpTo) {
+      const started = performance.now();
+      restored = {
+        state: await restorePartition(this.kafka, this.options.groupId, partition),
+        handledUpTo: -1n,
+      };
+      this.partitions.set(partition, restored);
+      this.alertsMetrics.restoreSeconds.observe((performance.now() - started) / 1000);
+    }
+    const { state } = restored;
+    const { alerts, changes, counters } = this.engine.apply(
+      state,
+      items.map((i) => i.value),
+    );
+    restored.handledUpTo = BigInt(lastOf(items.map((i) => i.message)).offset);
+    this.alertsMetrics.entities.set({ partition: String(partition) }, state.entities.size);
+    const alertMessages = await Promise.all(
+      alerts.map(async (a) => ({ key: a.alert_id, value: await this.registry.encode(this.ids!.alerts, a) })),
+    );
+    return {
+      outcomes: items.map(() => undefined),
+      records: [
+        { topic: TOPICS.alerts, messages: alertMessages },
+        { topic: TOPICS.alertState, messages: changelogMessages(state, changes, partition) },
+      ],
+      report: { alerts, late: counters.late, expired: counters.expired },
+    };
+  }
+}
+
+function lastOf(messages: KafkaMessage[]): KafkaMessage {
+  return messages[messages.length - 1]!;
+}

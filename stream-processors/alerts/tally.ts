@@ -1,0 +1,114 @@
+/**
+ * Tallies: aspect mentions counted per tenant × entity × aspect × hour. The first stage of the alert
+ * service folds each chunk of `sentiment.aspects.v1` into tallies and re-keys them by tenant ×
+ * entity onto an internal topic, so the second stage sees every aspect and category of an entity in
+ * one partition. Merging is commutative: the same mentions give the same tallies however they were
+ * chunked (samples are the smallest document ids, not the first seen), which keeps alerts identical
+ * across a replay or a crash.
+ */
+import type { AspectMention } from '../../schemas/index';
+import { BUCKET_MS } from './rules';
+
+export const MAX_SAMPLES = 5;
+
+export interface TermCount {
+  mentions: number;
+  negative: number;
+}
+
+export interface Tally {
+  tenant: string;
+  /** '' for mentions of no entity. */
+  entity: string;
+  aspect: string;
+  category: string | null;
+  /** Start of the hour (epoch ms). */
+  bucket: number;
+  /** Latest created_at among the mentions: what moves the stream time. */
+  maxCreatedAt: number;
+  mentions: number;
+  negative: number;
+  /** term as written (lower-cased) → its counts. */
+  terms: Record<string, TermCount>;
+  /** Smallest document ids of negative mentions, and of any mention. */
+  negativeSamples: string[];
+  samples: string[];
+}
+
+export function entityKey(tenant: string, entity: string): string {
+  return `${tenant}\u001f${entity}`;
+}
+
+export function bucketOf(createdAt: number): number {
+  return Math.floor(createdAt / BUCKET_MS) * BUCKET_MS;
+}
+
+/** Keeps the `MAX_SAMPLES` smallest distinct ids of both lists. */
+export function mergeSamples(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])].sort().slice(0, MAX_SAMPLES);
+}
+
+function addSample(samples: string[], id: string): void {
+  if (samples.includes(id)) return;
+  if (samples.length < MAX_SAMPLES) {
+    samples.push(id);
+    samples.sort();
+  } else if (id < samples[MAX_SAMPLES - 1]!) {
+    samples[MAX_SAMPLES - 1] = id;
+    samples.sort();
+  }
+}
+
+/** Adds `b` into `a` (same tenant, entity, aspect and bucket). */
+export function mergeTally(a: Tally, b: Tally): void {
+  a.mentions += b.mentions;
+  a.negative += b.negative;
+  a.maxCreatedAt = Math.max(a.maxCreatedAt, b.maxCreatedAt);
+  if (b.category !== null) a.category = b.category;
+  for (const [term, c] of Object.entries(b.terms)) {
+    const t = (a.terms[term] ??= { mentions: 0, negative: 0 });
+    t.mentions += c.mentions;
+    t.negative += c.negative;
+  }
+  a.negativeSamples = mergeSamples(a.negativeSamples, b.negativeSamples);
+  a.samples = mergeSamples(a.samples, b.samples);
+}
+
+/** Folds mentions into one tally per tenant × entity × aspect × hour. */
+export function tallyMentions(mentions: readonly AspectMention[]): Tally[] {
+  const out = new Map<string, Tally>();
+  for (const m of mentions) {
+    const entity = m.entity ?? '';
+    const bucket = bucketOf(m.created_at);
+    const key = `${entityKey(m.tenant, entity)}\u001f${m.normalized_aspect}\u001f${bucket}`;
+    let t = out.get(key);
+    if (!t) {
+      t = {
+        tenant: m.tenant,
+        entity,
+        aspect: m.normalized_aspect,
+        category: m.category,
+        bucket,
+        maxCreatedAt: m.created_at,
+        mentions: 0,
+        negative: 0,
+        terms: Object.create(null) as Tally['terms'],
+        negativeSamples: [],
+        samples: [],
+      };
+      out.set(key, t);
+    }
+    const negative = m.polarity === 'negative' ? 1 : 0;
+    t.mentions++;
+    t.negative += negative;
+    t.maxCreatedAt = Math.max(t.maxCreatedAt, m.created_at);
+    if (m.category !== null) t.category = m.category;
+    const term = m.term.toLowerCase();
+    const counts = (t.terms[term] ??= { mentions: 0, negative: 0 });
+    counts.mentions++;
+    counts.negative += negative;
+    addSample(t.samples, m.document_id);
+    if (negative) addSample(t.negativeSamples, m.document_id);
+  }
+  return [...out.values()];
+}

@@ -1,0 +1,459 @@
+/**
+ * The alert detectors and their sentences on hand-made series: what fires, what must not, and how an
+ * open alert resolves. Windowing and delivery are the alert service's and tested with it.
+ */
+import { expect } from 'chai';
+import {
+  DETECTOR_DEFAULTS,
+  EXPECTED_FLOOR,
+  NEGATIVE_SHARE_PRIOR,
+  emergingAspect,
+  expectedMentions,
+  negativeShareShift,
+  recovered,
+  volumeSpike,
+  type WindowCounts,
+} from '../../stream-processors/alerts/detectors';
+import { explain, type ExplainInput } from '../../stream-processors/alerts/explain';
+
+const HOURLY_WEEK = 168;
+
+/** mulberry32: a small seeded PRNG, so that the random streams are the same on every run. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Binomial(n, p) draws by inversion of the cumulative distribution, one uniform per draw. */
+function binomialSampler(random: () => number, p: number): (n: number) => number {
+  const cdfs = new Map<number, number[]>();
+  return (n) => {
+    let cdf = cdfs.get(n);
+    if (!cdf) {
+      cdf = [];
+      let pmf = (1 - p) ** n;
+      let sum = 0;
+      for (let k = 0; k <= n; k++) {
+        sum += pmf;
+        cdf.push(sum);
+        pmf *= ((n - k) / (k + 1)) * (p / (1 - p));
+      }
+      cdfs.set(n, cdf);
+    }
+    const u = random();
+    let k = 0;
+    while (k < n && u >= cdf[k]!) k++;
+    return k;
+  };
+}
+
+/** A week of hourly windows pooled at the given share: the baseline of a steady scope. */
+const steadyBaseline = (perWindow: number, share: number): WindowCounts => ({
+  mentions: HOURLY_WEEK * perWindow,
+  negative: Math.round(HOURLY_WEEK * perWindow * share),
+});
+
+describe('alert detectors', () => {
+  describe('negative_share', () => {
+    const baseline = steadyBaseline(60, 0.2);
+
+    it('fires on a clear rise of 25 points with 60 mentions', () => {
+      const e = negativeShareShift({ mentions: 60, negative: 27 }, baseline, 30, {});
+      expect(e.anomalous).to.equal(true);
+      expect(e.metric).to.equal('negative_share');
+      expect(e.observed).to.equal(0.45);
+      expect(e.baseline).to.be.closeTo(0.2, 1e-12);
+      expect(e.baseline_prior).to.equal(false);
+      expect(e.score).to.be.at.least(DETECTOR_DEFAULTS.negative_share.z);
+    });
+
+    it('reports as threshold the share the window had to reach', () => {
+      const { threshold } = negativeShareShift({ mentions: 60, negative: 0 }, baseline, 30, {});
+      const needed = Math.ceil(threshold * 60);
+      expect(threshold).to.be.within(0.3, 0.45);
+      expect(negativeShareShift({ mentions: 60, negative: needed }, baseline, 30, {}).anomalous).to.equal(
+        true,
+      );
+      expect(negativeShareShift({ mentions: 60, negative: needed - 1 }, baseline, 30, {}).anomalous).to.equal(
+        false,
+      );
+    });
+
+    it('does not fire on the same share from a window with fewer than min_mentions mentions', () => {
+      const current = { mentions: 10, negative: 5 };
+      const base = steadyBaseline(60, 0.25);
+      expect(negativeShareShift({ mentions: 60, negative: 30 }, base, 30, {}).anomalous).to.equal(true);
+      expect(negativeShareShift(current, base, 30, {}).anomalous).to.equal(false);
+      // Significant enough at a low z: only the mention minimum holds it back.
+      expect(negativeShareShift(current, base, 30, { z: 1 }).anomalous).to.equal(false);
+      expect(negativeShareShift(current, base, 10, { z: 1 }).anomalous).to.equal(true);
+    });
+
+    it('does not fire on a significant rise smaller than min_change', () => {
+      const base = steadyBaseline(5000, 0.2);
+      const e = negativeShareShift({ mentions: 5000, negative: 1250 }, base, 30, {});
+      expect(e.score).to.be.greaterThan(2 * DETECTOR_DEFAULTS.negative_share.z);
+      expect(e.anomalous).to.equal(false);
+      expect(e.threshold).to.be.closeTo(0.3, 1e-9);
+      expect(
+        negativeShareShift({ mentions: 5000, negative: 1250 }, base, 30, { min_change: 0.04 }).anomalous,
+      ).to.equal(true);
+    });
+
+    it('counts the rise at exactly min_change despite float rounding', () => {
+      const base = { mentions: 3000, negative: 600 };
+      const e = negativeShareShift({ mentions: 1000, negative: 300 }, base, 30, { z: 1 });
+      expect(e.anomalous).to.equal(true);
+    });
+
+    it('does not fire on a fall of the share', () => {
+      const e = negativeShareShift({ mentions: 200, negative: 0 }, steadyBaseline(60, 0.6), 30, { z: 1 });
+      expect(e.score).to.be.lessThan(0);
+      expect(e.anomalous).to.equal(false);
+    });
+
+    it('compares against the prior share, taken as known, when the baseline has too few mentions', () => {
+      const current = { mentions: 60, negative: 27 };
+      for (const tiny of [
+        { mentions: 0, negative: 0 },
+        { mentions: 10, negative: 9 },
+      ]) {
+        const e = negativeShareShift(current, tiny, 30, {});
+        expect(e.baseline).to.equal(NEGATIVE_SHARE_PRIOR);
+        expect(e.baseline_prior).to.equal(true);
+        expect(e.anomalous).to.equal(true);
+      }
+      // The same counts against a real baseline at 90 % are no rise.
+      expect(negativeShareShift(current, { mentions: 30, negative: 27 }, 30, {}).anomalous).to.equal(false);
+    });
+
+    it('keeps false alarms of a stable stream under 7e-5 per window, where z = 3 would not', function () {
+      this.timeout(60_000);
+      const target = 7e-5;
+      const windows = 150_000;
+      for (const [seed, p] of [
+        [1, 0.2],
+        [2, 0.05],
+      ] as const) {
+        const random = prng(seed);
+        const binomial = binomialSampler(random, p);
+        const series: WindowCounts[] = [];
+        const base = { mentions: 0, negative: 0 };
+        let fired = 0;
+        let firedAtZ3 = 0;
+        for (let i = 0; i < windows + HOURLY_WEEK; i++) {
+          const mentions = 30 + Math.floor(random() * 91);
+          const current = { mentions, negative: binomial(mentions) };
+          if (i >= HOURLY_WEEK) {
+            if (negativeShareShift(current, base, 30, {}).anomalous) fired++;
+            if (negativeShareShift(current, base, 30, { z: 3 }).anomalous) firedAtZ3++;
+            const old = series[i - HOURLY_WEEK]!;
+            base.mentions -= old.mentions;
+            base.negative -= old.negative;
+          }
+          series.push(current);
+          base.mentions += mentions;
+          base.negative += current.negative;
+        }
+        expect(fired / windows, `share ${p}: ${fired} of ${windows}`).to.be.lessThan(target);
+        expect(firedAtZ3 / windows, `share ${p} at z = 3: ${firedAtZ3}`).to.be.greaterThan(target * 5);
+      }
+    });
+  });
+
+  describe('volume_spike', () => {
+    /** Hour-of-week rhythm: office hours busy, nights quiet, weekends in between. */
+    const usual = (hourOfWeek: number): number => {
+      const day = Math.floor(hourOfWeek / 24);
+      const hour = hourOfWeek % 24;
+      const busy = hour >= 10 && hour < 18;
+      if (day >= 5) return busy ? 120 : 40;
+      return busy ? 200 : 40;
+    };
+    /** `windows` windows ending just before the window at `currentHour` of the week. */
+    const historyBefore = (currentHour: number, windows: number): number[] =>
+      Array.from({ length: windows }, (_, i) =>
+        usual((currentHour - windows + i + 100 * HOURLY_WEEK) % HOURLY_WEEK),
+      );
+    const quietHour = 3; // Monday 03:00
+    const busyHour = 2 * 24 + 12; // Wednesday 12:00
+    const weeks3 = 3 * HOURLY_WEEK;
+
+    it('expects the same hour of the week, scaled by the recent level', () => {
+      expect(expectedMentions(historyBefore(quietHour, weeks3), HOURLY_WEEK)).to.be.closeTo(40, 1e-9);
+      expect(expectedMentions(historyBefore(busyHour, weeks3), HOURLY_WEEK)).to.be.closeTo(200, 1e-9);
+      // The scope grew by half over the last day: expected at its present size.
+      const grown = historyBefore(busyHour, weeks3).map((c, i) => (i >= weeks3 - 24 ? c * 1.5 : c));
+      expect(expectedMentions(grown, HOURLY_WEEK)).to.be.closeTo(300, 1e-9);
+    });
+
+    it('fires on the quiet hour doubled and not on the busy hour at its usual level', () => {
+      const quiet = volumeSpike(
+        { mentions: 80, negative: 0 },
+        historyBefore(quietHour, weeks3),
+        HOURLY_WEEK,
+        30,
+        {},
+      );
+      expect(quiet.anomalous).to.equal(true);
+      expect(quiet.metric).to.equal('mention_count');
+      expect(quiet.baseline).to.be.closeTo(40, 1e-9);
+      expect(quiet.observed).to.equal(80);
+      expect(quiet.threshold).to.be.within(40, 80);
+      const busy = volumeSpike(
+        { mentions: 200, negative: 0 },
+        historyBefore(busyHour, weeks3),
+        HOURLY_WEEK,
+        30,
+        {},
+      );
+      expect(busy.anomalous).to.equal(false);
+    });
+
+    it('needs the seasonality: with the plain mean of 13 days it misses the one and fires on the other', () => {
+      const days13 = 13 * 24;
+      const quiet = volumeSpike(
+        { mentions: 80, negative: 0 },
+        historyBefore(quietHour, days13),
+        HOURLY_WEEK,
+        30,
+        {},
+      );
+      const busy = volumeSpike(
+        { mentions: 200, negative: 0 },
+        historyBefore(busyHour, days13),
+        HOURLY_WEEK,
+        30,
+        {},
+      );
+      expect(quiet.baseline).to.be.within(70, 100);
+      expect(quiet.anomalous).to.equal(false);
+      expect(busy.anomalous).to.equal(true);
+    });
+
+    it('reports as threshold the count the window had to reach', () => {
+      const history = historyBefore(quietHour, weeks3);
+      const { threshold } = volumeSpike({ mentions: 0, negative: 0 }, history, HOURLY_WEEK, 30, {});
+      const needed = Math.ceil(threshold);
+      expect(volumeSpike({ mentions: needed, negative: 0 }, history, HOURLY_WEEK, 30, {}).anomalous).to.equal(
+        true,
+      );
+      expect(
+        volumeSpike({ mentions: needed - 1, negative: 0 }, history, HOURLY_WEEK, 30, {}).anomalous,
+      ).to.equal(false);
+    });
+
+    it('does not turn 3 mentions into a spike on an empty history', () => {
+      const e = volumeSpike({ mentions: 3, negative: 0 }, [], HOURLY_WEEK, 1, {});
+      expect(e.baseline).to.equal(EXPECTED_FLOOR);
+      expect(e.anomalous).to.equal(false);
+      expect(e.score).to.be.closeTo(2 * (Math.sqrt(3.375) - Math.sqrt(1.125)), 1e-9);
+      expect(volumeSpike({ mentions: 3, negative: 0 }, [0, 0, 0], HOURLY_WEEK, 1, {}).anomalous).to.equal(
+        false,
+      );
+    });
+
+    it('does not fire below min_mentions or min_ratio', () => {
+      const flat = Array.from({ length: 48 }, () => 5);
+      expect(volumeSpike({ mentions: 25, negative: 0 }, flat, HOURLY_WEEK, 20, {}).anomalous).to.equal(true);
+      expect(volumeSpike({ mentions: 25, negative: 0 }, flat, HOURLY_WEEK, 30, {}).anomalous).to.equal(false);
+      expect(
+        volumeSpike({ mentions: 25, negative: 0 }, flat, HOURLY_WEEK, 20, { min_ratio: 6 }).anomalous,
+      ).to.equal(false);
+    });
+  });
+
+  describe('emerging_aspect', () => {
+    it('fires for a new, mostly negative aspect', () => {
+      const e = emergingAspect({ mentions: 12, negative: 10 }, { mentions: 0, negative: 0 }, 10, {});
+      expect(e).to.include({ anomalous: true, metric: 'negative_share', baseline: null, score: null });
+      expect(e.observed).to.be.closeTo(10 / 12, 1e-12);
+      expect(e.threshold).to.equal(DETECTOR_DEFAULTS.emerging_aspect.min_negative_share);
+      const seenTwice = emergingAspect({ mentions: 12, negative: 10 }, { mentions: 2, negative: 1 }, 10, {});
+      expect(seenTwice.anomalous).to.equal(true);
+      expect(seenTwice.baseline).to.equal(0.5);
+    });
+
+    it('does not fire for an aspect with baseline history, a mostly positive one or a rare one', () => {
+      const negative = { mentions: 12, negative: 10 };
+      expect(emergingAspect(negative, { mentions: 3, negative: 0 }, 10, {}).anomalous).to.equal(false);
+      expect(
+        emergingAspect(negative, { mentions: 3, negative: 0 }, 10, { max_baseline_mentions: 3 }).anomalous,
+      ).to.equal(true);
+      expect(
+        emergingAspect({ mentions: 12, negative: 3 }, { mentions: 0, negative: 0 }, 10, {}).anomalous,
+      ).to.equal(false);
+      expect(
+        emergingAspect({ mentions: 9, negative: 9 }, { mentions: 0, negative: 0 }, 10, {}).anomalous,
+      ).to.equal(false);
+    });
+  });
+
+  describe('recovered', () => {
+    const none = { mentions: 0, negative: 0 };
+
+    it('negative_share: resolves below baseline + min_change/2, or on a window too small to judge', () => {
+      const base = steadyBaseline(100, 0.2);
+      const at = (mentions: number, negative: number) =>
+        recovered('negative_share', { mentions, negative }, base, [], HOURLY_WEEK, 30, {});
+      expect(negativeShareShift({ mentions: 100, negative: 27 }, base, 30, {}).anomalous).to.equal(false);
+      expect(at(100, 27), 'not firing, not recovered').to.equal(false);
+      expect(at(100, 24)).to.equal(true);
+      expect(at(100, 50), 'still firing').to.equal(false);
+      expect(at(10, 10), 'too few mentions').to.equal(true);
+    });
+
+    it('volume_spike: resolves below (1 + min_ratio)/2 times the expected count', () => {
+      const flat = Array.from({ length: 48 }, () => 40);
+      const at = (mentions: number) =>
+        recovered('volume_spike', { mentions, negative: 0 }, none, flat, HOURLY_WEEK, 30, {});
+      expect(volumeSpike({ mentions: 70, negative: 0 }, flat, HOURLY_WEEK, 30, {}).anomalous).to.equal(false);
+      expect(at(70), 'not firing, not recovered').to.equal(false);
+      expect(at(55)).to.equal(true);
+      expect(at(120), 'still firing').to.equal(false);
+      expect(
+        recovered('volume_spike', { mentions: 70, negative: 0 }, none, flat, HOURLY_WEEK, 30, {
+          min_ratio: 3,
+        }),
+      ).to.equal(true);
+    });
+
+    it('emerging_aspect: resolves below min_negative_share - 0.1, or under min_mentions/2 mentions', () => {
+      // The window that fired is part of the baseline now.
+      const base = { mentions: 12, negative: 10 };
+      const at = (mentions: number, negative: number) =>
+        recovered('emerging_aspect', { mentions, negative }, base, [], HOURLY_WEEK, 10, {});
+      expect(at(20, 11), 'not firing, not recovered').to.equal(false);
+      expect(at(20, 9)).to.equal(true);
+      expect(at(4, 4), 'too few mentions').to.equal(true);
+      expect(at(6, 6)).to.equal(false);
+      expect(
+        recovered('emerging_aspect', { mentions: 12, negative: 10 }, none, [], HOURLY_WEEK, 10, {}),
+      ).to.equal(false);
+    });
+  });
+});
+
+describe('alert explanations', () => {
+  const aspect: ExplainInput = {
+    detector: 'negative_share',
+    level: 'aspect',
+    entity: 'Snapcart',
+    normalized_aspect: 'delivery',
+    category: null,
+    observed: 38 / 59,
+    baseline: 0.18,
+    mention_count: 59,
+    negative_count: 38,
+    window_minutes: 60,
+    baseline_windows: 168,
+    status: 'open',
+  };
+
+  it('says what rose, where, in which window and from what', () => {
+    expect(explain(aspect)).to.equal(
+      'Negative mentions of delivery at Snapcart rose to 64 % (38 of 59) in the last hour, from 18 % over the previous 7 days.',
+    );
+  });
+
+  it('says a resolved alert is back near its baseline', () => {
+    expect(
+      explain({ ...aspect, observed: 5 / 30, mention_count: 30, negative_count: 5, status: 'resolved' }),
+    ).to.equal(
+      'Negative mentions of delivery at Snapcart are back to 17 % (5 of 30) in the last hour, near 18 % over the previous 7 days.',
+    );
+  });
+
+  it('names the category, longer windows and baselines in hours', () => {
+    const category = {
+      ...aspect,
+      level: 'category' as const,
+      normalized_aspect: null,
+      category: 'Shipping',
+      window_minutes: 120,
+      baseline_windows: 18,
+    };
+    expect(explain(category)).to.equal(
+      'Negative mentions in the category Shipping at Snapcart rose to 64 % (38 of 59) in the last 2 hours, from 18 % over the previous 36 hours.',
+    );
+  });
+
+  it('says "all entities" for an alert without entity, and days for daily windows', () => {
+    const all = {
+      ...aspect,
+      level: 'entity' as const,
+      entity: null,
+      normalized_aspect: null,
+      window_minutes: 1440,
+      baseline_windows: 7,
+    };
+    expect(explain(all)).to.equal(
+      'Negative mentions across all entities rose to 64 % (38 of 59) in the last day, from 18 % over the previous 7 days.',
+    );
+  });
+
+  it('says when the baseline is the assumed prior', () => {
+    const prior = {
+      ...aspect,
+      observed: 27 / 60,
+      mention_count: 60,
+      negative_count: 27,
+      baseline: 0.2,
+      baseline_prior: true,
+    };
+    expect(explain(prior)).to.equal(
+      'Negative mentions of delivery at Snapcart reached 45 % (27 of 60) in the last hour, above the 20 % assumed for lack of mentions over the previous 7 days.',
+    );
+  });
+
+  it('explains a volume spike as a multiple of the expected count', () => {
+    const volume: ExplainInput = {
+      ...aspect,
+      detector: 'volume_spike',
+      level: 'entity',
+      normalized_aspect: null,
+      observed: 240,
+      baseline: 58,
+      mention_count: 240,
+      negative_count: null,
+    };
+    expect(explain(volume)).to.equal(
+      'Mentions of Snapcart rose to 240 in the last hour, 4.1 times the 58 expected.',
+    );
+    expect(explain({ ...volume, observed: 12, mention_count: 12, baseline: 2.5 })).to.equal(
+      'Mentions of Snapcart rose to 12 in the last hour, 4.8 times the 2.5 expected.',
+    );
+    expect(explain({ ...volume, observed: 70, mention_count: 70, status: 'resolved' })).to.equal(
+      'Mentions of Snapcart are back to 70 in the last hour, against 58 expected.',
+    );
+  });
+
+  it('explains an emerging aspect', () => {
+    const emerging: ExplainInput = {
+      ...aspect,
+      detector: 'emerging_aspect',
+      normalized_aspect: 'refund',
+      observed: 10 / 12,
+      baseline: null,
+      mention_count: 12,
+      negative_count: 10,
+    };
+    expect(explain(emerging)).to.equal(
+      'A new aspect, "refund", appeared for Snapcart: 12 mentions in the last hour, 83 % negative (none over the previous 7 days).',
+    );
+    expect(explain({ ...emerging, baseline: 0.5, baseline_mention_count: 2 })).to.equal(
+      'A new aspect, "refund", appeared for Snapcart: 12 mentions in the last hour, 83 % negative (2 over the previous 7 days).',
+    );
+    expect(
+      explain({ ...emerging, observed: 1 / 4, mention_count: 4, negative_count: 1, status: 'resolved' }),
+    ).to.equal(
+      'The new aspect "refund" at Snapcart has settled: 4 mentions in the last hour, 25 % negative.',
+    );
+  });
+});

@@ -1,0 +1,190 @@
+/**
+ * The alert engine on hand-made mention streams: windows close by event time, alerts are the same
+ * however the stream is chunked or restored from the changelog, the lifecycle (open, suppressed,
+ * resolved, cooldown) and historical marking.
+ */
+import { expect } from 'chai';
+import type { AspectMention } from '../../schemas/index';
+import { applyChangelogRecord, changelogMessages } from '../../stream-processors/alerts/changelog';
+import { AlertEngine, emptyPartition, type PartitionState } from '../../stream-processors/alerts/engine';
+import { ruleInputSchema, type Rule } from '../../stream-processors/alerts/rules';
+import { tallyMentions } from '../../stream-processors/alerts/tally';
+
+const HOUR = 60 * 60 * 1000;
+const NOW = Date.UTC(2026, 11, 4, 12);
+
+const rule: Rule = {
+  ...ruleInputSchema.parse({
+    name: 'delivery',
+    detector: 'negative_share',
+    level: 'aspect',
+    cooldown_minutes: 240,
+  }),
+  id: 'r1',
+  tenant: 't',
+};
+
+let seq = 0;
+function hour(
+  start: number,
+  n: number,
+  negative: number,
+  aspect = 'delivery',
+  entity = 'shop',
+): AspectMention[] {
+  return Array.from({ length: n }, (_, i) => {
+    const id = `00000000-0000-4000-8000-${String(seq++).padStart(12, '0')}`;
+    return {
+      mention_id: id,
+      document_id: id,
+      tenant: 't',
+      source: 's',
+      entity,
+      created_at: start + Math.floor(((i + 0.5) * HOUR) / n),
+      processed_at: 0,
+      lang: 'en',
+      term: aspect,
+      start: 0,
+      end: 1,
+      sentence_index: 0,
+      sentence_text: '',
+      sentence_start: 0,
+      sentence_end: 1,
+      normalized_aspect: aspect,
+      category: 'Shipping',
+      polarity: i < negative ? 'negative' : 'positive',
+      confidence: 1,
+      model: { name: 'm', version: '1' },
+      taxonomy_version: null,
+    };
+  });
+}
+
+/** 30 calm hours, `burst` hours of 60 mentions with 40 negative, then calm hours again. */
+function story(firstHour: number, burst = 1, after = 3): AspectMention[] {
+  const out: AspectMention[] = [];
+  let h = firstHour;
+  for (let i = 0; i < 30; i++, h += HOUR) out.push(...hour(h, 40, 6));
+  for (let i = 0; i < burst; i++, h += HOUR) out.push(...hour(h, 60, 40));
+  for (let i = 0; i < after; i++, h += HOUR) out.push(...hour(h, 40, 6));
+  return out;
+}
+
+const engine = (rules: Rule[] = [rule]) =>
+  new AlertEngine({
+    allowedLatenessMs: 10 * 60_000,
+    retentionMs: 35 * 24 * HOUR,
+    deliverMaxAgeMs: 24 * HOUR,
+    now: () => NOW,
+    rulesFor: () => rules,
+  });
+
+function run(stream: AspectMention[], chunk: number, e = engine(), state: PartitionState = emptyPartition()) {
+  const alerts = [];
+  for (let i = 0; i < stream.length; i += chunk)
+    alerts.push(...e.apply(state, tallyMentions(stream.slice(i, i + chunk))).alerts);
+  return { alerts, state };
+}
+
+const summary = (
+  alerts: Array<{ alert_id: string; status: string; window_start: number; mention_count: number }>,
+) => alerts.map((a) => [a.alert_id, a.status, a.window_start, a.mention_count]);
+
+describe('alert engine', () => {
+  const start = NOW - 40 * HOUR;
+
+  it('raises one alert when the burst window closes, with its evidence, and resolves it when the share is back', () => {
+    const { alerts } = run(story(start), 500);
+    expect(alerts.map((a) => a.status)).to.deep.equal(['open', 'resolved']);
+    const [open, resolved] = alerts;
+    expect(open).to.include({
+      entity: 'shop',
+      normalized_aspect: 'delivery',
+      category: 'Shipping',
+      window_start: start + 30 * HOUR,
+      window_end: start + 31 * HOUR,
+      mention_count: 60,
+      negative_count: 40,
+      historical: false,
+    });
+    expect(open!.baseline).to.be.closeTo(0.15, 1e-9);
+    expect(open!.sample_document_ids).to.have.length(5);
+    expect(resolved).to.include({ resolves_alert_id: open!.alert_id, window_start: start + 31 * HOUR });
+  });
+
+  it('gives the same alerts however the stream is chunked', () => {
+    const stream = story(start);
+    const reference = summary(run(stream, stream.length).alerts);
+    for (const chunk of [1, 7, 333]) {
+      seq = 0;
+      expect(summary(run(story(start), chunk).alerts)).to.deep.equal(reference);
+    }
+  });
+
+  it('resumes from its changelog with the same alerts as a run that never stopped', () => {
+    seq = 0;
+    const stream = story(start);
+    const reference = summary(run(stream, 400).alerts);
+    const e = engine();
+    const live = emptyPartition();
+    const alerts = [];
+    let restored = emptyPartition();
+    for (let i = 0; i < stream.length; i += 400) {
+      const { alerts: a, changes } = e.apply(live, tallyMentions(stream.slice(i, i + 400)));
+      alerts.push(...a);
+      for (const m of changelogMessages(live, changes, 0))
+        applyChangelogRecord(restored, String(m.key), m.value === null ? null : Buffer.from(String(m.value)));
+      // Continue from the restored copy, as a new owner of the partition would.
+      if (i === 1200) {
+        const copy = emptyPartition();
+        for (const m of changelogMessages(restored, [...snapshot(restored)], 0))
+          applyChangelogRecord(copy, String(m.key), m.value === null ? null : Buffer.from(String(m.value)));
+        restored = copy;
+        live.streamTime = copy.streamTime;
+        live.entities = copy.entities;
+      }
+    }
+    expect(summary(alerts)).to.deep.equal(reference);
+  });
+
+  it('suppresses further firing windows while open, and the cooldown after a resolution', () => {
+    const { alerts } = run(
+      story(start, 2, 1).concat(hour(start + 33 * HOUR, 60, 40), hour(start + 34 * HOUR, 40, 6)),
+      500,
+    );
+    // Burst hours 30-31: one alert; hour 32 calm resolves it; hour 33 fires again within the 4 h cooldown.
+    expect(alerts.map((a) => [a.status, (a.window_start - start) / HOUR])).to.deep.equal([
+      ['open', 30],
+      ['resolved', 32],
+    ]);
+  });
+
+  it('marks alerts of windows older than the delivery age historical, for an entity imported late', () => {
+    const state = emptyPartition();
+    const e = engine();
+    run(story(start), 1000, e, state); // a live entity moves the partition's stream time to now
+    const old = story(NOW - 30 * 24 * HOUR).map((m) => ({ ...m, entity: 'imported' }));
+    const { alerts } = run(old, 1000, e, state);
+    expect(alerts.filter((a) => a.status === 'open')).to.have.length(1);
+    expect(alerts.every((a) => a.historical)).to.equal(true);
+    expect(alerts[0]!.window_start).to.equal(NOW - 30 * 24 * HOUR + 30 * HOUR);
+  });
+
+  it('counts late mentions in later baselines without evaluating their closed window again', () => {
+    const state = emptyPartition();
+    const e = engine();
+    run(story(start, 0, 2), 1000, e, state);
+    const late = e.apply(state, tallyMentions(hour(start + 20 * HOUR, 60, 40)));
+    expect(late.alerts).to.have.length(0);
+    expect(late.counters.late).to.equal(60);
+  });
+});
+
+/** Every key of a state, as a changelog compaction would keep them. */
+function* snapshot(s: PartitionState) {
+  yield { kind: 'partition' as const };
+  for (const entity of s.entities.values()) {
+    yield { kind: 'meta' as const, entity };
+    for (const bucket of entity.buckets.keys()) yield { kind: 'bucket' as const, entity, bucket };
+  }
+}
