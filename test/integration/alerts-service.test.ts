@@ -154,8 +154,10 @@ describe('alert service', function () {
     await waitFor(
       async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200,
       120_000,
-      `alert service ready\n${started[0]!.output().slice(-3000)}`,
-    );
+      'alert service ready',
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${started[0]!.output().slice(-3000)}`);
+    });
   });
 
   after(async () => {
@@ -188,7 +190,7 @@ describe('alert service', function () {
     expect(row.observed).to.be.closeTo(40 / 60, 1e-9);
     expect(row.baseline).to.be.closeTo(0.15, 1e-9);
     expect(row.message).to.equal(
-      'Negative mentions of delivery at snapcart rose to 67 % (40 of 60) in the last hour, from 15 % over the previous 27 hours.',
+      'Negative mentions of delivery at snapcart rose to 67 % (40 of 60) in the last hour, from 15 % over the previous 7 days.',
     );
     expect(row.sample_document_ids).to.have.length(5);
     expect(row.contributors[0]).to.deep.equal({

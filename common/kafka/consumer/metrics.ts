@@ -5,7 +5,18 @@
  */
 import type { Metrics } from '../../metrics/index';
 
-export function consumerMetrics(metrics: Metrics) {
+export type ConsumerMetrics = ReturnType<typeof createConsumerMetrics>;
+
+/** One set per metrics registry: a process may run several loops (the alert service runs three). */
+const perRegistry = new WeakMap<Metrics['registry'], ConsumerMetrics>();
+
+export function consumerMetrics(metrics: Metrics): ConsumerMetrics {
+  let m = perRegistry.get(metrics.registry);
+  if (!m) perRegistry.set(metrics.registry, (m = createConsumerMetrics(metrics)));
+  return m;
+}
+
+function createConsumerMetrics(metrics: Metrics) {
   return {
     messages: metrics.counter(
       'consumer_messages_total',
@@ -52,4 +63,3 @@ export function consumerMetrics(metrics: Metrics) {
   };
 }
 
-export type ConsumerMetrics = ReturnType<typeof consumerMetrics>;
