@@ -22,6 +22,12 @@ export const alertsConfigSpec = defineConfig(
       default: '10',
       doc: 'How long after a window ends (in event time) mentions still count for it; the window is evaluated then.',
     },
+    idleCloseMinutes: {
+      env: `${PREFIX}IDLE_CLOSE_MINUTES`,
+      schema: v.int(0, 7 * 24 * 60),
+      default: '60',
+      doc: "An entity's windows close by its own mentions' time; once it has had none for this long (by the other entities' time), they close anyway.",
+    },
     retentionDays: {
       env: `${PREFIX}RETENTION_DAYS`,
       schema: v.int(1, 400),
@@ -112,6 +118,7 @@ export type AlertsConfig = ConfigOf<typeof alertsConfigSpec.vars>;
 
 export const engineTimes = (c: AlertsConfig) => ({
   allowedLatenessMs: c.allowedLatenessMinutes * 60_000,
+  idleCloseMs: c.idleCloseMinutes * 60_000,
   retentionMs: c.retentionDays * 24 * HOUR_MS,
   deliverMaxAgeMs: c.deliverMaxAgeHours * HOUR_MS,
 });

@@ -3,8 +3,9 @@
  * Pure (no I/O): the processor feeds it each chunk's tallies, publishes what it returns and writes
  * the changed state to the changelog in the same transaction.
  *
- * Time is event time. A partition's stream time is the latest created_at it has seen; a window is
- * closed once the stream time is `allowedLateness` past its end, and evaluated then, once. A mention
+ * Time is event time. An entity's stream time is the latest created_at of its mentions; a window is
+ * closed once that is `allowedLateness` past its end (or the partition's is, `idleClose` later, for
+ * an entity gone quiet), and evaluated then, once. A mention
  * that arrives for a window already evaluated still counts in later baselines (metric `late`);
  * one older than the retention before its entity's newest hour is dropped (`expired`).
  *
@@ -36,6 +37,8 @@ export interface EngineOptions {
   /** How much history an entity keeps (baselines are cut to it). */
   retentionMs: number;
   deliverMaxAgeMs: number;
+  /** Partition time after which a quiet entity's open windows close without its own mentions. */
+  idleCloseMs: number;
   now: () => number;
   rulesFor: (tenant: string) => readonly Rule[];
 }
@@ -150,10 +153,15 @@ export class AlertEngine {
       closes(state.streamTime) > closes(previousStreamTime) ? state.entities.values() : touched;
     const alerts: Alert[] = [];
     for (const e of candidates) {
-      // An entity far behind the partition (an import of old reviews) closes windows by its own
-      // time, so its history is evaluated as it arrives instead of all at once, half-read.
+      // An entity's windows close by its own event time: other entities of the partition come
+      // from other upstream partitions, which may run hours ahead while a backlog is read. Once the
+      // entity has been quiet for `idleCloseMs` of partition time, the partition's time closes them.
+      // An entity far behind the partition (an import of old reviews) only by its own time, so its
+      // history is evaluated as it arrives instead of all at once, half-read.
       const own =
-        e.streamTime < state.streamTime - this.options.deliverMaxAgeMs ? e.streamTime : state.streamTime;
+        e.streamTime < state.streamTime - this.options.deliverMaxAgeMs
+          ? e.streamTime
+          : Math.max(e.streamTime, state.streamTime - this.options.idleCloseMs);
       const closedUpTo = closes(own);
       if (closedUpTo <= e.evaluatedUpTo) continue;
       this.evaluate(e, closedUpTo, alerts, counters);

@@ -14,6 +14,10 @@ import { aspectMentionId } from '../../common/ids/index';
 import { schemas, type Alert, type AspectMention } from '../../schemas/index';
 import { TOPICS } from '../../schemas/topics';
 import { verifySignature } from '../../stream-processors/alerts/delivery/webhook';
+import { AlertEngine, emptyPartition } from '../../stream-processors/alerts/engine';
+import { RuleSource } from '../../stream-processors/alerts/rule-source';
+import { tallyMentions } from '../../stream-processors/alerts/tally';
+import { createLogger } from '../../common/logging/index';
 import { CommittedReader } from './helpers/committed-reader';
 import { freePort, startProcess, waitFor, type Started } from './helpers/processes';
 
@@ -21,6 +25,8 @@ const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const REGISTRY_URL = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://absa:absa@127.0.0.1:5432/absa';
 const HOUR = 60 * 60 * 1000;
+const IDLE_CLOSE_MINUTES = 7 * 24 * 60;
+const silentLogger = createLogger({ service: 'test-alerts', level: 'error' });
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -122,6 +128,31 @@ describe('alert service', function () {
       await producer.send({ topic: TOPICS.aspects, messages, acks: -1 });
     }
   };
+  /** The real service as a process; resolves once /readyz answers 200. */
+  const startService = async (): Promise<Started> => {
+    const port = await freePort();
+    const p = startProcess('stream-processors/alerts/main.ts', [], {
+      ALERTS_GROUP_ID: `alerts-${tenant}`,
+      ALERTS_PORT: String(port),
+      // Windows close by each entity's own time only: the stories here are each in order, while
+      // partitions read after a restart run at different speeds.
+      ALERTS_IDLE_CLOSE_MINUTES: String(IDLE_CLOSE_MINUTES),
+      ALERTS_WEBHOOK_ALLOW_PRIVATE: 'true',
+      ALERTS_WEBHOOK_RETRY_BASE_MS: '100',
+      ALERTS_WEBHOOK_RETRY_MAX_MS: '500',
+      ALERTS_RULES_REFRESH_MS: '500',
+      LOG_LEVEL: 'info',
+    });
+    started.push(p);
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200,
+      120_000,
+      'alert service ready',
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${p.output().slice(-3000)}`);
+    });
+    return p;
+  };
   const alertRows = async () =>
     (await pool.query('SELECT * FROM alerts WHERE tenant = $1 ORDER BY window_start', [tenant])).rows;
 
@@ -139,25 +170,7 @@ describe('alert service', function () {
     await pool.query('INSERT INTO alert_settings (tenant, webhook_secret) VALUES ($1, $2)', [tenant, secret]);
     alertsTopic = new CommittedReader<Alert>(TOPICS.alerts, (a) => a.tenant === tenant);
     await alertsTopic.start();
-    const port = await freePort();
-    started.push(
-      startProcess('stream-processors/alerts/main.ts', [], {
-        ALERTS_GROUP_ID: `alerts-${tenant}`,
-        ALERTS_PORT: String(port),
-        ALERTS_WEBHOOK_ALLOW_PRIVATE: 'true',
-        ALERTS_WEBHOOK_RETRY_BASE_MS: '100',
-        ALERTS_WEBHOOK_RETRY_MAX_MS: '500',
-        ALERTS_RULES_REFRESH_MS: '500',
-        LOG_LEVEL: 'info',
-      }),
-    );
-    await waitFor(
-      async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200,
-      120_000,
-      'alert service ready',
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}\n${started[0]!.output().slice(-3000)}`);
-    });
+    await startService();
   });
 
   after(async () => {
@@ -240,5 +253,54 @@ describe('alert service', function () {
       old[0].alert_id,
     ]);
     expect(attempts.rows[0].n).to.equal(0);
+  });
+
+  it('SIGKILLed mid-stream over 11,000 mentions and restarted: every alert exactly once, the same as computed in one go', async () => {
+    const now = Date.now();
+    const first = Math.floor(now / HOUR) * HOUR - 26 * HOUR;
+    const stream: AspectMention[] = [];
+    for (let k = 0; k < 20; k++) {
+      const entity = `kill${k}`;
+      for (let h = 0; h < 20; h++)
+        stream.push(...mentions(tenant, entity, 'delivery', first + h * HOUR, 25, 4));
+      if (k % 2 === 0) stream.push(...mentions(tenant, entity, 'delivery', first + 20 * HOUR, 60, 40));
+      stream.push(...mentions(tenant, entity, 'delivery', first + 21 * HOUR, 25, 4));
+    }
+    expect(stream.length).to.be.greaterThan(11_000);
+    // What the engine makes of the whole stream at once, with the rule stored for the tenant.
+    const rules = new RuleSource(pool, silentLogger, 60_000);
+    await rules.load();
+    const engine = new AlertEngine({
+      allowedLatenessMs: 10 * 60_000,
+      idleCloseMs: IDLE_CLOSE_MINUTES * 60_000,
+      retentionMs: 35 * 24 * HOUR,
+      deliverMaxAgeMs: 24 * HOUR,
+      now: () => now,
+      rulesFor: (t) => rules.rulesFor(t),
+    });
+    const expected = engine
+      .apply(emptyPartition(), tallyMentions(stream))
+      .alerts.map((a) => [a.alert_id, a.status, a.entity, a.window_start, a.mention_count])
+      .sort();
+    expect(expected.filter((a) => a[1] === 'open')).to.have.length(10);
+    const ofKill = () => alertsTopic.records.filter((r) => r.value.entity?.startsWith('kill'));
+
+    await produce(stream);
+    await alertsTopic.until(
+      (r) => r.some((x) => x.value.entity?.startsWith('kill')),
+      120_000,
+      'a first alert',
+    );
+    const before = ofKill().length;
+    for (const p of started) p.child.kill('SIGKILL');
+    await Promise.all(started.map((p) => p.exited));
+    await startService();
+    await alertsTopic.until(() => ofKill().length >= expected.length, 180_000, `${expected.length} alerts`);
+    await new Promise((r) => setTimeout(r, 5000)); // room for a duplicate to show up
+    const got = ofKill()
+      .map(({ value: a }) => [a.alert_id, a.status, a.entity, a.window_start, a.mention_count])
+      .sort();
+    expect(before, 'killed mid-stream').to.be.lessThan(expected.length);
+    expect(got).to.deep.equal(expected);
   });
 });

@@ -10,7 +10,8 @@ import { AlertEngine, emptyPartition, type PartitionState } from '../../stream-p
 import { ruleInputSchema, type Rule } from '../../stream-processors/alerts/rules';
 import { tallyMentions } from '../../stream-processors/alerts/tally';
 
-const HOUR = 60 * 60 * 1000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const NOW = Date.UTC(2026, 11, 4, 12);
 
 const rule: Rule = {
@@ -75,6 +76,7 @@ const engine = (rules: Rule[] = [rule]) =>
     allowedLatenessMs: 10 * 60_000,
     retentionMs: 35 * 24 * HOUR,
     deliverMaxAgeMs: 24 * HOUR,
+    idleCloseMs: HOUR,
     now: () => NOW,
     rulesFor: () => rules,
   });
@@ -168,6 +170,23 @@ describe('alert engine', () => {
     expect(alerts.filter((a) => a.status === 'open')).to.have.length(1);
     expect(alerts.every((a) => a.historical)).to.equal(true);
     expect(alerts[0]!.window_start).to.equal(NOW - 30 * 24 * HOUR + 30 * HOUR);
+  });
+
+  it("closes an entity's windows by its own time while another entity runs ahead, and by the partition's once it is quiet", () => {
+    const state = emptyPartition();
+    const e = engine();
+    const burstHour = start + 30 * HOUR;
+    // The entity's calm hours and its burst, then another entity 70 min into the next hour (an
+    // upstream partition read faster): the burst window is still open, its late mentions count.
+    run(story(start, 1, 0), 1000, e, state);
+    run(hour(burstHour + 40 * MINUTE, 1, 0, 'price', 'other'), 1000, e, state);
+    const rest = e.apply(state, tallyMentions(hour(burstHour, 30, 30)));
+    expect(rest.alerts).to.have.length(0);
+    // An hour more of the other entity's time: the quiet entity's burst window closes, 90 mentions in it.
+    const closed = e.apply(state, tallyMentions(hour(burstHour + 3 * HOUR, 5, 0, 'price', 'other')));
+    expect(closed.alerts.map((a) => [a.entity, a.window_start, a.mention_count])).to.deep.equal([
+      ['shop', burstHour, 90],
+    ]);
   });
 
   it('counts late mentions in later baselines without evaluating their closed window again', () => {
