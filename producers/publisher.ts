@@ -11,7 +11,8 @@ import { createIdempotentProducer } from '../common/kafka/client';
 import { valueSubject, type RegistryClient } from '../common/kafka/registry';
 import type { Logger } from '../common/logging/index';
 import { schemas, type RawDocument } from '../schemas/index';
-import { TOPICS, TOPIC_DEFINITIONS } from '../schemas/topics';
+import { TOPICS } from '../schemas/topics';
+import { RECORD_OVERHEAD_BYTES, splitBySize, topicMessageLimit } from '../common/kafka/record-size';
 
 export class KafkaUnavailableError extends RetriableError {}
 export class SchemaUnavailableError extends RetriableError {}
@@ -28,42 +29,12 @@ export class DocumentTooLargeError extends FatalError {
   }
 }
 
-/** What the broker counts against max.message.bytes besides key and value: record and batch headers. */
-const RECORD_OVERHEAD_BYTES = 512;
-
-/** max.message.bytes of a topic as `npm run topics` creates it. */
-export function topicMessageLimit(topic: string): number {
-  const configured = TOPIC_DEFINITIONS.find((t) => t.name === topic)?.config['max.message.bytes'];
-  return configured ? Number(configured) : 1024 * 1024;
-}
-
 export interface PublisherOptions {
   /** Longest a publish may take, connecting included, before it is reported failed. */
   timeoutMs: number;
   topic?: string;
   /** Largest record batch sent in one produce call; defaults to the topic's max.message.bytes. */
   maxBatchBytes?: number;
-}
-
-/**
- * Cuts records into produce calls of at most `maxBytes` each. The broker applies max.message.bytes
- * to each partition's record batch; a call's total bounds every batch in it.
- */
-export function splitBySize<M extends { size: number }>(records: M[], maxBytes: number): M[][] {
-  const calls: M[][] = [];
-  let current: M[] = [];
-  let bytes = 0;
-  for (const r of records) {
-    if (current.length > 0 && bytes + r.size > maxBytes) {
-      calls.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(r);
-    bytes += r.size;
-  }
-  if (current.length > 0) calls.push(current);
-  return calls;
 }
 
 export class RawDocumentPublisher {

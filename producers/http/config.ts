@@ -5,7 +5,7 @@ import { loggingVars } from '../../common/logging/config';
 import { postgresVars } from '../../common/postgres/config';
 import { createdAtVars } from '../../schemas/bounds';
 import { TOPICS } from '../../schemas/topics';
-import { topicMessageLimit } from '../publisher';
+import { topicMessageLimit } from '../../common/kafka/record-size';
 
 /** `npm run collector:http` */
 export const httpCollectorConfigSpec = defineConfig(

@@ -22,6 +22,7 @@ import type { Alert } from '../../schemas/index';
 import { TOPICS } from '../../schemas/topics';
 import { deliver, type OutboundPolicy } from './delivery/webhook';
 import type { AlertsMetrics } from './metrics';
+import { named } from './processor';
 import type { RuleSource } from './rule-source';
 
 /** Every webhook of the alert failed for good; the alert is dead-lettered with this reason. */
@@ -85,7 +86,7 @@ export class AlertDelivery {
   }
 
   readiness(): ReadinessCheck[] {
-    return this.loop.readiness().filter((c) => c.name !== 'schema-registry');
+    return named('delivery', this.loop.readiness()).filter((c) => c.name !== 'schema-registry');
   }
 
   start(): Promise<void> {

@@ -221,6 +221,9 @@ export class AlertEngine {
   ): void {
     const width = end - start;
     const horizon = e.newestBucket - this.options.retentionMs;
+    // Newer mentions of the entity (in the same chunk, or an import read out of order) have moved
+    // its retention past this window: its history is gone, so it is not judged.
+    if (start < horizon) return;
     const baselineStart = Math.max(start - rule.baseline_windows * width, horizon);
     // Volume needs hour-of-week seasonality: three weeks of history whatever the baseline says.
     const historyStart =

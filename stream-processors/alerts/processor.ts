@@ -109,8 +109,8 @@ export class AlertDetection {
 
   readiness(): ReadinessCheck[] {
     return [
-      ...this.tallyLoop.readiness(),
-      ...this.detectLoop.readiness().filter((c) => c.name !== 'schema-registry'),
+      ...named('tally', this.tallyLoop.readiness()),
+      ...named('detect', this.detectLoop.readiness()).filter((c) => c.name !== 'schema-registry'),
     ];
   }
 
@@ -187,4 +187,9 @@ export class AlertDetection {
 
 function lastOf(messages: KafkaMessage[]): KafkaMessage {
   return messages[messages.length - 1]!;
+}
+
+/** Each loop's checks under its own name, so /readyz shows which of them is not ready. */
+export function named(prefix: string, checks: ReadinessCheck[]): ReadinessCheck[] {
+  return checks.map((c) => ({ ...c, name: c.name === 'schema-registry' ? c.name : `${prefix}-${c.name}` }));
 }

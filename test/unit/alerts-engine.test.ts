@@ -189,6 +189,12 @@ describe('alert engine', () => {
     ]);
   });
 
+  it('skips windows whose history left the retention when newer mentions came in the same chunk', () => {
+    const old = story(NOW - 120 * 24 * HOUR);
+    const { alerts } = run([...old, ...hour(NOW - 2 * HOUR, 40, 6)], 100_000);
+    expect(alerts).to.have.length(0);
+  });
+
   it('counts late mentions in later baselines without evaluating their closed window again', () => {
     const state = emptyPartition();
     const e = engine();

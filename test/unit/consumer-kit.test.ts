@@ -16,7 +16,7 @@ import {
   isRetriable,
   unavailableDependency,
 } from '../../common/errors/index';
-import { isFenced } from '../../common/kafka/consumer/commit';
+import { isFenced, sendsOf } from '../../common/kafka/consumer/commit';
 import { MessageDecoder, UndecodableError } from '../../common/kafka/consumer/decoder';
 import { deadLetterEnvelope, headersFromList } from '../../common/kafka/dlq';
 import { chunkSizeFor } from '../../common/kafka/consumer/loop';
@@ -189,5 +189,27 @@ describe('consumer kit: decoding with the registry', () => {
       .decode({ value: wire(9, Buffer.from([2])) })
       .catch((e: unknown) => e);
     expect(unavailableDependency(err)).to.equal('schema-registry');
+  });
+});
+
+describe('consumer kit: produce calls', () => {
+  it("cuts a chunk's records into calls under each topic's max.message.bytes, one call when they fit", () => {
+    const big = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: Buffer.alloc(100_000) }));
+    const small = [{ key: 'a', value: 'b' }];
+    // alerts.state.v1 keeps the broker default (1 MiB): 25 records of ~100 KB need 3 calls.
+    const calls = sendsOf([
+      { topic: 'alerts.state.v1', messages: big(25) },
+      { topic: 'sentiment.alerts.v1', messages: small },
+    ]);
+    expect(calls.map((c) => c.map((t) => [t.topic, t.messages.length]))).to.deep.equal([
+      [
+        ['alerts.state.v1', 10],
+        ['sentiment.alerts.v1', 1],
+      ],
+      [['alerts.state.v1', 10]],
+      [['alerts.state.v1', 5]],
+    ]);
+    expect(sendsOf([{ topic: 'sentiment.alerts.v1', messages: small }])).to.have.length(1);
   });
 });

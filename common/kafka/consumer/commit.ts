@@ -12,6 +12,23 @@
 import type { EachBatchPayload, Kafka, Producer, TopicMessages } from 'kafkajs';
 import { RetriableError, errorMessage } from '../../errors/index';
 import { createIdempotentProducer } from '../client';
+import { messageSize, splitBySize, topicMessageLimit } from '../record-size';
+
+/**
+ * The records as produce calls the broker accepts: call i takes the i-th part of every topic, so the
+ * usual chunk (every topic within its limit) is still one call.
+ */
+export function sendsOf(records: TopicMessages[]): TopicMessages[][] {
+  const parts = records.map(({ topic, messages }) =>
+    splitBySize(
+      messages.map((m) => ({ m, size: messageSize(m) })),
+      topicMessageLimit(topic),
+    ).map((part) => ({ topic, messages: part.map((p) => p.m) })),
+  );
+  const calls: TopicMessages[][] = [];
+  for (const topicParts of parts) topicParts.forEach((part, i) => (calls[i] ??= []).push(part));
+  return calls;
+}
 
 export interface ChunkCommit {
   topic: string;
@@ -87,7 +104,7 @@ export class TransactionalCommit implements CommitStrategy {
     try {
       const transaction = await producer.transaction();
       try {
-        if (records.length > 0) await transaction.sendBatch({ topicMessages: records, acks: -1 });
+        for (const call of sendsOf(records)) await transaction.sendBatch({ topicMessages: call, acks: -1 });
         await transaction.sendOffsets({
           consumerGroupId: groupId,
           topics: [{ topic, partitions: [{ partition, offset: next }] }],
@@ -134,7 +151,7 @@ export class AfterWriteCommit implements CommitStrategy {
   }
 
   async commit({ topic, partition, next, records, payload }: ChunkCommit): Promise<void> {
-    if (records.length > 0) await this.producer!.sendBatch({ topicMessages: records, acks: -1 });
+    for (const call of sendsOf(records)) await this.producer!.sendBatch({ topicMessages: call, acks: -1 });
     await payload.commitOffsetsIfNecessary({
       topics: [{ topic, partitions: [{ partition, offset: next }] }],
     });

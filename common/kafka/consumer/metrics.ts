@@ -62,4 +62,3 @@ function createConsumerMetrics(metrics: Metrics) {
     ),
   };
 }
-
