@@ -19,6 +19,7 @@ import { postgresSinkMetrics } from '../../sinks/postgres/metrics';
 import { elasticsearchSinkMetrics } from '../../sinks/elasticsearch/metrics';
 import { apiMetrics } from '../../api/metrics';
 import { logShipperMetrics } from '../../monitoring/log-shipper/metrics';
+import { alertsMetrics } from '../../stream-processors/alerts/metrics';
 import { dashboards } from '../../monitoring/grafana/dashboards';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -47,6 +48,10 @@ const SERVICES: Record<string, (m: Metrics) => void> = {
     requestContext(silentLogger(), m);
   },
   'log-shipper': (m) => logShipperMetrics(m),
+  alerts: (m) => {
+    consumerMetrics(m);
+    alertsMetrics(m);
+  },
 };
 
 interface Registered {
