@@ -7,7 +7,7 @@
  *
  * Raw results go to stack/.data/bench-results.json. BENCH_ONLY=name,name reruns only those benchmarks
  * and keeps the other results of the previous `make bench` (names: model, e2e, processor, ingest,
- * sinks, api, kafka, ui). BENCH_RENDER=1 only rewrites docs/benchmarks.md from the saved results.
+ * sinks, api, kafka, ui, alerts). BENCH_RENDER=1 only rewrites docs/benchmarks.md from the saved results.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -244,6 +244,8 @@ function plan(modelSps: () => number | undefined): Plan {
         timeoutMin: 20,
       }),
     ui: () => bench('ui', 'bench:ui', { env: { BENCH_RUNS: '5' }, timeoutMin: 10 }),
+    // One run: it takes ~4 minutes and leaves its ~3 million mentions on sentiment.aspects.v1.
+    alerts: () => bench('alerts', 'bench:alerts', { timeoutMin: 15 }),
   };
 }
 
@@ -634,6 +636,95 @@ function uiSection(o: Outcome | undefined, page: Page): void {
   );
 }
 
+function alertsSection(o: Outcome | undefined, page: Page): void {
+  const { lines } = page;
+  lines.push('## Alert service (`bench:alerts`)', '');
+  const r = o?.ok ? o.outputs[0] : undefined;
+  if (!r) {
+    lines.push(...failed(o));
+    page.summary.push(['Alert service, mention events/s', 'failed', '≥ 20,000', 'not measured']);
+    return;
+  }
+  const detectors = ['negative_share', 'volume_spike', 'emerging_aspect'];
+  const t = r.throughput;
+  const row = (run: string, label: string, d: Json): string =>
+    `| ${label} | ${run} | ${d.shifts} | ${d.detected} | ${d.recall === null ? '—' : n2(d.recall)} | ${d.delay_median ?? '—'} / ${d.delay_max ?? '—'}${d.delay_within_one === null ? '' : ` (${Math.round(d.delay_within_one * 100)} % ≤ 1)`} | ${d.false_alarms} | ${d.false_alarms_per_100_entity_days} | ${(d.false_alarms_by_week as Json[]).map((w) => `w${w.week} ${w.per_100_entity_days}`).join(', ')} |`;
+  const cell = (e: Json, size: number, bucket: string): Json =>
+    (e.negative_share_recall as Json[]).find((c) => c.size === size && c.bucket === bucket);
+  const buckets = ['<30', '30–60', '60–150', '150+'].filter((b) =>
+    r.service.negative_share_recall.some((c: Json) => c.bucket === b && c.shifts > 0),
+  );
+  const recall = r.service.aim_recall.recall;
+  const refRecall = r.reference.aim_recall.recall;
+  const fa = detectors.map((k) => r.service.detectors[k].false_alarms_per_100_entity_days as number);
+  const refFa = detectors.map((k) => r.reference.detectors[k].false_alarms_per_100_entity_days as number);
+  const delays = detectors.map((k) => r.service.detectors[k].delay_max).filter((x) => x !== null) as number[];
+  lines.push(
+    '| Detector | Run | Shifts | Detected | Recall | Delay median / max, windows | False alarms | per 100 entity-days | per 100 entity-days by week of data |',
+    '|---|---|---:|---:|---:|---|---:|---:|---:|',
+    ...detectors.flatMap((k) => [
+      row('service', k, r.service.detectors[k]),
+      row('reference', '', r.reference.detectors[k]),
+      ...(r.what_if && k === 'negative_share'
+        ? [row(`reference, z = ${r.what_if.negative_share_z}`, '', r.what_if.detectors[k])]
+        : []),
+    ]),
+    '',
+    `negative_share recall by rise and mentions per window: service (reference${r.what_if ? `, reference with z = ${r.what_if.negative_share_z}` : ''}).`,
+    '',
+    `| Rise | ${buckets.join(' | ')} |`,
+    `|---|${buckets.map(() => '---:').join('|')}|`,
+    ...[10, 20, 30].map(
+      (size) =>
+        `| +${size} pts | ${buckets
+          .map((b) => {
+            const c = cell(r.service, size, b);
+            if (!c || !c.shifts) return '—';
+            const ref = cell(r.reference, size, b);
+            const w = r.what_if ? cell(r.what_if, size, b) : undefined;
+            return `${c.detected}/${c.shifts} = ${n2(c.recall)} (${n2(ref.recall)}${w ? `, ${n2(w.recall)}` : ''})`;
+          })
+          .join(' | ')} |`,
+    ),
+    '',
+    `- Aims (alert issue): recall ≥ 0.95 for a negative-share rise of ≥ 20 points at ≥ 30 mentions per window — ${n2(recall ?? 0)} (${r.service.aim_recall.detected}/${r.service.aim_recall.shifts}; reference ${n2(refRecall ?? 0)}), ${verdict(recall === null ? undefined : recall >= 0.95)}; ≤ 1 false alarm per 100 entity-days — ${detectors.map((k, i) => `${k} ${fa[i]} (reference ${refFa[i]})`).join(', ')}, ${verdict(fa.every((x) => x <= 1))}; delay ≤ 1 window — max ${delays.join(' / ')}, ${verdict(delays.length ? delays.every((x) => x <= 1) : undefined)}; ≥ 20,000 mention events/s — ${n0(t.mentions_per_second)}, ${verdict(t.mentions_per_second >= 20000)}.`,
+    `- Stream: ${r.entities} entities × ${r.days} days (seed ${r.seed}), ${n0(r.mentions)} mentions; ${r.warmup_days} days of warm-up not evaluated (${n0(r.entity_days_evaluated)} entity-days); roles ${Object.entries(
+      r.roles,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+    `- Throughput: ${n0(t.consumed)} mentions in ${t.seconds} s from the first committed tally chunk to the detect group's last tally, ${t.service_cpu_cores} cores busy, ${t.state_restores} changelog restores taking ${t.state_restore_seconds} s of it; load average ${t.load_average.join(' / ')} when done. Window counts of the tenant's alerts against the stream: ${r.service_alert_counts.exact} exact, ${r.service_alert_counts.fewer} fewer; late mentions ${n0(t.late_mentions)}.`,
+    ...(r.other_alert_groups?.length
+      ? [
+          `- **Shared stack:** other alert services read the same mentions (groups ${r.other_alert_groups.join(', ')}); they share alerts.tallies.v1 and alerts.state.v1 with the benchmark's service, so the service figures are the stack's, not that service's alone (it published ${n0(t.alert_records_raised)} alert records itself).`,
+        ]
+      : []),
+    `- Command: \`${o!.command}\` (env BENCH_ALERTS_ENTITIES, BENCH_ALERTS_DAYS, BENCH_ALERTS_WARMUP_DAYS, BENCH_ALERTS_RATES, BENCH_ALERTS_SLOT_HOURS, BENCH_ALERTS_SEED, BENCH_ALERTS_WHAT_IF_Z).`,
+    `- ${ranAt(o!)}`,
+    '',
+  );
+  page.summary.push(
+    [
+      'Alert service, mention events/s',
+      `**${n0(t.mentions_per_second)}**`,
+      '≥ 20,000',
+      verdict(t.mentions_per_second >= 20000),
+    ],
+    [
+      'Alerts: negative-share recall (rise ≥ 20 pts, ≥ 30 mentions/window)',
+      `**${n2(recall ?? 0)}** (reference ${n2(refRecall ?? 0)})`,
+      '≥ 0.95',
+      verdict(recall === null ? undefined : recall >= 0.95),
+    ],
+    [
+      'Alerts: false alarms per 100 entity-days (worst detector)',
+      `**${Math.max(...fa)}** (reference ${Math.max(...refFa)})`,
+      '≤ 1',
+      verdict(fa.every((x) => x <= 1)),
+    ],
+  );
+}
+
 function render(
   results: Record<string, Outcome>,
   meta: { started: string; finished: string; loadStart: number[]; only?: string },
@@ -649,6 +740,7 @@ function render(
   apiSection(results.api, page);
   kafkaSection(results.kafka, page);
   uiSection(results.ui, page);
+  alertsSection(results.alerts, page);
   const rest = page.lines.splice(0);
 
   const contended = Object.values(results)
@@ -699,7 +791,7 @@ async function main(): Promise<void> {
     return m && m.outputs.length ? median(m.outputs.map((x) => Number(x.sentences_per_second))) : undefined;
   };
   const steps = plan(modelSps);
-  const order = ['model', 'processor', 'ingest', 'sinks', 'api', 'kafka', 'ui', 'e2e'];
+  const order = ['model', 'processor', 'ingest', 'sinks', 'api', 'kafka', 'ui', 'alerts', 'e2e'];
   for (const name of only ?? order) {
     if (!steps[name]) throw new Error(`unknown benchmark "${name}" (one of ${order.join(', ')})`);
   }

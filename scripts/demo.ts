@@ -1,16 +1,21 @@
 /**
  * `make demo` (after the stack and the services are up): creates the demo tenant's keys, imports the
  * bundled sample corpus through the file importer, waits until every document is queryable in
- * PostgreSQL and Elasticsearch, and prints what came out. Running it again reuses the keys, and the
- * importer's deterministic ids mean nothing is duplicated downstream.
+ * PostgreSQL and Elasticsearch, and prints what came out. Then it shows the alert service: a burst
+ * of negative delivery reviews for one sample entity, the alert it raises and its signed webhook
+ * delivery to a small receiver started here. Running it again reuses the keys, and the importer's
+ * deterministic ids mean nothing is duplicated downstream.
  */
 import { spawnSync } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client as Elasticsearch } from '@elastic/elasticsearch';
 import pg from 'pg';
 import { ApiKeyStore } from '../common/apikeys/store';
+import { verifySignature } from '../stream-processors/alerts/delivery/webhook';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEMO_DIR = path.join(REPO, 'stack/.data/demo');
@@ -124,6 +129,7 @@ async function main(): Promise<void> {
       last = await counts(db, es);
     }
     await report(db, published, last, keys);
+    await alertDemo(db, keys);
   } finally {
     await db.end();
     await es.close();
@@ -187,6 +193,156 @@ async function report(
   say(`  curl -s '${API_URL}/v1/aspects/summary?entity=Trattoria%20Lucca' -H 'X-API-Key: ${keys.reader}'`);
   say(`  curl -s '${API_URL}/v1/search?q=battery&polarity=negative' -H 'X-API-Key: ${keys.reader}'`);
   say('\nthe pipeline keeps running; `make down` stops it.');
+}
+
+const HOUR = 60 * 60 * 1000;
+const BURST_ENTITY = 'Snapcart';
+const BURST_TEXTS = [
+  'The delivery was two hours late and the driver never called.',
+  'Delivery took forever and my groceries arrived warm.',
+  'Worst delivery ever, half the order was missing.',
+];
+
+/** Posts documents through the collector, the way a customer's system would. */
+async function ingest(key: string, documents: object[]): Promise<void> {
+  const res = await fetch(`${INGEST_URL}/v1/documents`, {
+    method: 'POST',
+    headers: { 'X-API-Key': key, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ documents }),
+  });
+  if (res.status !== 202) throw new Error(`collector answered ${res.status}: ${await res.text()}`);
+}
+
+/**
+ * The alert service on the demo tenant (its default rules): 36 negative delivery reviews of one
+ * entity dated two hours ago, then a few ordinary ones an hour later that move its event time past
+ * the burst window's end (the window closes by event time). Prints the alert, its explanation and
+ * the webhook delivery this receiver got, with the API calls to see them.
+ */
+async function alertDemo(db: pg.Pool, keys: Keys): Promise<void> {
+  const received: Array<{ body: string; signature: string; key: string }> = [];
+  const receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      received.push({
+        body,
+        signature: String(req.headers['x-signature'] ?? ''),
+        key: String(req.headers['idempotency-key'] ?? ''),
+      });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/alerts`;
+  try {
+    const settings = await fetch(`${API_URL}/v1/alert-settings`, {
+      method: 'PUT',
+      headers: { 'X-API-Key': keys.admin, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ webhook_url: hookUrl, rotate_secret: true }),
+    });
+    if (!settings.ok)
+      throw new Error(`PUT /v1/alert-settings answered ${settings.status}: ${await settings.text()}`);
+    const { webhook_secret: secret } = (await settings.json()) as { webhook_secret: string };
+
+    const burstHour = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
+    const tag = new Date(burstHour).toISOString().slice(0, 13);
+    say(
+      `\nalert service: 36 negative delivery reviews of ${BURST_ENTITY} dated ${tag}:00Z, receiver at ${hookUrl}`,
+    );
+    const burst = Array.from({ length: 36 }, (_, i) => ({
+      source: 'app-review',
+      source_id: `demo-burst-${tag}-${i}`,
+      entity: BURST_ENTITY,
+      text: BURST_TEXTS[i % BURST_TEXTS.length],
+      created_at: new Date(burstHour + Math.floor(((i + 0.5) * HOUR) / 36)).toISOString(),
+    }));
+    await ingest(keys.ingest, burst);
+    // The burst is analysed before the later reviews are sent, so none of it arrives after its window closed.
+    const deadline = Date.now() + WAIT_MS;
+    const analysed = async () =>
+      Number(
+        (
+          await db.query<{ n: string }>(
+            'SELECT count(*) AS n FROM documents WHERE tenant = $1 AND source_id LIKE $2',
+            [TENANT, `demo-burst-${tag}-%`],
+          )
+        ).rows[0]!.n,
+      );
+    while ((await analysed()) < burst.length) {
+      if (Date.now() > deadline)
+        throw new Error('the burst reviews did not reach PostgreSQL; see stack/.data/logs/');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    await ingest(
+      keys.ingest,
+      [25, 30, 35].map((minute, i) => ({
+        source: 'app-review',
+        source_id: `demo-after-${tag}-${i}`,
+        entity: BURST_ENTITY,
+        text: 'Delivery was quick today.',
+        created_at: new Date(burstHour + HOUR + minute * 60_000).toISOString(),
+      })),
+    );
+
+    type Row = { alert_id: string; message: string; rule: string; severity: string };
+    const alertsOfBurst = () =>
+      db.query<Row>(
+        `SELECT alert_id, message, rule, severity FROM alerts
+          WHERE tenant = $1 AND entity = $2 AND window_start = to_timestamp($3 / 1000.0) ORDER BY rule`,
+        [TENANT, BURST_ENTITY, burstHour],
+      );
+    let rows = (await alertsOfBurst()).rows;
+    // On a rerun within the same hour the alerts exist and were delivered before.
+    while (rows.length === 0 || (received.length === 0 && !(await deliveredBefore(db, rows)))) {
+      if (Date.now() > deadline) throw new Error('no alert for the burst; see stack/.data/logs/alerts.log');
+      await new Promise((r) => setTimeout(r, 1000));
+      rows = (await alertsOfBurst()).rows;
+    }
+    await new Promise((r) => setTimeout(r, 2000)); // the other alerts of the same window
+    rows = (await alertsOfBurst()).rows;
+    say('  alerts raised');
+    for (const r of rows) say(`    [${r.severity}] ${r.rule}: ${r.message}`);
+    const verified = received.filter((r) => verifySignature(secret, r.signature, r.body, Date.now()));
+    say(
+      received.length
+        ? `  webhook: ${received.length} deliveries, ${verified.length} with a valid X-Signature, idempotency keys ${received.map((r) => r.key.slice(0, 8)).join(', ')}`
+        : '  webhook: delivered on an earlier run of the demo',
+    );
+    const deliveries = await db.query<{
+      alert_id: string;
+      attempt: number;
+      outcome: string;
+      http_status: number;
+    }>(
+      'SELECT alert_id, attempt, outcome, http_status FROM alert_deliveries WHERE alert_id = ANY($1) ORDER BY alert_id, attempt',
+      [rows.map((r) => r.alert_id)],
+    );
+    for (const d of deliveries.rows)
+      say(`    ${d.alert_id.slice(0, 8)} attempt ${d.attempt}: ${d.outcome} (HTTP ${d.http_status})`);
+    const first = rows[0]!.alert_id;
+    say('  see them');
+    say(`    curl -s '${API_URL}/v1/alerts?entity=${BURST_ENTITY}' -H 'X-API-Key: ${keys.reader}'`);
+    say(`    curl -s '${API_URL}/v1/alerts/${first}/deliveries' -H 'X-API-Key: ${keys.reader}'`);
+    say(`    curl -s -X POST '${API_URL}/v1/alerts/${first}/acknowledge' -H 'X-API-Key: ${keys.admin}'`);
+    say(`    curl -s '${API_URL}/v1/alert-rules' -H 'X-API-Key: ${keys.reader}'`);
+  } finally {
+    // The receiver goes with this script: later alerts of the demo tenant are stored, not sent.
+    await fetch(`${API_URL}/v1/alert-settings`, {
+      method: 'PUT',
+      headers: { 'X-API-Key': keys.admin, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ webhook_url: null }),
+    }).catch(() => undefined);
+    await new Promise<void>((r) => receiver.close(() => r()));
+  }
+}
+
+async function deliveredBefore(db: pg.Pool, rows: Array<{ alert_id: string }>): Promise<boolean> {
+  const { rows: done } = await db.query(
+    `SELECT 1 FROM alert_deliveries WHERE alert_id = ANY($1) AND outcome = 'delivered' LIMIT 1`,
+    [rows.map((r) => r.alert_id)],
+  );
+  return done.length > 0;
 }
 
 /** One line from Prometheus: targets up of all, and the alerts firing now. */
