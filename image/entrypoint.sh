@@ -9,12 +9,14 @@ case "${1:-help}" in
   sink-postgres) run sinks/postgres/main.js ;;
   sink-elasticsearch) run sinks/elasticsearch/main.js ;;
   api) run api/main.js ;;
+  alerts) run stream-processors/alerts/main.js ;;
   migrate) run common/postgres/main.js ;;
   topics) run schemas/main.js ;;
   es-setup) run sinks/elasticsearch/setup.js ;;
   reprocess) shift; exec node --import /app/image/resolve.mjs /app/stream-processors/absa/reprocess.js "$@" ;;
   apikey) shift; exec node --import /app/image/resolve.mjs /app/common/apikeys/main.js "$@" ;;
+  dlq) shift; exec node --import /app/image/resolve.mjs /app/common/kafka/dead-letters/main.js "$@" ;;
   *)
-    echo "usage: aspect-stream collector|processor|sink-postgres|sink-elasticsearch|api|migrate|topics|es-setup|reprocess ...|apikey ..." >&2
+    echo "usage: aspect-stream collector|processor|sink-postgres|sink-elasticsearch|api|alerts|migrate|topics|es-setup|reprocess ...|apikey ...|dlq <list|show|redrive> ..." >&2
     exit 2 ;;
 esac
