@@ -196,12 +196,40 @@ async function report(
 }
 
 const HOUR = 60 * 60 * 1000;
-const BURST_ENTITY = 'Snapcart';
+/** Sample entities a delivery complaint fits, tried in turn (see burstEntity). */
+const BURST_ENTITIES = [
+  'Snapcart',
+  'Green Bowl Kitchen',
+  'Trattoria Lucca',
+  'Smokestack BBQ',
+  'Saffron Lane',
+  'El Fogón Taquería',
+];
 const BURST_TEXTS = [
   'The delivery was two hours late and the driver never called.',
   'Delivery took forever and my groceries arrived warm.',
   'Worst delivery ever, half the order was missing.',
 ];
+const RECOVERY_TEXTS = [
+  'Delivery was quick and the driver was friendly.',
+  'Fast delivery, everything arrived fresh.',
+  'The delivery came early and nothing was missing.',
+];
+
+/**
+ * The first candidate entity with no unresolved alert and none in the last 9 hours: an open alert
+ * suppresses new ones for its scope, and the default rules wait 6 hours after an alert before the
+ * next (the burst window ends 2 hours ago). Null when every candidate alerted recently.
+ */
+async function burstEntity(db: pg.Pool): Promise<string | null> {
+  const { rows } = await db.query<{ entity: string }>(
+    `SELECT DISTINCT entity FROM alerts WHERE tenant = $1 AND entity = ANY($2)
+        AND (resolved_at IS NULL OR window_end > now() - interval '9 hours')`,
+    [TENANT, BURST_ENTITIES],
+  );
+  const busy = new Set(rows.map((r) => r.entity));
+  return BURST_ENTITIES.find((e) => !busy.has(e)) ?? null;
+}
 
 /** Posts documents through the collector, the way a customer's system would. */
 async function ingest(key: string, documents: object[]): Promise<void> {
@@ -215,11 +243,19 @@ async function ingest(key: string, documents: object[]): Promise<void> {
 
 /**
  * The alert service on the demo tenant (its default rules): 36 negative delivery reviews of one
- * entity dated two hours ago, then a few ordinary ones an hour later that move its event time past
- * the burst window's end (the window closes by event time). Prints the alert, its explanation and
- * the webhook delivery this receiver got, with the API calls to see them.
+ * entity in the hour that began three hours ago, 36 positive ones in the next hour, then a few an
+ * hour later that move the entity's event time past both windows (windows close by event time).
+ * Prints the alert, its explanation, the webhook delivery this receiver got and the resolution the
+ * calm hour brings, with the API calls to see them.
  */
 async function alertDemo(db: pg.Pool, keys: Keys): Promise<void> {
+  const entity = await burstEntity(db);
+  if (!entity) {
+    say(
+      '\nalert service: every demo entity alerted in the last 9 hours (cooldown); run make demo later to see a new alert',
+    );
+    return;
+  }
   const received: Array<{ body: string; signature: string; key: string }> = [];
   const receiver = http.createServer((req, res) => {
     let body = '';
@@ -245,18 +281,20 @@ async function alertDemo(db: pg.Pool, keys: Keys): Promise<void> {
       throw new Error(`PUT /v1/alert-settings answered ${settings.status}: ${await settings.text()}`);
     const { webhook_secret: secret } = (await settings.json()) as { webhook_secret: string };
 
-    const burstHour = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
-    const tag = new Date(burstHour).toISOString().slice(0, 13);
+    const burstHour = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR;
+    const tag = `${entity}-${new Date(burstHour).toISOString().slice(0, 13)}`;
     say(
-      `\nalert service: 36 negative delivery reviews of ${BURST_ENTITY} dated ${tag}:00Z, receiver at ${hookUrl}`,
+      `\nalert service: 36 negative delivery reviews of ${entity} dated ${tag.slice(-13)}:00Z, receiver at ${hookUrl}`,
     );
-    const burst = Array.from({ length: 36 }, (_, i) => ({
-      source: 'app-review',
-      source_id: `demo-burst-${tag}-${i}`,
-      entity: BURST_ENTITY,
-      text: BURST_TEXTS[i % BURST_TEXTS.length],
-      created_at: new Date(burstHour + Math.floor(((i + 0.5) * HOUR) / 36)).toISOString(),
-    }));
+    const hourOf = (prefix: string, hour: number, texts: string[]) =>
+      Array.from({ length: 36 }, (_, i) => ({
+        source: 'app-review',
+        source_id: `${prefix}-${tag}-${i}`,
+        entity,
+        text: texts[i % texts.length],
+        created_at: new Date(hour + Math.floor(((i + 0.5) * HOUR) / 36)).toISOString(),
+      }));
+    const burst = hourOf('demo-burst', burstHour, BURST_TEXTS);
     await ingest(keys.ingest, burst);
     // The burst is analysed before the later reviews are sent, so none of it arrives after its window closed.
     const deadline = Date.now() + WAIT_MS;
@@ -274,14 +312,15 @@ async function alertDemo(db: pg.Pool, keys: Keys): Promise<void> {
         throw new Error('the burst reviews did not reach PostgreSQL; see stack/.data/logs/');
       await new Promise((r) => setTimeout(r, 1000));
     }
+    await ingest(keys.ingest, hourOf('demo-calm', burstHour + HOUR, RECOVERY_TEXTS));
     await ingest(
       keys.ingest,
       [25, 30, 35].map((minute, i) => ({
         source: 'app-review',
         source_id: `demo-after-${tag}-${i}`,
-        entity: BURST_ENTITY,
+        entity,
         text: 'Delivery was quick today.',
-        created_at: new Date(burstHour + HOUR + minute * 60_000).toISOString(),
+        created_at: new Date(burstHour + 2 * HOUR + minute * 60_000).toISOString(),
       })),
     );
 
@@ -290,11 +329,10 @@ async function alertDemo(db: pg.Pool, keys: Keys): Promise<void> {
       db.query<Row>(
         `SELECT alert_id, message, rule, severity FROM alerts
           WHERE tenant = $1 AND entity = $2 AND window_start = to_timestamp($3 / 1000.0) ORDER BY rule`,
-        [TENANT, BURST_ENTITY, burstHour],
+        [TENANT, entity, burstHour],
       );
     let rows = (await alertsOfBurst()).rows;
-    // On a rerun within the same hour the alerts exist and were delivered before.
-    while (rows.length === 0 || (received.length === 0 && !(await deliveredBefore(db, rows)))) {
+    while (rows.length === 0 || received.length === 0) {
       if (Date.now() > deadline) throw new Error('no alert for the burst; see stack/.data/logs/alerts.log');
       await new Promise((r) => setTimeout(r, 1000));
       rows = (await alertsOfBurst()).rows;
@@ -305,9 +343,7 @@ async function alertDemo(db: pg.Pool, keys: Keys): Promise<void> {
     for (const r of rows) say(`    [${r.severity}] ${r.rule}: ${r.message}`);
     const verified = received.filter((r) => verifySignature(secret, r.signature, r.body, Date.now()));
     say(
-      received.length
-        ? `  webhook: ${received.length} deliveries, ${verified.length} with a valid X-Signature, idempotency keys ${received.map((r) => r.key.slice(0, 8)).join(', ')}`
-        : '  webhook: delivered on an earlier run of the demo',
+      `  webhook: ${received.length} deliveries, ${verified.length} with a valid X-Signature, idempotency keys ${received.map((r) => r.key.slice(0, 8)).join(', ')}`,
     );
     const deliveries = await db.query<{
       alert_id: string;
@@ -320,9 +356,27 @@ async function alertDemo(db: pg.Pool, keys: Keys): Promise<void> {
     );
     for (const d of deliveries.rows)
       say(`    ${d.alert_id.slice(0, 8)} attempt ${d.attempt}: ${d.outcome} (HTTP ${d.http_status})`);
+    // The calm hour after the burst resolves the alerts (the recovery detector).
+    type Resolved = { rule: string; resolution: string | null };
+    const resolved = async () =>
+      (
+        await db.query<Resolved>(
+          'SELECT rule, resolution FROM alerts WHERE alert_id = ANY($1) AND resolved_at IS NOT NULL ORDER BY rule',
+          [rows.map((r) => r.alert_id)],
+        )
+      ).rows;
+    let done = await resolved();
+    while (done.length < rows.length && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 1000));
+      done = await resolved();
+    }
+    say(`  resolved by the calm hour after: ${done.length} of ${rows.length}`);
+    for (const r of done) say(`    ${r.rule}: ${r.resolution}`);
     const first = rows[0]!.alert_id;
     say('  see them');
-    say(`    curl -s '${API_URL}/v1/alerts?entity=${BURST_ENTITY}' -H 'X-API-Key: ${keys.reader}'`);
+    say(
+      `    curl -s '${API_URL}/v1/alerts?entity=${encodeURIComponent(entity)}' -H 'X-API-Key: ${keys.reader}'`,
+    );
     say(`    curl -s '${API_URL}/v1/alerts/${first}/deliveries' -H 'X-API-Key: ${keys.reader}'`);
     say(`    curl -s -X POST '${API_URL}/v1/alerts/${first}/acknowledge' -H 'X-API-Key: ${keys.admin}'`);
     say(`    curl -s '${API_URL}/v1/alert-rules' -H 'X-API-Key: ${keys.reader}'`);
@@ -335,14 +389,6 @@ async function alertDemo(db: pg.Pool, keys: Keys): Promise<void> {
     }).catch(() => undefined);
     await new Promise<void>((r) => receiver.close(() => r()));
   }
-}
-
-async function deliveredBefore(db: pg.Pool, rows: Array<{ alert_id: string }>): Promise<boolean> {
-  const { rows: done } = await db.query(
-    `SELECT 1 FROM alert_deliveries WHERE alert_id = ANY($1) AND outcome = 'delivered' LIMIT 1`,
-    [rows.map((r) => r.alert_id)],
-  );
-  return done.length > 0;
 }
 
 /** One line from Prometheus: targets up of all, and the alerts firing now. */
