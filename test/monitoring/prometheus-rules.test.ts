@@ -71,6 +71,9 @@ describe('monitoring: alert rules', () => {
       'IngestAvailabilityBudgetBurn',
       'ApiLatencyBudgetBurn',
       'IngestToQueryableBudgetBurn',
+      'AlertsNotEvaluated',
+      'AlertWebhooksFailing',
+      'AlertWebhooksDeadLettered',
     ]);
   });
 
