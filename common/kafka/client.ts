@@ -1,16 +1,21 @@
 /**
- * kafkajs clients built from config: one Kafka client per process, kafkajs logs bridged into the
- * process's winston logger, and the idempotent producer every collector and processor uses
- * (acks=all, idempotent, at most 5 requests in flight so ordering per partition holds).
+ * kafkajs clients built from config: one Kafka client per process (TLS and SASL as configured),
+ * kafkajs logs bridged into the process's winston logger, and the idempotent producer every
+ * collector and processor uses (acks=all, idempotent, at most 5 requests in flight so ordering per
+ * partition holds).
  */
+import { readFileSync } from 'node:fs';
 import {
   Kafka,
+  type KafkaConfig,
+  type SASLOptions,
   logLevel as KafkaLogLevel,
   Partitioners,
   type Producer,
   type LogEntry,
   type ProducerConfig,
 } from 'kafkajs';
+import { ConfigError } from '../config/index';
 import type { Logger } from '../logging/index';
 import type { KafkaSettings } from './config';
 
@@ -33,10 +38,56 @@ export function kafkaLogCreator(logger: Logger) {
     };
 }
 
+/**
+ * The kafkajs `ssl` and `sasl` options of the settings, with the CA file read now. A mechanism
+ * without its credentials, or a CA file that cannot be used, is a ConfigError naming the variable:
+ * the process stops at start-up instead of failing every connection later.
+ */
+export function kafkaSecurityOptions(
+  settings: KafkaSettings,
+  component = 'kafka client',
+): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  const problems: string[] = [];
+  const out: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
+  if (settings.kafkaSsl) {
+    out.ssl = settings.kafkaSslCaFile ? { ca: readCa(settings.kafkaSslCaFile, problems) } : true;
+  }
+  const mechanism = settings.kafkaSaslMechanism;
+  if (mechanism !== 'none') {
+    const { kafkaSaslUsername: username, kafkaSaslPassword: password } = settings;
+    const why = `when KAFKA_SASL_MECHANISM is ${mechanism}`;
+    if (!username) problems.push(`KAFKA_SASL_USERNAME is required ${why}`);
+    if (!password) problems.push(`KAFKA_SASL_PASSWORD (or KAFKA_SASL_PASSWORD_FILE) is required ${why}`);
+    // One object for the three mechanisms; kafkajs types them as a union by mechanism.
+    out.sasl = { mechanism, username, password } as SASLOptions;
+  }
+  if (problems.length > 0) throw new ConfigError(component, problems);
+  return out;
+}
+
+function readCa(file: string, problems: string[]): string {
+  let pem: string;
+  try {
+    // eslint-disable-next-line security/detect-non-literal-fs-filename -- the operator names the file (KAFKA_SSL_CA_FILE); no request reaches this
+    pem = readFileSync(file, 'utf8');
+  } catch (err) {
+    problems.push(
+      `KAFKA_SSL_CA_FILE: cannot read ${JSON.stringify(file)} (${(err as { code?: string }).code ?? 'unreadable'})`,
+    );
+    return '';
+  }
+  // A wrong path (a key, an empty file) would otherwise surface as a handshake error per broker.
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    problems.push(`KAFKA_SSL_CA_FILE: ${JSON.stringify(file)} holds no PEM certificate`);
+  }
+  return pem;
+}
+
 export function createKafka(clientId: string, settings: KafkaSettings, logger: Logger): Kafka {
   return new Kafka({
     clientId,
     brokers: settings.kafkaBrokers,
+    ...kafkaSecurityOptions(settings, clientId),
     connectionTimeout: settings.kafkaConnectionTimeoutMs,
     requestTimeout: settings.kafkaRequestTimeoutMs,
     // Connection-level retries stay short: callers decide how long to wait (e.g. a 503 for HTTP).
