@@ -144,53 +144,85 @@ const topicAcl = (name: string, operations: string[]): Acl => ({
   operations,
 });
 
+const groupAcl = (name: string, patternType: 'literal' | 'prefix'): Acl => ({
+  resource: { type: 'group', name, patternType },
+  operations: ['Read', 'Describe'],
+});
+
+/** The group and transactional ids each Kafka client uses, as its config spec derives them. */
+function idsInCode(
+  specs: Array<ConfigSpec<Spec>>,
+): Record<string, { groups: string[]; transactional: string[]; groupPrefixes?: string[] }> {
+  const processor = effective(specs, 'processor', 'prod', 'ABSA_GROUP_ID');
+  const alerts = effective(specs, 'alerts', 'prod', 'ALERTS_GROUP_ID');
+  return {
+    processor: { groups: [processor], transactional: [processor] },
+    'sink-postgres': {
+      groups: [effective(specs, 'sink-postgres', 'prod', 'SINK_POSTGRES_GROUP_ID')],
+      transactional: [],
+    },
+    'sink-elasticsearch': {
+      groups: [effective(specs, 'sink-elasticsearch', 'prod', 'SINK_ELASTICSEARCH_GROUP_ID')],
+      transactional: [],
+    },
+    // stream-processors/alerts: tally, detect and delivery loops (processor.ts, deliveries.ts) and
+    // the changelog restore (changelog.ts).
+    alerts: {
+      groups: [`${alerts}-tally`, alerts, `${alerts}-delivery`],
+      transactional: [`${alerts}-tally`, alerts],
+      groupPrefixes: [`${alerts}-restore-`],
+    },
+  };
+}
+
 function kafkaUsers(specs: Array<ConfigSpec<Spec>>): object[] {
   const users: object[] = [];
-  const consumerGroups: string[] = [];
-  const consumedTopics = new Set<string>();
+  const lagGroups = new Set<string>();
+  const lagTopics = new Set<string>();
   for (const w of WORKLOADS) {
     const k = w.kafka;
     if (!k) continue;
     const acls: Acl[] = [];
-    for (const t of k.read ?? []) {
-      consumedTopics.add(t);
-      acls.push(topicAcl(t, ['Read', 'Describe']));
-    }
+    for (const t of k.read ?? []) acls.push(topicAcl(t, ['Read', 'Describe']));
     for (const t of k.write ?? []) acls.push(topicAcl(t, ['Write', 'Describe']));
-    for (const g of k.groups ?? []) {
-      consumerGroups.push(g);
+    for (const g of k.groups ?? []) acls.push(groupAcl(g, 'literal'));
+    for (const g of k.groupPrefixes ?? []) acls.push(groupAcl(g, 'prefix'));
+    for (const t of k.transactionalIds ?? [])
       acls.push({
-        resource: { type: 'group', name: g, patternType: 'literal' },
-        operations: ['Read', 'Describe'],
+        resource: { type: 'transactionalId', name: `${t}-`, patternType: 'prefix' },
+        operations: ['Write', 'Describe'],
       });
-      if (k.transactional)
-        acls.push({
-          resource: { type: 'transactionalId', name: `${g}-`, patternType: 'prefix' },
-          operations: ['Write', 'Describe'],
-        });
+    for (const l of k.lag ?? []) {
+      lagGroups.add(l.group);
+      lagTopics.add(l.topic);
     }
     if (k.admin)
       for (const t of TOPIC_DEFINITIONS)
         acls.push(topicAcl(t.name, ['Create', 'Describe', 'DescribeConfigs']));
     users.push(kafkaUser(w.name, acls));
   }
-  // The group ids in the table must be the ones the code uses (ABSA_GROUP_ID, SINK_*_GROUP_ID).
-  for (const [name, key] of [
-    ['processor', 'ABSA_GROUP_ID'],
-    ['sink-postgres', 'SINK_POSTGRES_GROUP_ID'],
-    ['sink-elasticsearch', 'SINK_ELASTICSEARCH_GROUP_ID'],
-  ] as const) {
-    const group = effective(specs, name, 'prod', key);
-    if (!consumerGroups.includes(group)) throw new Error(`${name}: its consumer group ${group} has no ACL`);
+  // The ids in the table must be the ones the code uses (ABSA_GROUP_ID, SINK_*_GROUP_ID, ALERTS_GROUP_ID).
+  for (const [name, ids] of Object.entries(idsInCode(specs))) {
+    const k = WORKLOADS.find((w) => w.name === name)?.kafka;
+    for (const g of ids.groups)
+      if (!k?.groups?.includes(g)) throw new Error(`${name}: its consumer group ${g} has no ACL`);
+    for (const g of ids.groupPrefixes ?? [])
+      if (!k?.groupPrefixes?.includes(g)) throw new Error(`${name}: its consumer groups ${g}* have no ACL`);
+    for (const t of ids.transactional)
+      if (!k?.transactionalIds?.includes(t))
+        throw new Error(`${name}: its transactional ids ${t}-* have no ACL`);
+    for (const l of k?.lag ?? [])
+      if (!ids.groups.includes(l.group))
+        throw new Error(`${name}: scales on group ${l.group}, which it does not use`);
   }
   // KEDA reads the lag: committed offsets of the groups and end offsets of the topics.
   users.push(
     kafkaUser('keda', [
-      ...consumerGroups.map((g) => ({
+      ...[...lagGroups].map((g) => ({
         resource: { type: 'group', name: g, patternType: 'literal' },
         operations: ['Describe'],
       })),
-      ...[...consumedTopics].map((t) => topicAcl(t, ['Describe'])),
+      ...[...lagTopics].map((t) => topicAcl(t, ['Describe'])),
     ]),
   );
   return users;
@@ -215,6 +247,21 @@ const appPods = (name: string): object => pods({ 'app.kubernetes.io/name': name 
 /** The Kubernetes API server and object storage are outside the cluster's pod network. */
 const anywhere = (ports: number[]): object => ({
   to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+  ports: tcp(ports),
+});
+/**
+ * Public addresses only: private, shared (CGNAT) and link-local ranges (pods, nodes, the cloud
+ * metadata endpoint) stay closed, as the webhook client refuses them (ALERTS_WEBHOOK_ALLOW_PRIVATE).
+ */
+const internet = (ports: number[]): object => ({
+  to: [
+    {
+      ipBlock: {
+        cidr: '0.0.0.0/0',
+        except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16'],
+      },
+    },
+  ],
   ports: tcp(ports),
 });
 
@@ -287,14 +334,19 @@ function networkPolicies(): object[] {
       ingress.push({ from: [fromNamespace(PLATFORM_NAMESPACES.ingress)], ports: tcp([w.publicPort]) });
     if (w.opsPort)
       ingress.push({ from: [fromNamespace(PLATFORM_NAMESPACES.monitoring)], ports: tcp([w.opsPort]) });
-    const egress = w.talksTo.map((p) => ({ to: [pods(PEERS[p].podLabels)], ports: tcp(PEERS[p].ports) }));
+    const egress: object[] = w.talksTo.map((p) => ({
+      to: [pods(PEERS[p].podLabels)],
+      ports: tcp(PEERS[p].ports),
+    }));
+    if (w.internetPorts?.length) egress.push(internet(w.internetPorts));
+    const internetDoc = w.internetPorts?.length ? `, public addresses on ${w.internetPorts.join(', ')}` : '';
     out.push(
       networkPolicy(
         w.name,
         { 'app.kubernetes.io/name': w.name },
         ingress,
         egress,
-        `${w.name} → ${w.talksTo.join(', ')}`,
+        `${w.name} → ${w.talksTo.join(', ')}${internetDoc}`,
       ),
     );
   }
@@ -380,6 +432,8 @@ const LAG_THRESHOLD: Record<string, number> = {
   processor: 1000,
   'sink-postgres': 5000,
   'sink-elasticsearch': 5000,
+  // Not benchmarked as a deployment yet: counting mentions is far cheaper than the sinks' writes.
+  alerts: 5000,
 };
 
 function scaling(specs: Array<ConfigSpec<Spec>>, env: Environment): object[] {
@@ -387,12 +441,15 @@ function scaling(specs: Array<ConfigSpec<Spec>>, env: Environment): object[] {
   const secured = env !== 'dev';
   for (const w of WORKLOADS.filter((x) => x.kind === 'Deployment')) {
     const { min, max } = REPLICAS[env][w.name]!;
-    if (w.kafka?.groups?.length) {
-      const topic = w.kafka.read![0]!;
-      const group = w.kafka.groups[0]!;
-      const partitions = topicDefinition(topic).partitions;
-      if (max > partitions)
-        throw new Error(`${env}: ${w.name} may scale to ${max} but ${topic} has ${partitions} partitions`);
+    const lag = w.kafka?.lag ?? [];
+    if (lag.length) {
+      for (const { topic } of lag) {
+        const partitions = topicDefinition(topic).partitions;
+        if (max > partitions)
+          throw new Error(`${env}: ${w.name} may scale to ${max} but ${topic} has ${partitions} partitions`);
+      }
+      const threshold = LAG_THRESHOLD[w.name];
+      if (threshold === undefined) throw new Error(`${w.name}: no lag threshold`);
       out.push({
         apiVersion: 'keda.sh/v1alpha1',
         kind: 'ScaledObject',
@@ -403,20 +460,19 @@ function scaling(specs: Array<ConfigSpec<Spec>>, env: Environment): object[] {
           maxReplicaCount: max,
           pollingInterval: 15,
           cooldownPeriod: 300,
-          triggers: [
-            {
-              type: 'kafka',
-              metadata: {
-                bootstrapServers: effective(specs, w.name, env, 'KAFKA_BROKERS'),
-                consumerGroup: group,
-                topic,
-                lagThreshold: String(LAG_THRESHOLD[w.name]),
-                // Never more replicas than partitions: a replica beyond them would sit idle.
-                allowIdleConsumers: 'false',
-              },
-              ...(secured ? { authenticationRef: { name: 'keda-kafka' } } : {}),
+          // Several triggers: KEDA scales to what the most lagging one asks for.
+          triggers: lag.map(({ topic, group }) => ({
+            type: 'kafka',
+            metadata: {
+              bootstrapServers: effective(specs, w.name, env, 'KAFKA_BROKERS'),
+              consumerGroup: group,
+              topic,
+              lagThreshold: String(threshold),
+              // Never more replicas than partitions: a replica beyond them would sit idle.
+              allowIdleConsumers: 'false',
             },
-          ],
+            ...(secured ? { authenticationRef: { name: 'keda-kafka' } } : {}),
+          })),
         },
       });
     } else {

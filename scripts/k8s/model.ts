@@ -21,9 +21,14 @@ export interface KafkaAccess {
   read?: string[];
   /** Topics it writes (Write + Describe). */
   write?: string[];
-  /** Consumer groups (Read); also the transactional-id prefix for a transactional processor. */
+  /** Consumer groups it joins (Read + Describe). */
   groups?: string[];
-  transactional?: boolean;
+  /** Prefixes of throwaway consumer groups it names at run time (Read + Describe, prefixed). */
+  groupPrefixes?: string[];
+  /** Transactional-id prefixes of its transactional producers (ids are `<prefix>-<n>`). */
+  transactionalIds?: string[];
+  /** The consumer lag KEDA scales it on: one trigger per input topic and its group. */
+  lag?: Array<{ topic: string; group: string }>;
   /** Creates topics and reads their configuration (the topics Job). */
   admin?: boolean;
 }
@@ -43,11 +48,15 @@ export interface Workload {
   /** Spec variables read from a file `<VAR>_FILE` in SECRET_DIR instead of the ConfigMap, with the file name. */
   secretFiles: Record<string, string>;
   talksTo: Peer[];
+  /** Ports it reaches outside the cluster, on public addresses only (webhook receivers). */
+  internetPorts?: number[];
   kafka?: KafkaAccess;
 }
 
 const DLQ_RAW = dlqTopic(TOPICS.rawText);
 const DLQ_DOCUMENTS = dlqTopic(TOPICS.documents);
+/** ALERTS_GROUP_ID's default: the alert service derives its group and transactional ids from it. */
+const ALERTS_GROUP = 'alerts';
 
 export const WORKLOADS: readonly Workload[] = [
   {
@@ -73,7 +82,8 @@ export const WORKLOADS: readonly Workload[] = [
       read: [TOPICS.rawText],
       write: [TOPICS.documents, TOPICS.aspects, DLQ_RAW],
       groups: ['absa-processor'],
-      transactional: true,
+      transactionalIds: ['absa-processor'],
+      lag: [{ topic: TOPICS.rawText, group: 'absa-processor' }],
     },
   },
   {
@@ -84,7 +94,12 @@ export const WORKLOADS: readonly Workload[] = [
     opsPort: 9301,
     secretFiles: { DATABASE_URL: 'database-url' },
     talksTo: ['kafka', 'registry', 'postgres'],
-    kafka: { read: [TOPICS.documents], write: [DLQ_DOCUMENTS], groups: ['sink-postgres'] },
+    kafka: {
+      read: [TOPICS.documents],
+      write: [DLQ_DOCUMENTS],
+      groups: ['sink-postgres'],
+      lag: [{ topic: TOPICS.documents, group: 'sink-postgres' }],
+    },
   },
   {
     name: 'sink-elasticsearch',
@@ -94,7 +109,12 @@ export const WORKLOADS: readonly Workload[] = [
     opsPort: 9302,
     secretFiles: { ELASTICSEARCH_PASSWORD: 'elasticsearch-password' },
     talksTo: ['kafka', 'registry', 'elasticsearch'],
-    kafka: { read: [TOPICS.documents], write: [DLQ_DOCUMENTS], groups: ['sink-elasticsearch'] },
+    kafka: {
+      read: [TOPICS.documents],
+      write: [DLQ_DOCUMENTS],
+      groups: ['sink-elasticsearch'],
+      lag: [{ topic: TOPICS.documents, group: 'sink-elasticsearch' }],
+    },
   },
   {
     name: 'api',
@@ -109,6 +129,38 @@ export const WORKLOADS: readonly Workload[] = [
       API_JWT_SECRET: 'api-jwt-secret',
     },
     talksTo: ['postgres', 'elasticsearch'],
+  },
+  {
+    // Three loops in one process: tally (mentions → hourly tallies), detect (tallies → alerts, window
+    // state in its compacted changelog), delivery (alerts → PostgreSQL and tenants' webhooks).
+    name: 'alerts',
+    kind: 'Deployment',
+    configSpec: 'alerts',
+    command: 'alerts',
+    opsPort: 9102,
+    secretFiles: { DATABASE_URL: 'database-url' },
+    talksTo: ['kafka', 'registry', 'postgres'],
+    internetPorts: [443],
+    kafka: {
+      read: [TOPICS.aspects, TOPICS.alertTallies, TOPICS.alerts, TOPICS.alertState],
+      write: [
+        TOPICS.alertTallies,
+        TOPICS.alerts,
+        TOPICS.alertState,
+        dlqTopic(TOPICS.aspects),
+        dlqTopic(TOPICS.alertTallies),
+        dlqTopic(TOPICS.alerts),
+      ],
+      groups: [`${ALERTS_GROUP}-tally`, ALERTS_GROUP, `${ALERTS_GROUP}-delivery`],
+      // Each assignment restores its window state through a consumer group of its own.
+      groupPrefixes: [`${ALERTS_GROUP}-restore-`],
+      transactionalIds: [`${ALERTS_GROUP}-tally`, ALERTS_GROUP],
+      // Not delivery's sentiment.alerts.v1: one partition, so one replica delivers whatever the count.
+      lag: [
+        { topic: TOPICS.aspects, group: `${ALERTS_GROUP}-tally` },
+        { topic: TOPICS.alertTallies, group: ALERTS_GROUP },
+      ],
+    },
   },
   {
     name: 'migrate',
@@ -209,6 +261,7 @@ export const BASE_VALUES: Record<string, Values> = {
     ELASTICSEARCH_USERNAME: 'aspect-stream-sink',
   },
   api: { ...shared.es, ELASTICSEARCH_USERNAME: 'aspect-stream-api', PGSSLMODE: 'require', PG_POOL_MAX: '10' },
+  alerts: { ...shared.kafka, ...shared.registry, PGSSLMODE: 'require', PG_POOL_MAX: '5' },
   migrate: { PGSSLMODE: 'require' },
   topics: { ...shared.kafka, ...shared.registry },
 };
@@ -235,6 +288,7 @@ const tlsEverywhere = (
     // One hop: the ingress controller; rate limits then count the caller, not the controller.
     API_TRUST_PROXY: '1',
   },
+  alerts: { KAFKA_BROKERS: KAFKA_TLS, PGSSLMODE: 'verify-full' },
   migrate: { PGSSLMODE: 'verify-full' },
   topics: {
     KAFKA_BROKERS: KAFKA_TLS,
@@ -251,6 +305,7 @@ export const ENVIRONMENT_VALUES: Record<Environment, Record<string, Values>> = {
     'sink-postgres': { SINK_POSTGRES_RETENTION_MONTHS: '3', LOG_LEVEL: 'debug' },
     'sink-elasticsearch': { ELASTICSEARCH_NUMBER_OF_REPLICAS: '0', LOG_LEVEL: 'debug' },
     api: { API_RATE_LIMIT_KEY_PER_MIN: '0', LOG_LEVEL: 'debug' },
+    alerts: { LOG_LEVEL: 'debug' },
     migrate: {},
     topics: { TOPIC_REPLICATION_FACTOR: '1', TOPIC_MIN_INSYNC_REPLICAS: '1' },
   },
@@ -279,6 +334,7 @@ export const REPLICAS: Record<Environment, Record<string, { min: number; max: nu
     'sink-postgres': { min: 1, max: 2 },
     'sink-elasticsearch': { min: 1, max: 2 },
     api: { min: 1, max: 2 },
+    alerts: { min: 1, max: 2 },
   },
   staging: {
     collector: { min: 2, max: 4 },
@@ -286,6 +342,7 @@ export const REPLICAS: Record<Environment, Record<string, { min: number; max: nu
     'sink-postgres': { min: 1, max: 6 },
     'sink-elasticsearch': { min: 1, max: 6 },
     api: { min: 2, max: 4 },
+    alerts: { min: 1, max: 3 },
   },
   prod: {
     collector: { min: 3, max: 10 },
@@ -293,6 +350,7 @@ export const REPLICAS: Record<Environment, Record<string, { min: number; max: nu
     'sink-postgres': { min: 2, max: 6 },
     'sink-elasticsearch': { min: 2, max: 6 },
     api: { min: 3, max: 10 },
+    alerts: { min: 2, max: 6 },
   },
 };
 
@@ -307,6 +365,8 @@ export const RESOURCES: Record<string, { cpu: [string, string]; memory: [string,
   'sink-postgres': { cpu: ['250m', '1'], memory: ['224Mi', '512Mi'] }, // 175 steady, 236 peak
   'sink-elasticsearch': { cpu: ['250m', '1'], memory: ['208Mi', '640Mi'] }, // 165 steady, 296 peak
   api: { cpu: ['250m', '1'], memory: ['192Mi', '384Mi'] }, // 148 steady, 151 peak
+  // Not in that table yet: sized like the sinks, plus room for the window state of its partitions.
+  alerts: { cpu: ['250m', '1'], memory: ['256Mi', '640Mi'] },
   migrate: { cpu: ['100m', '500m'], memory: ['128Mi', '256Mi'] },
   topics: { cpu: ['100m', '500m'], memory: ['128Mi', '256Mi'] },
 };

@@ -117,6 +117,33 @@ describe('k8s manifests', function () {
     }
   });
 
+  it('scales each workload on lag it reads, with KEDA allowed to describe that group and topic', () => {
+    type Acl = { resource: { type: string; name: string }; operations: string[] };
+    type Trigger = { type: string; metadata: Record<string, string> };
+    for (const env of ['staging', 'prod']) {
+      const objects = rendered.get(env)!;
+      const allows = (user: string, type: string, name: string, operation: string): boolean => {
+        const o = objects.find((x) => x.kind === 'KafkaUser' && x.metadata.name === user);
+        const acls = (o?.spec as { authorization?: { acls: Acl[] } } | undefined)?.authorization?.acls ?? [];
+        return acls.some(
+          (a) => a.resource.type === type && a.resource.name === name && a.operations.includes(operation),
+        );
+      };
+      const scaled = objects.filter((o) => o.kind === 'ScaledObject');
+      expect(scaled.map((o) => o.metadata.name)).to.include('alerts');
+      for (const so of scaled) {
+        const spec = so.spec as { scaleTargetRef: { name: string }; triggers: Trigger[] };
+        for (const { metadata: m } of spec.triggers.filter((t) => t.type === 'kafka')) {
+          const where = `${env} ${so.metadata.name} on ${m.topic}/${m.consumerGroup}`;
+          expect(allows(spec.scaleTargetRef.name, 'group', m.consumerGroup!, 'Read'), where).to.equal(true);
+          expect(allows(spec.scaleTargetRef.name, 'topic', m.topic!, 'Read'), where).to.equal(true);
+          expect(allows('keda', 'group', m.consumerGroup!, 'Describe'), where).to.equal(true);
+          expect(allows('keda', 'topic', m.topic!, 'Describe'), where).to.equal(true);
+        }
+      }
+    }
+  });
+
   it('runs every stateless Deployment at least twice in prod', () => {
     for (const [name, n] of minReplicas(rendered.get('prod')!)) expect(n, name).to.be.at.least(2);
   });
