@@ -39,7 +39,7 @@ export const logShipperConfigSpec = defineConfig(
           ),
         ])
         .pipe(z.array(name('file name')).min(1, 'must name at least one log file')),
-      default: 'collector,processor,sink-postgres,sink-elasticsearch,api,log-shipper,alert-receiver',
+      default: 'collector,processor,alerts,sink-postgres,sink-elasticsearch,api,log-shipper,alert-receiver',
       doc: 'Log files to ship: `<name>.log` in LOG_SHIPPER_DIR (comma-separated); a file that does not exist yet is picked up when it appears.',
     },
     stateFile: {
