@@ -5,9 +5,10 @@
  * before handling a chunk, so a restarted or SIGKILLed service resumes exactly the state that goes
  * with its committed offsets.
  *
- * Keys: `p` (the partition's stream time), `m␟tenant␟entity` (an entity's lifecycle: open alerts,
- * last alerts, how far it was evaluated), `b␟tenant␟entity␟hour` (its tallies of one hour; a
- * tombstone once the hour leaves the retention).
+ * Keys, each after `group␟` (the service's ALERTS_GROUP_ID: every alert service shares the topic,
+ * and restores only its own keys): `p` (the partition's stream time), `m␟tenant␟entity` (an
+ * entity's lifecycle: open alerts, last alerts, how far it was evaluated), `b␟tenant␟entity␟hour`
+ * (its tallies of one hour; a tombstone once the hour leaves the retention).
  */
 import type { Kafka, Message } from 'kafkajs';
 import { RetriableError, errorMessage } from '../../common/errors/index';
@@ -32,10 +33,12 @@ export function changelogMessages(
   state: PartitionState,
   changes: readonly StateChange[],
   partition: number,
+  group: string,
 ): Message[] {
+  const key = (...parts: string[]) => [group, ...parts].join(SEP);
   return changes.map((c): Message => {
     if (c.kind === 'partition')
-      return { key: 'p', value: JSON.stringify({ streamTime: state.streamTime }), partition };
+      return { key: key('p'), value: JSON.stringify({ streamTime: state.streamTime }), partition };
     const e = c.entity;
     if (c.kind === 'meta') {
       const value: MetaValue = {
@@ -47,11 +50,11 @@ export function changelogMessages(
         open: e.open,
         lastFired: e.lastFired,
       };
-      return { key: ['m', e.tenant, e.entity].join(SEP), value: JSON.stringify(value), partition };
+      return { key: key('m', e.tenant, e.entity), value: JSON.stringify(value), partition };
     }
     const hour = e.buckets.get(c.bucket);
     return {
-      key: ['b', e.tenant, e.entity, String(c.bucket)].join(SEP),
+      key: key('b', e.tenant, e.entity, String(c.bucket)),
       value: hour ? JSON.stringify([...hour.values()]) : null,
       partition,
     };
@@ -77,8 +80,16 @@ function entityOf(state: PartitionState, tenant: string, entity: string): Entity
   return e;
 }
 
-export function applyChangelogRecord(state: PartitionState, key: string, value: Buffer | null): void {
-  const [kind, tenant = '', entity = '', bucket] = key.split(SEP);
+/** Applies one changelog record of `group`'s; another group's record (or one without a group) is ignored. */
+export function applyChangelogRecord(
+  state: PartitionState,
+  key: string,
+  value: Buffer | null,
+  group: string,
+): void {
+  const prefix = group + SEP;
+  if (!key.startsWith(prefix)) return;
+  const [kind, tenant = '', entity = '', bucket] = key.slice(prefix.length).split(SEP);
   if (kind === 'p') {
     if (value) state.streamTime = (JSON.parse(value.toString()) as { streamTime: number }).streamTime;
     return;
@@ -100,10 +111,13 @@ export function applyChangelogRecord(state: PartitionState, key: string, value: 
   }
 }
 
-/** Reads changelog partition `partition` to its end; Kafka being unreachable is retriable. */
+/**
+ * Reads changelog partition `partition` to its end, keeping `group`'s keys; Kafka being unreachable
+ * is retriable.
+ */
 export async function restorePartition(
   kafka: Kafka,
-  groupPrefix: string,
+  group: string,
   partition: number,
 ): Promise<PartitionState> {
   const topic = TOPICS.alertState;
@@ -127,7 +141,7 @@ export async function restorePartition(
   if (end <= start) return state;
 
   const consumer = kafka.consumer({
-    groupId: `${groupPrefix}-restore-${partition}-${process.pid}-${Date.now()}`,
+    groupId: `${group}-restore-${partition}-${process.pid}-${Date.now()}`,
     readUncommitted: false,
     maxBytesPerPartition: 8 * 1024 * 1024,
   });
@@ -151,7 +165,7 @@ export async function restorePartition(
         if (batch.partition !== partition) return;
         for (const m of batch.messages) {
           if (BigInt(m.offset) >= end) break;
-          applyChangelogRecord(state, m.key?.toString() ?? '', m.value);
+          applyChangelogRecord(state, m.key?.toString() ?? '', m.value, group);
         }
       },
     });

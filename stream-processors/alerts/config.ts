@@ -14,7 +14,7 @@ export const alertsConfigSpec = defineConfig(
       env: `${PREFIX}GROUP_ID`,
       schema: v.string(),
       default: 'alerts',
-      doc: 'Prefix of the alert service consumer groups (`<id>-tally`, `<id>`, `<id>-delivery`) and transactional ids.',
+      doc: 'Prefix of the alert service consumer groups (`<id>-tally`, `<id>`, `<id>-delivery`) and transactional ids; it also marks the records of the shared alerts.tallies.v1 and alerts.state.v1, so services under different ids never count or restore each other’s.',
     },
     allowedLatenessMinutes: {
       env: `${PREFIX}ALLOWED_LATENESS_MINUTES`,

@@ -10,6 +10,11 @@
  * window state in memory per partition and in the changelog (changelog.ts); it restores a
  * partition's state before its first chunk, after every group join and whenever a chunk is read
  * again (a dropped or failed transaction left the memory ahead of what was committed).
+ *
+ * Both internal topics are shared by every alert service on the cluster (a test's, a benchmark's, a
+ * deployment under a new ALERTS_GROUP_ID): tally records carry their service's group id in a header
+ * and changelog keys start with it, so each service counts and restores only its own. Alert ids do
+ * not include it: the same windows give the same ids whichever service computes them.
  */
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { TransactionalCommit } from '../../common/kafka/consumer/commit';
@@ -23,7 +28,7 @@ import { changelogMessages, restorePartition } from './changelog';
 import { AlertEngine, type EngineOptions, type PartitionState } from './engine';
 import type { AlertsMetrics } from './metrics';
 import type { RuleSource } from './rule-source';
-import { entityKey, tallyMentions, type Tally } from './tally';
+import { entityKey, tallyHeaders, talliedBy, tallyMentions, type Tally } from './tally';
 
 export interface DetectionOptions {
   groupId: string;
@@ -140,6 +145,7 @@ export class AlertDetection {
       tallies.map(async (t) => ({
         key: entityKey(t.tenant, t.entity),
         value: await this.registry.encode(this.ids!.tallies, t),
+        headers: tallyHeaders(this.options.groupId),
       })),
     );
     return {
@@ -165,9 +171,10 @@ export class AlertDetection {
       this.alertsMetrics.restoreSeconds.observe((performance.now() - started) / 1000);
     }
     const { state } = restored;
+    // Other services' tallies are committed past, never counted.
     const { alerts, changes, counters } = this.engine.apply(
       state,
-      items.map((i) => i.value),
+      items.filter((i) => talliedBy(i.message.headers, this.options.groupId)).map((i) => i.value),
     );
     restored.handledUpTo = BigInt(lastOf(items.map((i) => i.message)).offset);
     this.alertsMetrics.entities.set({ partition: String(partition) }, state.entities.size);
@@ -178,7 +185,10 @@ export class AlertDetection {
       outcomes: items.map(() => undefined),
       records: [
         { topic: TOPICS.alerts, messages: alertMessages },
-        { topic: TOPICS.alertState, messages: changelogMessages(state, changes, partition) },
+        {
+          topic: TOPICS.alertState,
+          messages: changelogMessages(state, changes, partition, this.options.groupId),
+        },
       ],
       report: { alerts, late: counters.late, expired: counters.expired },
     };

@@ -6,6 +6,7 @@
  * chunked (samples are the smallest document ids, not the first seen), which keeps alerts identical
  * across a replay or a crash.
  */
+import type { IHeaders } from 'kafkajs';
 import type { AspectMention } from '../../schemas/index';
 import { BUCKET_MS } from './rules';
 
@@ -33,6 +34,24 @@ export interface Tally {
   /** Smallest document ids of negative mentions, and of any mention. */
   negativeSamples: string[];
   samples: string[];
+}
+
+/**
+ * Header naming the service (ALERTS_GROUP_ID) whose tally stage wrote a record. Every alert service
+ * shares alerts.tallies.v1; each detect stage counts only its own records (and commits past the
+ * others'), so a second service on the same stack does not count the same mentions twice.
+ */
+export const GROUP_HEADER = 'x-alerts-group';
+
+export function tallyHeaders(groupId: string): IHeaders {
+  return { [GROUP_HEADER]: groupId };
+}
+
+/** Whether `groupId`'s tally stage wrote the record (one without the header is no one's). */
+export function talliedBy(headers: IHeaders | undefined, groupId: string): boolean {
+  const h = headers?.[GROUP_HEADER];
+  const value = Array.isArray(h) ? h[0] : h;
+  return value !== undefined && value.toString() === groupId;
 }
 
 export function entityKey(tenant: string, entity: string): string {

@@ -4,11 +4,12 @@
  * resolved, cooldown) and historical marking.
  */
 import { expect } from 'chai';
+import type { IHeaders, Message } from 'kafkajs';
 import type { AspectMention } from '../../schemas/index';
 import { applyChangelogRecord, changelogMessages } from '../../stream-processors/alerts/changelog';
 import { AlertEngine, emptyPartition, type PartitionState } from '../../stream-processors/alerts/engine';
 import { ruleInputSchema, type Rule } from '../../stream-processors/alerts/rules';
-import { tallyMentions } from '../../stream-processors/alerts/tally';
+import { tallyHeaders, talliedBy, tallyMentions, type Tally } from '../../stream-processors/alerts/tally';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -134,13 +135,13 @@ describe('alert engine', () => {
     for (let i = 0; i < stream.length; i += 400) {
       const { alerts: a, changes } = e.apply(live, tallyMentions(stream.slice(i, i + 400)));
       alerts.push(...a);
-      for (const m of changelogMessages(live, changes, 0))
-        applyChangelogRecord(restored, String(m.key), m.value === null ? null : Buffer.from(String(m.value)));
+      for (const m of changelogMessages(live, changes, 0, 'alerts'))
+        applyChangelogRecord(restored, String(m.key), valueOf(m), 'alerts');
       // Continue from the restored copy, as a new owner of the partition would.
       if (i === 1200) {
         const copy = emptyPartition();
-        for (const m of changelogMessages(restored, [...snapshot(restored)], 0))
-          applyChangelogRecord(copy, String(m.key), m.value === null ? null : Buffer.from(String(m.value)));
+        for (const m of changelogMessages(restored, [...snapshot(restored)], 0, 'alerts'))
+          applyChangelogRecord(copy, String(m.key), valueOf(m), 'alerts');
         restored = copy;
         live.streamTime = copy.streamTime;
         live.entities = copy.entities;
@@ -204,6 +205,107 @@ describe('alert engine', () => {
     expect(late.counters.late).to.equal(60);
   });
 });
+
+describe('alert services sharing alerts.tallies.v1 and alerts.state.v1', () => {
+  const start = NOW - 40 * HOUR;
+
+  /** One service's tally stage: each chunk's tallies as records under its group id. */
+  function tallyRecords(group: string, stream: AspectMention[], chunk: number) {
+    const out: Array<{ headers: IHeaders; value: Tally }> = [];
+    for (let i = 0; i < stream.length; i += chunk)
+      for (const value of tallyMentions(stream.slice(i, i + chunk)))
+        out.push({ headers: tallyHeaders(group), value });
+    return out;
+  }
+
+  /** Alternates the records of both lists, as two tally stages writing to one partition would. */
+  function interleave<T>(a: T[], b: T[]): T[] {
+    const out: T[] = [];
+    for (let i = 0; i < Math.max(a.length, b.length); i++)
+      out.push(...a.slice(i, i + 1), ...b.slice(i, i + 1));
+    return out;
+  }
+
+  /** One service's detect stage over the shared partition, writing its changes to the shared changelog. */
+  function detect(
+    group: string,
+    topic: Array<{ headers: IHeaders; value: Tally }>,
+    changelog: Message[],
+    chunk = 50,
+  ) {
+    const e = engine();
+    const state = emptyPartition();
+    const alerts = [];
+    for (let i = 0; i < topic.length; i += chunk) {
+      const own = topic.slice(i, i + chunk).filter((r) => talliedBy(r.headers, group));
+      const result = e.apply(
+        state,
+        own.map((r) => r.value),
+      );
+      alerts.push(...result.alerts);
+      changelog.push(...changelogMessages(state, result.changes, 0, group));
+    }
+    return { alerts, state };
+  }
+
+  it('counts only its own tallies: two services reading the same mentions raise the same alerts, once each', () => {
+    seq = 0;
+    const stream = story(start);
+    const reference = summary(run(stream, 300).alerts);
+    expect(reference).to.have.length(2);
+    const topic = interleave(tallyRecords('a', stream, 300), tallyRecords('b', stream, 300));
+    // A record without the header (written by no service of today's) counts for none.
+    topic.splice(5, 0, { headers: {}, value: tallyMentions(hour(start + 30 * HOUR, 500, 500))[0]! });
+    const changelog: Message[] = [];
+    // Same ids and counts as one service alone: ids name tenant, rule, scope and window, not the group.
+    expect(summary(detect('a', topic, changelog).alerts)).to.deep.equal(reference);
+    expect(summary(detect('b', topic, changelog).alerts)).to.deep.equal(reference);
+  });
+
+  it('restores only its own keys from the shared changelog, whatever the other service wrote', () => {
+    seq = 0;
+    const burst = story(start);
+    const calm = story(start, 0, 1).concat(hour(start + 31 * HOUR, 40, 6, 'price', 'other'));
+    const topic = interleave(tallyRecords('a', burst, 300), tallyRecords('b', calm, 300));
+    const changelog: Message[] = [];
+    const a = detect('a', topic, changelog);
+    const b = detect('b', topic, changelog);
+    expect(a.alerts).to.have.length(2);
+    expect(b.alerts).to.have.length(0);
+    // A record of no group's (before keys were namespaced) is ignored too.
+    changelog.push({ key: `m\u001ft\u001fshop`, value: JSON.stringify({ open: {}, lastFired: {} }) });
+    for (const [group, live] of [
+      ['a', a.state],
+      ['b', b.state],
+    ] as const) {
+      const restored = emptyPartition();
+      for (const m of changelog) applyChangelogRecord(restored, String(m.key), valueOf(m), group);
+      expect(digest(restored), group).to.deep.equal(digest(live));
+    }
+    expect(digest(a.state)).to.not.deep.equal(digest(b.state));
+  });
+});
+
+function valueOf(m: Message): Buffer | null {
+  return m.value === null || m.value === undefined ? null : Buffer.from(String(m.value));
+}
+
+/** What a state holds, comparable: per entity its lifecycle and its mentions per hour. */
+function digest(s: PartitionState) {
+  return {
+    streamTime: s.streamTime,
+    entities: [...s.entities.entries()].sort().map(([key, e]) => ({
+      key,
+      evaluatedUpTo: e.evaluatedUpTo,
+      streamTime: e.streamTime,
+      open: e.open,
+      lastFired: e.lastFired,
+      hours: [...e.buckets.entries()]
+        .sort(([x], [y]) => x - y)
+        .map(([b, hour]) => [b, [...hour.values()].reduce((n, t) => n + t.mentions, 0)]),
+    })),
+  };
+}
 
 /** Every key of a state, as a changelog compaction would keep them. */
 function* snapshot(s: PartitionState) {
