@@ -7,7 +7,8 @@
  * limit on failed authentication and unknown paths → authentication (401/403) → per-credential
  * rate limit → per-credential and per-tenant concurrency limit (aggregates, exports) → validation
  * (400) → handler → problem+json for every error. A method the document does not declare for a path
- * gets 405 with `Allow`.
+ * gets 405 with `Allow`. Aggregates that scan raw mentions are bounded further: their range (400),
+ * how many run at once across all tenants (429) and their statement timeout (503).
  */
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
@@ -18,6 +19,7 @@ import {
   FailureLimiter,
   clientAddress,
   failureGate,
+  tooManyRequests,
 } from '../common/http/limits';
 import helmet from 'helmet';
 import type { Permission } from '../common/apikeys/roles';
@@ -39,7 +41,14 @@ import { alertRoutes } from './routes/alerts.routes';
 import { aspectRoutes } from './routes/aspects.routes';
 import { documentRoutes } from './routes/documents.routes';
 import { mentionRoutes } from './routes/mentions.routes';
-import type { AlertStore, KeyAdmin, MentionStore, SearchIndex } from './stores';
+import {
+  ScanCapacityError,
+  ScanTimeoutError,
+  type AlertStore,
+  type KeyAdmin,
+  type MentionStore,
+  type SearchIndex,
+} from './stores';
 import { uiStatic } from './ui-static';
 
 export const API_PREFIX = '/v1';
@@ -56,6 +65,7 @@ export interface ApiDeps {
       | 'maxBodyBytes'
       | 'exportMaxRows'
       | 'defaultRangeDays'
+      | 'rawAggregateMaxDays'
       | 'aggregateConcurrencyPerKey'
       | 'aggregateConcurrencyPerTenant'
       | 'exportConcurrencyPerKey'
@@ -167,7 +177,11 @@ export function createApiApp(deps: ApiDeps): Express {
     }),
   };
   const validator = new RequestValidator();
-  const ctx = { defaultRangeDays: config.defaultRangeDays, exportMaxRows: config.exportMaxRows };
+  const ctx = {
+    defaultRangeDays: config.defaultRangeDays,
+    exportMaxRows: config.exportMaxRows,
+    rawAggregateMaxDays: config.rawAggregateMaxDays,
+  };
   const handlers: Record<string, RequestHandler> = {
     ...aspectRoutes(deps.mentions, ctx),
     ...mentionRoutes(deps.mentions, ctx),
@@ -228,6 +242,43 @@ export function createApiApp(deps: ApiDeps): Express {
 
   app.use(uiStatic());
   app.use(notFound((req) => failures.record(clientAddress(req))));
+  // A raw-mention scan refused for capacity is a server-wide limit (429 naming it, like the
+  // per-tenant ones); one stopped by its timeout is the database not answering in time (503).
+  const rawScans: ErrorRequestHandler = (err, _req, res, next) => {
+    if (err instanceof ScanCapacityError) {
+      m.rateLimited.inc({ limiter: 'raw-scan' });
+      next(
+        tooManyRequests(
+          `${err.max} aggregates that scan raw mentions (the summary with lang) are running on this server, for all tenants together; retry shortly, or leave out lang to read the rollups`,
+          { name: 'raw-scan-concurrency', max: err.max },
+          2,
+        ),
+      );
+      return;
+    }
+    if (err instanceof ScanTimeoutError) {
+      m.unavailable.inc({ dependency: 'postgres' });
+      logger.warn(`raw-mention scan stopped by its ${err.timeoutMs} ms statement timeout`, {
+        err,
+        http: { request: { id: res.locals.requestId } },
+      });
+      next(
+        new HttpProblem(
+          503,
+          'query-timeout',
+          'Query took too long',
+          `counting raw mentions (the summary with lang) took longer than ${err.timeoutMs / 1000} s; narrow from and to, or leave out lang to read the rollups`,
+          {
+            headers: { 'Retry-After': '10' },
+            members: { limit: { name: 'raw-scan-timeout-ms', max: err.timeoutMs } },
+          },
+        ),
+      );
+      return;
+    }
+    next(err);
+  };
+  app.use(rawScans);
   const unavailable: ErrorRequestHandler = (err, _req, res, next) => {
     const dependency = err instanceof HttpProblem ? undefined : dependencyOf(err);
     if (!dependency) {

@@ -171,6 +171,24 @@ export const apiConfigSpec = defineConfig(
       default: '8',
       doc: 'Aggregate requests all credentials of one tenant may have running at once, so one tenant cannot take the shared PostgreSQL pool (0: no limit).',
     },
+    rawAggregateMaxDays: {
+      env: 'API_RAW_AGGREGATE_MAX_DAYS',
+      schema: v.int(1, 3660),
+      default: '31',
+      doc: 'Longest range, in days, of an aggregate that scans raw mentions instead of the rollups (the summary with `lang`: the rollups carry no language); a longer range gets 400 naming from, to and lang.',
+    },
+    rawAggregateTimeoutMs: {
+      env: 'API_RAW_AGGREGATE_TIMEOUT_MS',
+      schema: v.int(100, 600_000),
+      default: '5000',
+      doc: 'Statement timeout of such a raw-mention scan, in ms (PG_STATEMENT_TIMEOUT_MS still applies when shorter); when it fires the request gets 503 with Retry-After.',
+    },
+    rawAggregateConcurrency: {
+      env: 'API_RAW_AGGREGATE_CONCURRENCY',
+      schema: v.int(1, 199),
+      default: '3',
+      doc: 'Raw-mention scans the process runs at once across all tenants; below PG_POOL_MAX, so other requests always find a connection. More get 429 with Retry-After.',
+    },
     exportConcurrencyPerKey: {
       env: 'API_EXPORT_CONCURRENCY_PER_KEY',
       schema: v.int(0, 1000),
@@ -240,6 +258,10 @@ export const apiConfigSpec = defineConfig(
       (c) =>
         (c.oidcIssuer === '') !== (c.oidcJwksUrl === '')
           ? 'API_OIDC_ISSUER and API_OIDC_JWKS_URL must be set together'
+          : undefined,
+      (c) =>
+        c.rawAggregateConcurrency >= c.pgPoolMax
+          ? `API_RAW_AGGREGATE_CONCURRENCY (${c.rawAggregateConcurrency}) must be below PG_POOL_MAX (${c.pgPoolMax}): scans holding every connection would starve all other requests`
           : undefined,
       (c) =>
         c.jwtAlgorithm === 'RS256' && c.jwtPublicKey === ''

@@ -15,7 +15,7 @@ import { createApiApp } from './app';
 import { jwtEnabled, oidcEnabled } from './auth/jwt.strategy';
 import { apiConfigSpec } from './config';
 import { TenantKeyAdmin } from './key-admin';
-import { PgMentionStore } from './mention.repository';
+import { PgMentionStore, rawScanLimits } from './mention.repository';
 import { EsSearchIndex } from './search.repository';
 
 const SERVICE = 'api';
@@ -25,7 +25,7 @@ const metrics = createMetrics(SERVICE);
 const pool = createPool(config, SERVICE, logger);
 const es = createElasticsearchClient(config);
 const keyStore = new ApiKeyStore(pool, config.apiKeyCacheTtlMs);
-const mentions = new PgMentionStore(pool);
+const mentions = new PgMentionStore(pool, rawScanLimits(config));
 const search = new EsSearchIndex(es, aliasNames(config.indexPrefix).documents);
 const ready = cachedReadiness([
   { name: 'postgres', check: () => pingPool(pool) },

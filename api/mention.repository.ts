@@ -2,22 +2,30 @@
  * `MentionStore` over PostgreSQL: aggregates from the daily and hourly rollups (hour resolution), the
  * drill-down and documents from the partitioned `aspect_mentions` / `documents`, nearest documents
  * through pgvector. Every statement is parameterized and filtered by tenant.
+ *
+ * The one aggregate the rollups cannot answer (the summary with a language) scans raw mentions: at
+ * most `RawScanLimits.maxConcurrent` such scans hold a connection at once, across all tenants, each
+ * under its own statement timeout, so the pool always has connections left for everything else.
  */
 import type pg from 'pg';
-import type {
-  AspectPolarityCount,
-  DocumentAspect,
-  DocumentView,
-  EntityCursor,
-  EntityVolume,
-  Interval,
-  MentionCursor,
-  MentionFilter,
-  MentionStore,
-  MentionView,
-  Polarity,
-  TimeRange,
-  TrendPoint,
+import { sqlstateOf } from '../common/postgres/errors';
+import { apiConfigSpec, type ApiConfig } from './config';
+import {
+  ScanCapacityError,
+  ScanTimeoutError,
+  type AspectPolarityCount,
+  type DocumentAspect,
+  type DocumentView,
+  type EntityCursor,
+  type EntityVolume,
+  type Interval,
+  type MentionCursor,
+  type MentionFilter,
+  type MentionStore,
+  type MentionView,
+  type Polarity,
+  type TimeRange,
+  type TrendPoint,
 } from './stores';
 
 /** Builds `col = $n` clauses with their parameters, in order. */
@@ -177,8 +185,78 @@ function toDocument(r: DocumentRow, aspects: DocumentAspect[]): DocumentView {
   };
 }
 
+/** Bounds of the raw-mention scans of one process. */
+export interface RawScanLimits {
+  /** Scans holding a connection at once, across all tenants; below the pool size. */
+  maxConcurrent: number;
+  /** Statement timeout of one scan, in ms. */
+  timeoutMs: number;
+}
+
+/** The limits from the API's configuration: the pool's own statement timeout wins when shorter. */
+export function rawScanLimits(
+  c: Pick<ApiConfig, 'rawAggregateConcurrency' | 'rawAggregateTimeoutMs' | 'pgStatementTimeoutMs'>,
+): RawScanLimits {
+  return {
+    maxConcurrent: c.rawAggregateConcurrency,
+    timeoutMs:
+      c.pgStatementTimeoutMs > 0
+        ? Math.min(c.rawAggregateTimeoutMs, c.pgStatementTimeoutMs)
+        : c.rawAggregateTimeoutMs,
+  };
+}
+
+const DEFAULT_RAW_SCAN_LIMITS: RawScanLimits = {
+  maxConcurrent: Number(apiConfigSpec.vars.rawAggregateConcurrency.default),
+  timeoutMs: Number(apiConfigSpec.vars.rawAggregateTimeoutMs.default),
+};
+
+/** SQLSTATE query_canceled: what PostgreSQL raises when statement_timeout fires. */
+const QUERY_CANCELED = '57014';
+
 export class PgMentionStore implements MentionStore {
-  constructor(private readonly pool: pg.Pool) {}
+  private scansRunning = 0;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly rawScan: RawScanLimits = DEFAULT_RAW_SCAN_LIMITS,
+  ) {}
+
+  /**
+   * Runs a query that scans raw mentions: refused at once (ScanCapacityError) when the cap is
+   * reached rather than queued behind other tenants' scans, and run in a transaction whose
+   * statement timeout (SET LOCAL, through set_config) is the scan's own, not the pool's.
+   */
+  private async scanRaw<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
+    if (this.scansRunning >= this.rawScan.maxConcurrent)
+      throw new ScanCapacityError(this.rawScan.maxConcurrent);
+    this.scansRunning++;
+    try {
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        await client.query("SELECT set_config('statement_timeout', $1, true)", [
+          String(this.rawScan.timeoutMs),
+        ]);
+        const { rows } = await client.query<R>(sql, params);
+        await client.query('COMMIT');
+        return rows;
+      } catch (err) {
+        // A connection that cannot even roll back is dropped, not returned to the pool.
+        broken = await client.query('ROLLBACK').then(
+          () => false,
+          () => true,
+        );
+        if (sqlstateOf(err) === QUERY_CANCELED) throw new ScanTimeoutError(this.rawScan.timeoutMs, err);
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    } finally {
+      this.scansRunning--;
+    }
+  }
 
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
@@ -190,29 +268,35 @@ export class PgMentionStore implements MentionStore {
     filter: MentionFilter,
   ): Promise<AspectPolarityCount[]> {
     const w = new Where().eqIf('tenant', tenant);
-    let sql: string;
-    if (filter.lang !== undefined) {
-      // The rollups have no language: a language filter reads the raw mentions of the range.
-      w.add((p) => `created_at >= ${p}`, range.from).add((p) => `created_at < ${p}`, range.to);
-      w.eqIf('lang', filter.lang).eqIf('entity', filter.entity).eqIf('category', filter.category);
-      sql = `SELECT normalized_aspect AS aspect, category, polarity, count(*)::float8 AS mentions,
-               sum(confidence)::float8 AS confidence_sum
-             FROM aspect_mentions WHERE ${w.sql}
-             GROUP BY normalized_aspect, category, polarity`;
-    } else {
-      w.eqIf('entity', filter.entity).eqIf('category', filter.category);
-      sql = `SELECT normalized_aspect AS aspect, category, polarity, sum(mention_count)::float8 AS mentions,
-               sum(confidence_sum) AS confidence_sum
-             FROM (${rollupRows(w, range)}) r
-             GROUP BY normalized_aspect, category, polarity`;
-    }
-    const { rows } = await this.pool.query<{
+    type Row = {
       aspect: string;
       category: string | null;
       polarity: Polarity;
       mentions: number;
       confidence_sum: number;
-    }>(sql, w.params);
+    };
+    let rows: Row[];
+    if (filter.lang !== undefined) {
+      // The rollups have no language: a language filter reads the raw mentions of the range.
+      w.add((p) => `created_at >= ${p}`, range.from).add((p) => `created_at < ${p}`, range.to);
+      w.eqIf('lang', filter.lang).eqIf('entity', filter.entity).eqIf('category', filter.category);
+      rows = await this.scanRaw<Row>(
+        `SELECT normalized_aspect AS aspect, category, polarity, count(*)::float8 AS mentions,
+           sum(confidence)::float8 AS confidence_sum
+         FROM aspect_mentions WHERE ${w.sql}
+         GROUP BY normalized_aspect, category, polarity`,
+        w.params,
+      );
+    } else {
+      w.eqIf('entity', filter.entity).eqIf('category', filter.category);
+      ({ rows } = await this.pool.query<Row>(
+        `SELECT normalized_aspect AS aspect, category, polarity, sum(mention_count)::float8 AS mentions,
+           sum(confidence_sum) AS confidence_sum
+         FROM (${rollupRows(w, range)}) r
+         GROUP BY normalized_aspect, category, polarity`,
+        w.params,
+      ));
+    }
     return rows.map((r) => ({
       aspect: r.aspect,
       category: r.category,

@@ -5,6 +5,7 @@
  * first argument and never returns another tenant's rows.
  */
 import type { ApiKeyRecord } from '../common/apikeys/store';
+import { RetriableError } from '../common/errors/index';
 import type { Channel, Detector, Level, Severity, Thresholds } from '../stream-processors/alerts/rules';
 
 export const POLARITIES = ['positive', 'negative', 'neutral', 'conflict'] as const;
@@ -116,7 +117,34 @@ export interface EntityCursor {
   entity: string;
 }
 
+/**
+ * As many raw-mention scans (aggregates the rollups cannot answer) as allowed are running already,
+ * across all tenants; retry shortly.
+ */
+export class ScanCapacityError extends RetriableError {
+  constructor(readonly max: number) {
+    super(`${max} raw-mention scans are running already`, { code: 'raw_scan_capacity' });
+  }
+}
+
+/** A raw-mention scan was stopped by its statement timeout. */
+export class ScanTimeoutError extends RetriableError {
+  constructor(
+    readonly timeoutMs: number,
+    cause?: unknown,
+  ) {
+    super(`raw-mention scan stopped after its ${timeoutMs} ms statement timeout`, {
+      cause,
+      code: 'raw_scan_timeout',
+    });
+  }
+}
+
 export interface MentionStore {
+  /**
+   * With `filter.lang` this scans raw mentions (the rollups carry no language) and may throw
+   * ScanCapacityError or ScanTimeoutError.
+   */
   aspectCounts(tenant: string, range: TimeRange, filter: MentionFilter): Promise<AspectPolarityCount[]>;
   trend(tenant: string, range: TimeRange, interval: Interval, filter: MentionFilter): Promise<TrendPoint[]>;
   /** Newest first; up to `limit` items plus the cursor of the last one. */

@@ -297,11 +297,20 @@ export const openApiDocument = {
         operationId: 'getAspectSummary',
         summary: 'Mentions and sentiment per aspect and per category (rollups).',
         description:
-          'From the rollups (whole days from the daily ones, the rest from the hourly ones): `from` rounds down and `to` up to whole hours. With `lang` the raw mentions are counted instead (the rollups carry no language).',
+          'From the rollups (whole days from the daily ones, the rest from the hourly ones): `from` rounds down and `to` up to whole hours. With `lang` the raw mentions are counted instead (the rollups carry no language), which is bounded: (1) the range may span at most API_RAW_AGGREGATE_MAX_DAYS days (default 31); a longer one gets 400 naming `from`, `to` and `lang` (a rule across parameters, which JSON Schema cannot state), and without `from` the default range is shortened to that bound; (2) only API_RAW_AGGREGATE_CONCURRENCY such counts (default 3) run at once on a server, for all tenants together; more get 429 with Retry-After and `limit.name` raw-scan-concurrency; (3) a count that runs longer than API_RAW_AGGREGATE_TIMEOUT_MS (default 5 s) is stopped and gets 503 `query-timeout` with Retry-After.',
         'x-permission': 'sentiment:read',
         'x-concurrency': 'aggregate',
         parameters: [P.entity, P.category, P.from, P.to, P.lang, P.limit(100, 1000)],
-        responses: { '200': json(ref('AspectSummary')), ...errors },
+        responses: {
+          '200': json(ref('AspectSummary')),
+          ...errors,
+          '429': problem(
+            'Too many requests; see Retry-After. `limit.name` says which limit: failures-per-address, requests-per-key, aggregate-concurrency-per-key / -per-tenant, or with `lang` raw-scan-concurrency (all tenants together).',
+          ),
+          '503': problem(
+            'A dependency is unavailable, or with `lang` the count of raw mentions ran past its statement timeout (`query-timeout`); retry later, with a shorter range, or without `lang`.',
+          ),
+        },
       },
     },
     '/aspects/trends': {

@@ -1,8 +1,8 @@
 /** GET /v1/aspects/summary, /v1/aspects/trends and /v1/entities: aggregates from the hourly and daily rollups. */
 import type { RequestHandler } from 'express';
 import { rollupHours } from '../mention.repository';
-import { parameterProblem } from '../openapi/validate';
-import type { Interval, MentionStore, Polarity } from '../stores';
+import { invalidParameters, parameterProblem } from '../openapi/validate';
+import type { Interval, MentionStore, Polarity, TimeRange } from '../stores';
 import {
   decodeCursor,
   emptyCounts,
@@ -37,12 +37,38 @@ export function bucketStart(ms: number, interval: Interval): number {
 
 const STEP: Record<Interval, number> = { hour: HOUR, day: DAY, week: WEEK };
 
+/**
+ * The range of an aggregate that scans raw mentions, refused beyond `maxDays` with a 400 that names
+ * `from`, `to` and `lang` (a rule across three parameters, which JSON Schema cannot state). Without
+ * `from` it defaults to the shorter of the default range and `maxDays`.
+ */
+export function rawScanRange(
+  query: Record<string, unknown>,
+  ctx: Pick<RouteContext, 'defaultRangeDays' | 'rawAggregateMaxDays'>,
+): TimeRange {
+  const max = ctx.rawAggregateMaxDays;
+  const range = requiredRange(query, Math.min(ctx.defaultRangeDays, max));
+  const days = (range.to.getTime() - range.from.getTime()) / DAY;
+  if (days <= max) return range;
+  const spans = `the range spans ${Math.ceil(days)} days; with lang it may span at most ${max}`;
+  throw invalidParameters([
+    { in: 'query', parameter: 'from', pointer: '/from', reason: `${spans} (narrow from and to)` },
+    { in: 'query', parameter: 'to', pointer: '/to', reason: `${spans} (narrow from and to)` },
+    {
+      in: 'query',
+      parameter: 'lang',
+      pointer: '/lang',
+      reason: `counts raw mentions (the rollups carry no language), so its range is bounded to ${max} days; without lang any range is answered from the rollups`,
+    },
+  ]);
+}
+
 export function aspectRoutes(store: MentionStore, ctx: RouteContext): Record<string, RequestHandler> {
   return {
     getAspectSummary: async (_req, res) => {
       const q = queryOf(res);
-      const range = requiredRange(q, ctx.defaultRangeDays);
       const lang = str(q.lang);
+      const range = lang === undefined ? requiredRange(q, ctx.defaultRangeDays) : rawScanRange(q, ctx);
       const rows = await store.aspectCounts(tenantOf(res), range, {
         entity: str(q.entity),
         category: str(q.category),

@@ -10,6 +10,8 @@ import type { Polarity, TimeRange } from '../stores';
 export interface RouteContext {
   defaultRangeDays: number;
   exportMaxRows: number;
+  /** Longest range of an aggregate that scans raw mentions (the summary with `lang`). */
+  rawAggregateMaxDays: number;
 }
 
 export function tenantOf(res: Response): string {

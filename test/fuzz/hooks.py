@@ -14,6 +14,7 @@ HOUR = timedelta(hours=1)
 STEP = {"hour": HOUR, "day": 24 * HOUR, "week": 7 * 24 * HOUR}
 DEFAULT_RANGE = timedelta(days=30)  # API_DEFAULT_RANGE_DAYS
 MAX_TREND_POINTS = 5000  # api/routes/aspects.routes.ts
+RAW_AGGREGATE_MAX = timedelta(days=31)  # API_RAW_AGGREGATE_MAX_DAYS
 TEXT_MAX_UTF16_UNITS = 20_000  # schemas/limits.ts
 FUTURE_SKEW = timedelta(hours=24)  # CREATED_AT_MAX_AHEAD_HOURS (schemas/bounds.ts)
 MAX_AGE = timedelta(days=3650)  # CREATED_AT_MAX_AGE_DAYS (schemas/bounds.ts)
@@ -30,8 +31,8 @@ def _when(value):
 
 
 def _query_ok(path, query):
-    """Read API: `from` must be before `to`; a trend has at most 5000 points; `cursor` must be one
-    the API returned (a generated one never is)."""
+    """Read API: `from` must be before `to`; a trend has at most 5000 points; a summary with `lang`
+    spans at most 31 days; `cursor` must be one the API returned (a generated one never is)."""
     if not isinstance(query, dict):
         return True
     if "cursor" in query:
@@ -46,6 +47,8 @@ def _query_ok(path, query):
     except OverflowError:
         return False
     if start >= end:
+        return False
+    if path.endswith("/aspects/summary") and "lang" in query and end - start > RAW_AGGREGATE_MAX:
         return False
     interval = query.get("interval", "day") if path.endswith("/aspects/trends") else None
     if isinstance(interval, str) and interval in STEP:
