@@ -179,7 +179,7 @@ function dashboard(
   };
 }
 
-const SERVICES = 'collector-http|absa-processor|sink-postgres|sink-elasticsearch|api|log-shipper';
+const SERVICES = 'collector-http|absa-processor|sink-postgres|sink-elasticsearch|api|log-shipper|alerts';
 const rate = (metric: string, by = ''): string =>
   `sum${by ? ` by (${by})` : ''} (rate(${metric}[$__rate_interval]))`;
 const quantile = (q: number, metric: string, selector = '', by = ''): string =>
@@ -231,7 +231,14 @@ export function dashboards(): DashboardJson[] {
             description:
               'Accepted by the collector, read by the processor, written by each sink (recording rule absa:stage_documents:rate5m).',
             unit: 'ops',
-            queries: [{ expr: 'absa:stage_documents:rate5m', legend: '{{stage}} {{sink}}' }],
+            queries: [{ expr: 'absa:stage_documents:rate5m', legend: '{{stage}} {{service}}' }],
+          },
+          {
+            title: 'Aspect mentions per second by stage',
+            description:
+              'Written by the processor, tallied by the alert service (recording rule absa:stage_mentions:rate5m).',
+            unit: 'ops',
+            queries: [{ expr: 'absa:stage_mentions:rate5m', legend: '{{stage}}' }],
           },
           {
             title: 'Collector outcomes',
@@ -643,7 +650,184 @@ export function dashboards(): DashboardJson[] {
       ],
     ],
   );
-  return [pipeline, model, api, sinks];
+  const alerts = dashboard(
+    'absa-alerts',
+    'aspect-stream: alert service',
+    'The alert service: mentions tallied, windows evaluated, alerts raised, webhook deliveries and its window state.',
+    [
+      [
+        'Health',
+        [
+          {
+            title: 'Alert service',
+            description: 'Whether Prometheus can scrape the alert service (up).',
+            kind: 'stat',
+            w: 6,
+            h: 5,
+            queries: [{ expr: 'up{job="alerts"}', legend: '{{instance}}', instant: true }],
+          },
+          {
+            title: 'Dependencies',
+            description:
+              'Whether each loop reaches what it needs (0 while a chunk waits for the dependency, 1 once it answers).',
+            kind: 'stat',
+            w: 12,
+            h: 5,
+            queries: [
+              {
+                expr: 'absa_consumer_dependency_available{service="alerts"}',
+                legend: '{{consumer}} {{dependency}}',
+                instant: true,
+              },
+            ],
+          },
+          {
+            title: 'Firing alerts',
+            description: 'Alerts about the alert service that Prometheus is sending to Alertmanager now.',
+            kind: 'table',
+            w: 6,
+            h: 5,
+            queries: [
+              {
+                expr: 'sum by (alertname, severity) (ALERTS{alertstate="firing", service="alerts"} or ALERTS{alertstate="firing", job="alerts"})',
+                instant: true,
+              },
+            ],
+          },
+        ],
+      ],
+      [
+        'Detection',
+        [
+          {
+            title: 'Mentions per second: written and tallied',
+            description:
+              'Aspect mentions the processor wrote and the alert service tallied (alert: none tallied or evaluated while they arrive).',
+            unit: 'ops',
+            queries: [{ expr: 'absa:stage_mentions:rate5m', legend: '{{stage}}' }],
+          },
+          {
+            title: 'Messages per loop',
+            description:
+              'Messages each loop committed: mentions (alerts-tally), tallies (alerts-detect), alerts (alerts-delivery).',
+            unit: 'ops',
+            queries: [{ expr: 'absa:alerts_loop_messages:rate5m', legend: '{{consumer}}' }],
+          },
+          {
+            title: 'Alerts raised per hour',
+            description:
+              'Live (not historical) alert records opened or resolved in the last hour, by rule and severity.',
+            queries: [{ expr: 'absa:alerts_raised:increase1h', legend: '{{rule}} {{severity}} {{status}}' }],
+          },
+          {
+            title: 'Late and expired mentions',
+            description:
+              'Mentions for a window already evaluated (they count in later baselines), and mentions older than the retention (dropped).',
+            unit: 'ops',
+            queries: [
+              { expr: rate('absa_alerts_late_mentions_total'), legend: 'late' },
+              { expr: rate('absa_alerts_expired_mentions_total'), legend: 'expired' },
+            ],
+          },
+        ],
+      ],
+      [
+        'Webhook delivery',
+        [
+          {
+            title: 'Webhook attempts by outcome',
+            description: 'Delivered, failed (retried with backoff) and dead-lettered (given up) attempts.',
+            unit: 'ops',
+            w: 8,
+            queries: [{ expr: 'absa:alert_deliveries:rate5m', legend: '{{outcome}}' }],
+          },
+          {
+            title: 'Failed share (30 min)',
+            description:
+              'Share of webhook attempts that failed over 30 minutes (alert: over half for 10 min).',
+            unit: 'percentunit',
+            w: 8,
+            queries: [{ expr: 'absa:alert_deliveries_failed:ratio_rate30m', legend: 'failed' }],
+          },
+          {
+            title: 'Webhook attempt time',
+            description: 'Time of one webhook request, response included (p50 and p99).',
+            unit: 's',
+            w: 8,
+            queries: [
+              { expr: quantile(0.5, 'absa_alerts_delivery_duration_seconds'), legend: 'p50' },
+              { expr: 'absa:alert_delivery_duration_seconds:p99_5m', legend: 'p99' },
+            ],
+          },
+          {
+            title: 'Dead letters (5 min)',
+            description:
+              'Messages the alert service sent to a dead-letter topic, by error class (WebhookDeliveryError: an undelivered alert).',
+            w: 24,
+            queries: [{ expr: 'absa:dead_letters:increase5m{service="alerts"}', legend: '{{error_class}}' }],
+          },
+        ],
+      ],
+      [
+        'Lag and state',
+        [
+          {
+            title: 'Lag by loop',
+            description: 'Messages behind the end of each loop’s input topic, summed over partitions.',
+            w: 8,
+            queries: [
+              {
+                expr: 'sum by (consumer) (absa_consumer_lag_messages{service="alerts"})',
+                legend: '{{consumer}}',
+              },
+            ],
+          },
+          {
+            title: 'Transaction time by loop',
+            description: 'From decoding a chunk to its committed transaction or offset (p99).',
+            unit: 's',
+            w: 8,
+            queries: [
+              {
+                expr: quantile(
+                  0.99,
+                  'absa_consumer_chunk_duration_seconds',
+                  '{service="alerts"}',
+                  'consumer',
+                ),
+                legend: '{{consumer}}',
+              },
+            ],
+          },
+          {
+            title: 'Entities in window state',
+            description: 'Entities with window state, per tallies partition.',
+            w: 8,
+            queries: [
+              { expr: 'sum by (partition) (absa_alerts_state_entities)', legend: 'partition {{partition}}' },
+            ],
+          },
+          {
+            title: 'State restores',
+            description:
+              'Restores of a partition’s window state from the changelog in the last hour (after an assignment), and the slowest.',
+            w: 24,
+            queries: [
+              {
+                expr: 'sum(increase(absa_alerts_state_restore_duration_seconds_count[1h]))',
+                legend: 'restores',
+              },
+              {
+                expr: 'histogram_quantile(0.99, sum by (le) (increase(absa_alerts_state_restore_duration_seconds_bucket[1h])))',
+                legend: 'p99 seconds',
+              },
+            ],
+          },
+        ],
+      ],
+    ],
+  );
+  return [pipeline, model, api, sinks, alerts];
 }
 
 export const DASHBOARD_DIR = path.join(import.meta.dirname, 'dashboards');

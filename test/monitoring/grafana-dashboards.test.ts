@@ -12,7 +12,9 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { expect } from 'chai';
 import { createGenerator } from 'ts-json-schema-generator';
 import { parse } from 'yaml';
+import { createMetrics } from '../../common/metrics/index';
 import { DASHBOARD_DIR, dashboards, type DashboardJson } from '../../monitoring/grafana/dashboards';
+import { alertsMetrics } from '../../stream-processors/alerts/metrics';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
@@ -42,6 +44,19 @@ const targetsOf = (d: DashboardJson): Target[] => panelsOf(d).flatMap((p) => (p.
 /** Grafana's interval variables, as Grafana replaces them before the query reaches Prometheus. */
 const substituteVariables = (expr: string): string =>
   expr.replaceAll('$__rate_interval', '1m').replaceAll('$__interval', '15s').replaceAll('$__range', '1h');
+
+/** Every recording rule's expression, by the name it records (a name recorded twice: both joined). */
+function recordingRules(): Map<string, string> {
+  const dir = path.join(ROOT, 'monitoring/prometheus/rules');
+  const out = new Map<string, string>();
+  for (const f of readdirSync(dir))
+    for (const g of parse(readFileSync(path.join(dir, f), 'utf8')).groups as {
+      rules: { record?: string; expr: string }[];
+    }[])
+      for (const r of g.rules)
+        if (r.record) out.set(r.record, `${out.get(r.record) ?? ''} ${String(r.expr)}`);
+  return out;
+}
 
 describe('monitoring: Grafana dashboards', function () {
   this.timeout(120_000);
@@ -140,6 +155,18 @@ describe('monitoring: Grafana dashboards', function () {
       for (const t of targetsOf(load(f)))
         for (const name of t.expr.match(/\b[a-z_]+:[a-z0-9_]+:[a-z0-9_]+\b/g) ?? [])
           expect([...recorded], `${f} ${t.expr}`).to.include(name);
+  });
+
+  it('chart every metric of the alert service on its dashboard, directly or through a recording rule', async () => {
+    const rules = recordingRules();
+    const queried = targetsOf(load('absa-alerts.json'))
+      .map((t) => t.expr.replace(/\b[a-z_]+:[a-z0-9_]+:[a-z0-9_]+\b/g, (name) => rules.get(name) ?? name))
+      .join('\n');
+    const m = createMetrics('alerts', { defaultMetrics: false });
+    alertsMetrics(m);
+    const names = (await m.registry.getMetricsAsJSON()).map((j) => j.name);
+    expect(names).to.include('absa_alerts_deliveries_total');
+    for (const name of names) expect(queried, `${name} on the alert service dashboard`).to.include(name);
   });
 
   it('are provisioned from this folder with a Prometheus data source', () => {
