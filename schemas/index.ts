@@ -119,6 +119,16 @@ export interface DocumentSentiment {
   aspects: AspectSpan[];
   embedding: number[] | null;
   embedding_model: string | null;
+  /**
+   * What the processor left out of this document's outputs; null when nothing. Absent when a record
+   * written before the field existed is decoded with its own schema.
+   */
+  truncated?: Truncation | null;
+}
+
+export interface Truncation {
+  aspects_dropped: number;
+  mention_sentences_cut: number;
 }
 
 /** sentiment.aspects.v1 */
