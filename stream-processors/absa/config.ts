@@ -6,6 +6,7 @@ import { TOPICS } from '../../schemas/topics';
 import { modelVars } from './model/config';
 import { DOMAINS, type Domain } from './taxonomy/taxonomy';
 import { createdAtVars } from '../../schemas/bounds';
+import { ASPECTS_PER_DOCUMENT, MENTION_SENTENCE_CHARS } from './output-bounds';
 
 /** `tenant=domain,tenant=domain` → map; every domain must have a taxonomy. */
 const tenantDomains = (): z.ZodType<Map<string, Domain>> =>
@@ -57,6 +58,18 @@ export const absaProcessorConfigSpec = defineConfig(
       schema: v.int(1, 1_000_000),
       default: '20000',
       doc: 'Longest text analysed; longer ones go to the dead-letter topic (text_too_long).',
+    },
+    maxAspectsPerDocument: {
+      env: 'ABSA_MAX_ASPECTS_PER_DOCUMENT',
+      schema: v.int(1, ASPECTS_PER_DOCUMENT.max),
+      default: String(ASPECTS_PER_DOCUMENT.default),
+      doc: 'Most aspect mentions one document emits; beyond it those of lowest confidence are dropped and the document event says how many (truncated). The maximum keeps the largest document under the topic size limit (output-bounds.ts).',
+    },
+    maxMentionSentenceChars: {
+      env: 'ABSA_MAX_MENTION_SENTENCE_CHARS',
+      schema: v.int(MENTION_SENTENCE_CHARS.min, MENTION_SENTENCE_CHARS.max),
+      default: String(MENTION_SENTENCE_CHARS.default),
+      doc: 'Longest sentence_text of an aspect event (UTF-16 units); a longer sentence is cut to the part around the term and the document event counts it (truncated).',
     },
     groupId: {
       env: 'ABSA_GROUP_ID',

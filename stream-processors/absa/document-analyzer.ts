@@ -15,6 +15,7 @@ import type {
   RawDocument,
   SentenceSpan,
   SentimentScore,
+  Truncation,
 } from '../../schemas/index';
 import { normalizeAspect } from './enrichment/aspect-normalizer';
 import type { LanguageDetector } from './enrichment/language-detector';
@@ -22,6 +23,7 @@ import type { Sentence, SentenceSplitter } from './enrichment/sentence-splitter'
 import { normalizeText, toOriginalSpan, type NormalizedText } from './enrichment/text-normalizer';
 import type { Analysis, AspectSentiment, SentimentModel } from './model/sentiment-model';
 import type { CategoryAssigner, CategoryMatch } from './taxonomy/taxonomy';
+import { ASPECTS_PER_DOCUMENT, excerptAround, MENTION_SENTENCE_CHARS, strongest } from './output-bounds';
 import { createdAtProblem, DEFAULT_CREATED_AT_BOUNDS, type CreatedAtBounds } from '../../schemas/bounds';
 
 export interface AnalyzerDeps {
@@ -34,6 +36,10 @@ export interface AnalyzerDeps {
   maxTextChars: number;
   /** The created_at range accepted; events outside it are dead-lettered. */
   createdAt?: CreatedAtBounds;
+  /** Most aspects one document emits; the highest-confidence ones are kept (output-bounds.ts). */
+  maxAspectsPerDocument?: number;
+  /** Longest sentence_text of an aspect event, in UTF-16 units (output-bounds.ts). */
+  maxMentionSentenceChars?: number;
   now?: () => number;
 }
 
@@ -114,9 +120,16 @@ export class DocumentAnalyzer {
     });
 
     const analysed = await this.runModel(pending.map((p) => p.doc));
+    const maxAspects = this.deps.maxAspectsPerDocument ?? ASPECTS_PER_DOCUMENT.default;
+    const dropped: number[] = pending.map(() => 0);
     const found = pending.map(({ doc }, i) => {
       const result = analysed[i]!;
-      return result instanceof Error ? result : this.findAspects(doc, result);
+      const all = result instanceof Error ? result : this.findAspects(doc, result);
+      if (all instanceof Error) return all;
+      // capped before categories are assigned: what is dropped costs no taxonomy lookup
+      const kept = strongest(all, maxAspects, (f) => f.a.confidence);
+      dropped[i] = all.length - kept.length;
+      return kept;
     });
     const categories = await this.assignCategories(
       pending.map((p) => p.doc.raw),
@@ -128,7 +141,7 @@ export class DocumentAnalyzer {
       const matches = categories[i]!;
       if (aspects instanceof Error) outcomes[index] = { ok: false, error: aspects };
       else if (matches instanceof Error) outcomes[index] = { ok: false, error: matches };
-      else outcomes[index] = this.build(doc, analysed[i] as Analysis[], aspects, matches);
+      else outcomes[index] = this.build(doc, analysed[i] as Analysis[], aspects, matches, dropped[i]!);
     }
     return outcomes as AnalysisOutcome[];
   }
@@ -240,6 +253,7 @@ export class DocumentAnalyzer {
     analyses: Analysis[],
     found: Found[],
     categories: CategoryMatch[],
+    aspectsDropped: number,
   ): AnalysisOutcome {
     const { raw, normalized } = doc;
     const sentences: SentenceSpan[] = doc.sentences.map((s, index) => {
@@ -264,8 +278,19 @@ export class DocumentAnalyzer {
       embedding: documentEmbedding(doc.sentences, analyses),
       taxonomy_version: assigner.version,
     });
+    const maxSentence = this.deps.maxMentionSentenceChars ?? MENTION_SENTENCE_CHARS.default;
+    let sentencesCut = 0;
     const mentions: AspectMention[] = aspects.map((a) => {
-      const sentence = sentences[a.sentence_index]!;
+      const whole = sentences[a.sentence_index]!;
+      // A cut sentence_text keeps the term and its own offsets, so text[sentence_start, sentence_end)
+      // stays equal to it; the whole sentence is in the document event.
+      const sentence = excerptAround(
+        raw.text,
+        { from: whole.start, to: whole.end },
+        { from: a.start, to: a.end },
+        maxSentence,
+      );
+      if (sentence.to - sentence.from < whole.end - whole.start) sentencesCut++;
       return {
         mention_id: a.mention_id,
         document_id: raw.event_id,
@@ -279,9 +304,9 @@ export class DocumentAnalyzer {
         start: a.start,
         end: a.end,
         sentence_index: a.sentence_index,
-        sentence_text: raw.text.slice(sentence.start, sentence.end),
-        sentence_start: sentence.start,
-        sentence_end: sentence.end,
+        sentence_text: raw.text.slice(sentence.from, sentence.to),
+        sentence_start: sentence.from,
+        sentence_end: sentence.to,
         normalized_aspect: a.normalized_aspect,
         category: a.category,
         polarity: a.polarity,
@@ -290,7 +315,11 @@ export class DocumentAnalyzer {
         taxonomy_version: document.taxonomy_version,
       };
     });
-    return { ok: true, document, mentions };
+    const truncated: Truncation | null =
+      aspectsDropped > 0 || sentencesCut > 0
+        ? { aspects_dropped: aspectsDropped, mention_sentences_cut: sentencesCut }
+        : null;
+    return { ok: true, document: { ...document, truncated }, mentions };
   }
 
   private documentEvent(
@@ -327,6 +356,7 @@ export class DocumentAnalyzer {
       ...analysed,
       // The model's own encoder makes the embedding: its name and version say which vector space.
       embedding_model: analysed.embedding ? `${info.name}-${info.version}` : null,
+      truncated: null,
     };
   }
 }

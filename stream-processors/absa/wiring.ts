@@ -58,6 +58,8 @@ export async function buildProcessorParts(config: AbsaProcessorConfig, logger: L
     sentences: new SentenceSplitter(),
     categoriesFor,
     maxTextChars: config.maxTextChars,
+    maxAspectsPerDocument: config.maxAspectsPerDocument,
+    maxMentionSentenceChars: config.maxMentionSentenceChars,
     createdAt: createdAtBounds(config),
   });
   logger.info('ABSA model loaded', {
