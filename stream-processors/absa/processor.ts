@@ -12,9 +12,11 @@
  * sizes are capped, so in-flight work is bounded by `partitionsConcurrently × maxBytesPerPartition`;
  * a slow model slows consumption instead of growing a buffer.
  */
-import type { Kafka, TopicMessages } from 'kafkajs';
+import type { Kafka, Message } from 'kafkajs';
+import { FatalError } from '../../common/errors/index';
 import { TransactionalCommit } from '../../common/kafka/consumer/commit';
 import { ConsumerLoop, type Consumed, type Handled } from '../../common/kafka/consumer/loop';
+import { messageSize, topicMessageLimit } from '../../common/kafka/record-size';
 import { valueSubject, type RegistryClient } from '../../common/kafka/registry';
 import type { Logger } from '../../common/logging/index';
 import type { Metrics, ReadinessCheck } from '../../common/metrics/index';
@@ -129,41 +131,67 @@ export class AbsaProcessor {
     const analysed = await this.analyzer.analyze(docs.map((d) => d.doc));
     this.processorMetrics.inferenceSeconds.observe((performance.now() - inference) / 1000);
 
-    const produced: DocumentSentiment[] = [];
-    const mentions: AspectMention[] = [];
-    analysed.forEach((outcome, k) => {
-      if (outcome.ok) {
-        produced.push(outcome.document);
-        mentions.push(...outcome.mentions);
-      } else outcomes[docs[k]!.i] = outcome.error;
-    });
     const ids = this.schemaIds!;
-    const records: TopicMessages[] = [
-      {
-        topic: TOPICS.documents,
-        messages: await Promise.all(
-          produced.map(async (d) => ({
-            key: d.event_id,
-            value: await this.registry.encode(ids.documents, d),
-          })),
-        ),
-      },
-      {
-        topic: TOPICS.aspects,
-        messages: await Promise.all(
-          mentions.map(async (m) => ({
+    const encoded = await Promise.all(
+      analysed.map(async (outcome) => {
+        if (!outcome.ok) return outcome.error;
+        const document: Message = {
+          key: outcome.document.event_id,
+          value: await this.registry.encode(ids.documents, outcome.document),
+        };
+        const aspects: Message[] = await Promise.all(
+          outcome.mentions.map(async (m) => ({
             key: aspectKey(m),
             value: await this.registry.encode(ids.aspects, m),
           })),
-        ),
-      },
-    ];
+        );
+        return (
+          oversized(TOPICS.documents, [document]) ??
+          oversized(TOPICS.aspects, aspects) ?? { status: outcome.document.status, document, aspects }
+        );
+      }),
+    );
+    const documents: Message[] = [];
+    const aspects: Message[] = [];
+    const statuses: DocumentSentiment['status'][] = [];
+    encoded.forEach((e, k) => {
+      if (e instanceof Error) {
+        outcomes[docs[k]!.i] = e;
+        return;
+      }
+      documents.push(e.document);
+      aspects.push(...e.aspects);
+      statuses.push(e.status);
+    });
     return {
       outcomes,
-      records,
-      report: { statuses: produced.map((d) => d.status), aspects: mentions.length },
+      records: [
+        { topic: TOPICS.documents, messages: documents },
+        { topic: TOPICS.aspects, messages: aspects },
+      ],
+      report: { statuses, aspects: aspects.length },
     };
   }
+}
+
+/** An output larger than its topic accepts; the document is dead-lettered instead of failing the chunk. */
+export class OutputTooLargeError extends FatalError {}
+
+/**
+ * The error for the first message over its topic's max.message.bytes. The analyzer's bounds keep
+ * outputs under it (output-bounds.ts); this catches what they cannot, e.g. a raised ABSA_MAX_TEXT_CHARS.
+ */
+function oversized(topic: string, messages: Message[]): OutputTooLargeError | undefined {
+  const limit = topicMessageLimit(topic);
+  const size = Math.max(0, ...messages.map(messageSize));
+  return size > limit
+    ? new OutputTooLargeError(
+        `a ${topic} record would be ${size} bytes, over the topic's limit of ${limit}`,
+        {
+          code: 'output_too_large',
+        },
+      )
+    : undefined;
 }
 
 /** Every mention of one aspect of one entity lands in one partition, so aggregations stay local. */
