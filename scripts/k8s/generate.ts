@@ -551,7 +551,14 @@ function podSpec(specs: Array<ConfigSpec<Spec>>, w: Workload): Record<string, un
         image: 'aspect-stream',
         args: [w.command],
         envFrom: [{ configMapRef: { name: `${w.name}-config` } }],
-        ...(w.opsPort ? { ports: [{ name: 'ops', containerPort: w.opsPort, protocol: 'TCP' }] } : {}),
+        ...(w.opsPort
+          ? {
+              ports: [
+                ...(w.publicPort ? [{ name: 'http', containerPort: w.publicPort, protocol: 'TCP' }] : []),
+                { name: 'ops', containerPort: w.opsPort, protocol: 'TCP' },
+              ],
+            }
+          : {}),
         ...(w.kind === 'Deployment'
           ? {
               // The processor loads two models before /healthz answers: up to 150 s.
@@ -632,9 +639,13 @@ function workloads(specs: Array<ConfigSpec<Spec>>): object[] {
       metadata: meta,
       spec: {
         selector: { 'app.kubernetes.io/name': w.name },
-        // `metrics` is what a ServiceMonitor scrapes (k8s/components/monitoring); `http` is the public API.
+        // `metrics` (the ops port) is what a ServiceMonitor scrapes (k8s/components/monitoring);
+        // `http` is the public port, the only one the ingress controller may reach.
         ports: [
-          { name: w.publicPort ? 'http' : 'metrics', port: w.opsPort, targetPort: 'ops', protocol: 'TCP' },
+          ...(w.publicPort
+            ? [{ name: 'http', port: w.publicPort, targetPort: 'http', protocol: 'TCP' }]
+            : []),
+          { name: 'metrics', port: w.opsPort, targetPort: 'ops', protocol: 'TCP' },
         ],
       },
     });
@@ -717,7 +728,26 @@ function caMounts(): object[] {
   return out;
 }
 
+/** A container port must be the port the process binds in every environment. */
+function checkPorts(specs: Array<ConfigSpec<Spec>>): void {
+  for (const w of WORKLOADS) {
+    const pairs = [
+      [w.opsPort, w.portVars?.ops],
+      [w.publicPort, w.portVars?.public],
+    ] as const;
+    for (const [port, key] of pairs) {
+      if (port === undefined) continue;
+      if (!key) throw new Error(`${w.name}: port ${port} has no spec variable in model.ts`);
+      for (const env of ENVIRONMENTS) {
+        const value = Number(effective(specs, w.name, env, key));
+        if (value !== port) throw new Error(`${env}: ${w.name} binds ${key}=${value}, model.ts says ${port}`);
+      }
+    }
+  }
+}
+
 export function generate(specs: Array<ConfigSpec<Spec>>): GeneratedFiles {
+  checkPorts(specs);
   const files: GeneratedFiles = new Map();
   for (const w of WORKLOADS) {
     const spec = specOf(specs, w);

@@ -41,10 +41,12 @@ export interface Workload {
   configSpec: string;
   /** The entry point's argument in the image (bin/aspect-stream <command>). */
   command: string;
-  /** Port of /healthz, /readyz and /metrics (Deployments). */
+  /** Port of /healthz, /readyz and /metrics (Deployments): what probes and Prometheus reach. */
   opsPort?: number;
   /** The port people or upstream systems call, when it serves (exposed by the ingress controller). */
   publicPort?: number;
+  /** The spec variables that set those ports; the generator checks they hold the ports above. */
+  portVars?: { ops: string; public?: string };
   /** Spec variables read from a file `<VAR>_FILE` in SECRET_DIR instead of the ConfigMap, with the file name. */
   secretFiles: Record<string, string>;
   talksTo: Peer[];
@@ -64,8 +66,9 @@ export const WORKLOADS: readonly Workload[] = [
     kind: 'Deployment',
     configSpec: 'collector-http',
     command: 'collector',
-    opsPort: 8090,
+    opsPort: 9390,
     publicPort: 8090,
+    portVars: { ops: 'COLLECTOR_HTTP_OPS_PORT', public: 'COLLECTOR_HTTP_PORT' },
     secretFiles: { DATABASE_URL: 'database-url' },
     talksTo: ['kafka', 'registry', 'postgres'],
     kafka: { write: [TOPICS.rawText] },
@@ -76,6 +79,7 @@ export const WORKLOADS: readonly Workload[] = [
     configSpec: 'absa-processor',
     command: 'processor',
     opsPort: 9101,
+    portVars: { ops: 'ABSA_PORT' },
     secretFiles: {},
     talksTo: ['kafka', 'registry'],
     kafka: {
@@ -92,6 +96,7 @@ export const WORKLOADS: readonly Workload[] = [
     configSpec: 'sink-postgres',
     command: 'sink-postgres',
     opsPort: 9301,
+    portVars: { ops: 'SINK_POSTGRES_OPS_PORT' },
     secretFiles: { DATABASE_URL: 'database-url' },
     talksTo: ['kafka', 'registry', 'postgres'],
     kafka: {
@@ -107,6 +112,7 @@ export const WORKLOADS: readonly Workload[] = [
     configSpec: 'sink-elasticsearch',
     command: 'sink-elasticsearch',
     opsPort: 9302,
+    portVars: { ops: 'SINK_ELASTICSEARCH_OPS_PORT' },
     secretFiles: { ELASTICSEARCH_PASSWORD: 'elasticsearch-password' },
     talksTo: ['kafka', 'registry', 'elasticsearch'],
     kafka: {
@@ -121,8 +127,9 @@ export const WORKLOADS: readonly Workload[] = [
     kind: 'Deployment',
     configSpec: 'api',
     command: 'api',
-    opsPort: 8080,
+    opsPort: 9380,
     publicPort: 8080,
+    portVars: { ops: 'API_OPS_PORT', public: 'API_PORT' },
     secretFiles: {
       DATABASE_URL: 'database-url',
       ELASTICSEARCH_PASSWORD: 'elasticsearch-password',
@@ -138,6 +145,7 @@ export const WORKLOADS: readonly Workload[] = [
     configSpec: 'alerts',
     command: 'alerts',
     opsPort: 9102,
+    portVars: { ops: 'ALERTS_PORT' },
     secretFiles: { DATABASE_URL: 'database-url' },
     talksTo: ['kafka', 'registry', 'postgres'],
     internetPorts: [443],

@@ -144,6 +144,40 @@ describe('k8s manifests', function () {
     }
   });
 
+  it('scrapes and probes each service on the ops port it binds; the ingress reaches only the public port', () => {
+    type Port = { name: string; port?: number; containerPort?: number; targetPort?: string };
+    type Rule = { from: Array<Record<string, { matchLabels: Record<string, string> }>>; ports: Port[] };
+    for (const env of ENVIRONMENTS) {
+      const objects = rendered.get(env)!;
+      const find = (kind: string, name: string): K8sObject =>
+        objects.find((o) => o.kind === kind && o.metadata.name.startsWith(name))!;
+      for (const w of WORKLOADS.filter((x) => x.kind === 'Deployment')) {
+        const config = find('ConfigMap', `${w.name}-config-`).data as Record<string, string>;
+        const pod = (
+          find('Deployment', w.name).spec as { template: { spec: { containers: Array<{ ports: Port[] }> } } }
+        ).template.spec;
+        const containerPort = (name: string): number | undefined =>
+          pod.containers[0]!.ports.find((p) => p.name === name)?.containerPort;
+        const where = `${env} ${w.name}`;
+        expect(containerPort('ops'), where).to.equal(Number(config[w.portVars!.ops]));
+        const service = (find('Service', w.name).spec as { ports: Port[] }).ports;
+        expect(service.find((p) => p.name === 'metrics')?.targetPort, where).to.equal('ops');
+        const ingress = (find('NetworkPolicy', w.name).spec as { ingress: Rule[] }).ingress;
+        const portsFrom = (ns: string): number[] =>
+          ingress
+            .filter((r) =>
+              r.from.some((f) => f.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] === ns),
+            )
+            .flatMap((r) => r.ports.map((p) => p.port!));
+        expect(portsFrom('monitoring'), where).to.deep.equal([containerPort('ops')]);
+        if (w.portVars!.public) {
+          expect(containerPort('http'), where).to.equal(Number(config[w.portVars!.public]));
+          expect(portsFrom('ingress-nginx'), where).to.deep.equal([containerPort('http')]);
+        } else expect(portsFrom('ingress-nginx'), where).to.deep.equal([]);
+      }
+    }
+  });
+
   it('runs every stateless Deployment at least twice in prod', () => {
     for (const [name, n] of minReplicas(rendered.get('prod')!)) expect(n, name).to.be.at.least(2);
   });
