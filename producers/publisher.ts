@@ -6,7 +6,7 @@
  * the same documents get the same keys and ids).
  */
 import type { Kafka, Producer, RecordMetadata } from 'kafkajs';
-import { FatalError, RetriableError, errorMessage } from '../common/errors/index';
+import { FatalError, RETRY_POLICIES, RetriableError, errorMessage } from '../common/errors/index';
 import { createIdempotentProducer } from '../common/kafka/client';
 import { valueSubject, type RegistryClient } from '../common/kafka/registry';
 import type { Logger } from '../common/logging/index';
@@ -53,8 +53,7 @@ export class RawDocumentPublisher {
     this.topic = options.topic ?? TOPICS.rawText;
     this.producer = createIdempotentProducer(kafka, {
       maxInFlightRequests: 5,
-      // Bounded so a send fails (and the caller hears 503) instead of retrying forever.
-      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+      retry: RETRY_POLICIES.kafkaPublish,
     });
     this.producer.on(this.producer.events.CONNECT, () => {
       this.connected = true;

@@ -193,16 +193,50 @@ export interface BackoffOptions {
 
 export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 200, maxMs: 30_000, multiplier: 2, jitter: 0.5 };
 
+/** A named way to wait and retry; `retries` where the policy gives up on its own. */
+export interface RetryPolicy extends BackoffOptions {
+  /** Retries after the first attempt; absent where the caller retries until stopped or configures it. */
+  retries?: number;
+}
+
 /**
  * The named retry policies; every wait in the project uses one of these (or a configured variant)
- * instead of numbers of its own.
+ * instead of numbers of its own. Policies handed to kafkajs or the registry client keep those
+ * libraries' ±20 % spread (jitter 0.4; see `symmetricJitterFactor`).
  */
 export const RETRY_POLICIES = {
   /** A dependency is unavailable while messages wait: probe often at first, then every 30 s. */
   outage: { initialMs: 500, maxMs: 30_000, multiplier: 2, jitter: 0.5 },
   /** A service starting while a dependency is down: keep trying, at most every 10 s. */
   startup: { initialMs: 500, maxMs: 10_000, multiplier: 2, jitter: 0.5 },
-} as const satisfies Record<string, BackoffOptions>;
+  /** kafkajs connection and metadata requests of every client: short, callers decide how long to wait. */
+  kafkaClient: { initialMs: 200, maxMs: 2_000, multiplier: 2, jitter: 0.4, retries: 3 },
+  /** A collector's produce call: bounded so the caller hears 503 instead of waiting on Kafka for ever. */
+  kafkaPublish: { initialMs: 100, maxMs: 2_000, multiplier: 2, jitter: 0.4, retries: 5 },
+  /**
+   * A transactional producer taking over a partition can meet the previous owner's transaction
+   * still being aborted (CONCURRENT_TRANSACTIONS): give the broker time.
+   */
+  kafkaTransaction: { initialMs: 300, maxMs: 10_000, multiplier: 2, jitter: 0.4, retries: 10 },
+  /** The after-write commit's producer (a sink's dead letters and outputs); the loop retries the chunk after. */
+  kafkaAfterWrite: { initialMs: 200, maxMs: 3_000, multiplier: 2, jitter: 0.4, retries: 5 },
+  /** One schema registry HTTP call of the encoder/decoder; outages are the consumer loop's to wait out. */
+  registryRequest: { initialMs: 100, maxMs: 5_000, multiplier: 2, jitter: 0.4, retries: 2 },
+  /** The HTTP collector's background warm-up (schema, connection); requests retry on demand after it. */
+  collectorWarmUp: { initialMs: 500, maxMs: 5_000, multiplier: 2, jitter: 0.5, retries: 5 },
+  /** A file import batch Kafka did not acknowledge; retries come from IMPORT_RETRIES. */
+  importBatch: { initialMs: 500, maxMs: 10_000, multiplier: 2, jitter: 0.5 },
+  /** A log bulk request, until Elasticsearch takes it; maxMs is LOG_SHIPPER_RETRY_MAX_MS (its default here). */
+  logShipping: { initialMs: 200, maxMs: 10_000, multiplier: 2, jitter: 0.5 },
+} as const satisfies Record<string, RetryPolicy>;
+
+/**
+ * kafkajs and the registry client randomize each delay by ±factor around it rather than below it;
+ * the same spread (a `jitter` share of the delay) is factor = jitter / 2.
+ */
+export function symmetricJitterFactor(policy: BackoffOptions): number {
+  return Math.max(0, Math.min(1, policy.jitter)) / 2;
+}
 
 /** Delay before retry number `attempt` (1-based): capped exponential with jitter. */
 export function backoffDelay(

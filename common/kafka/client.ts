@@ -13,9 +13,10 @@ import {
   Partitioners,
   type Producer,
   type LogEntry,
-  type ProducerConfig,
+  type RetryOptions,
 } from 'kafkajs';
 import { ConfigError } from '../config/index';
+import { RETRY_POLICIES, symmetricJitterFactor, type RetryPolicy } from '../errors/index';
 import type { Logger } from '../logging/index';
 import type { KafkaSettings } from './config';
 
@@ -90,8 +91,7 @@ export function createKafka(clientId: string, settings: KafkaSettings, logger: L
     ...kafkaSecurityOptions(settings, clientId),
     connectionTimeout: settings.kafkaConnectionTimeoutMs,
     requestTimeout: settings.kafkaRequestTimeoutMs,
-    // Connection-level retries stay short: callers decide how long to wait (e.g. a 503 for HTTP).
-    retry: { initialRetryTime: 200, maxRetryTime: 2000, retries: 3 },
+    retry: kafkajsRetry(RETRY_POLICIES.kafkaClient),
     logLevel: KafkaLogLevel.INFO,
     logCreator: kafkaLogCreator(logger),
   });
@@ -102,7 +102,22 @@ export interface IdempotentProducerOptions {
   maxInFlightRequests?: number;
   /** Set for a transactional producer (the ABSA processor). */
   transactionalId?: string;
-  retry?: ProducerConfig['retry'];
+  /** How sends and transaction calls retry; kafkajs defaults when absent. */
+  retry?: BoundedRetryPolicy;
+}
+
+/** A policy that gives up on its own, as kafkajs needs. */
+export type BoundedRetryPolicy = RetryPolicy & { retries: number };
+
+/** A named retry policy in kafkajs terms. */
+export function kafkajsRetry(policy: BoundedRetryPolicy): RetryOptions {
+  return {
+    initialRetryTime: policy.initialMs,
+    maxRetryTime: policy.maxMs,
+    multiplier: policy.multiplier,
+    factor: symmetricJitterFactor(policy),
+    retries: policy.retries,
+  };
 }
 
 /** acks=all is passed per send (`acks: -1`); see `sendAcked`. */
@@ -118,6 +133,6 @@ export function createIdempotentProducer(kafka: Kafka, options: IdempotentProduc
     maxInFlightRequests,
     transactionalId: options.transactionalId,
     createPartitioner: Partitioners.DefaultPartitioner,
-    retry: options.retry,
+    retry: options.retry && kafkajsRetry(options.retry),
   });
 }

@@ -9,7 +9,13 @@
  */
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
-import { DependencyUnavailableError, FatalError } from '../errors/index';
+import {
+  DependencyUnavailableError,
+  FatalError,
+  RETRY_POLICIES,
+  symmetricJitterFactor,
+  type RetryPolicy,
+} from '../errors/index';
 
 export const SCHEMA_REGISTRY = 'schema-registry';
 
@@ -23,6 +29,23 @@ export class SchemaIncompatibleError extends FatalError {}
 /** The registry has no schema with the id a message names: the message cannot be read, ever. */
 export class UnknownSchemaError extends FatalError {}
 
+/** A named retry policy in the terms of the registry client's HTTP layer (mappersmith). */
+export function registryRetry(policy: RetryPolicy & { retries: number }): {
+  initialRetryTimeInSecs: number;
+  maxRetryTimeInSecs: number;
+  multiplier: number;
+  factor: number;
+  retries: number;
+} {
+  return {
+    initialRetryTimeInSecs: policy.initialMs / 1000,
+    maxRetryTimeInSecs: policy.maxMs / 1000,
+    multiplier: policy.multiplier,
+    factor: symmetricJitterFactor(policy),
+    retries: policy.retries,
+  };
+}
+
 export class RegistryClient {
   readonly url: string;
   /** Encode/decode with caching by schema id. */
@@ -31,7 +54,7 @@ export class RegistryClient {
   constructor(url: string) {
     this.url = url.replace(/\/+$/, '');
     this.serde = new SchemaRegistry(
-      { host: this.url, clientId: 'aspect-stream', retry: { retries: 2 } },
+      { host: this.url, clientId: 'aspect-stream', retry: registryRetry(RETRY_POLICIES.registryRequest) },
       { [SchemaType.AVRO]: {} },
     );
   }

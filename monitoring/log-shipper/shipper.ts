@@ -16,6 +16,7 @@ import {
   backoffDelay,
   classifyError,
   errorMessage,
+  RETRY_POLICIES,
   sleep,
   type BackoffOptions,
 } from '../../common/errors/index';
@@ -124,7 +125,7 @@ export class LogShipper {
       line,
       doc: toDocument(this.o.alias, source, line),
     }));
-    const backoff: BackoffOptions = { initialMs: 200, maxMs: this.o.retryMaxMs, multiplier: 2, jitter: 0.5 };
+    const backoff: BackoffOptions = { ...RETRY_POLICIES.logShipping, maxMs: this.o.retryMaxMs };
     for (let attempt = 1; ; attempt++) {
       try {
         pending = await this.bulk(service, pending);

@@ -7,7 +7,7 @@
 import { createWriteStream, statSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { extname } from 'node:path';
-import { retry, errorMessage } from '../../common/errors/index';
+import { RETRY_POLICIES, retry, errorMessage } from '../../common/errors/index';
 import type { Logger } from '../../common/logging/index';
 import type { FieldError } from '../../common/http/problem';
 import type { RawDocument } from '../../schemas/index';
@@ -116,9 +116,8 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     batch = [];
     try {
       await retry(() => options.publisher.publish(docs, { 'x-import-file': options.file }), {
+        ...RETRY_POLICIES.importBatch,
         retries: options.retries,
-        initialMs: 500,
-        maxMs: 10_000,
         onRetry: (err, attempt, delayMs) =>
           options.logger.warn(
             `batch not acknowledged (attempt ${attempt}), retrying in ${delayMs} ms: ${errorMessage(err)}`,

@@ -11,7 +11,7 @@ import { createLogger } from '../../common/logging/index';
 import { HttpService } from '../../common/http/service';
 import { cachedReadiness, createMetrics, type ReadinessCheck } from '../../common/metrics/index';
 import { createPool, pingPool } from '../../common/postgres/pool';
-import { retry } from '../../common/errors/index';
+import { RETRY_POLICIES, retry } from '../../common/errors/index';
 import { RawDocumentPublisher } from '../publisher';
 import { createHttpCollectorApp } from './app';
 import { httpCollectorConfigSpec } from './config';
@@ -79,7 +79,7 @@ void retry(
     await publisher.ensureSchema();
     await publisher.connect();
   },
-  { retries: 5, initialMs: 500, maxMs: 5000, shouldRetry: () => true },
+  { ...RETRY_POLICIES.collectorWarmUp, shouldRetry: () => true },
 )
   .then(() => logger.info('Kafka and schema registry ready', { event: { action: 'dependencies-ready' } }))
   .catch((err: unknown) =>

@@ -10,7 +10,7 @@
  *   which the store absorbs.
  */
 import type { EachBatchPayload, Kafka, Producer, TopicMessages } from 'kafkajs';
-import { RetriableError, errorMessage } from '../../errors/index';
+import { RETRY_POLICIES, RetriableError, errorMessage } from '../../errors/index';
 import { createIdempotentProducer } from '../client';
 import { messageSize, splitBySize, topicMessageLimit } from '../record-size';
 
@@ -83,12 +83,10 @@ export class TransactionalCommit implements CommitStrategy {
     let producer = this.producers.get(key);
     if (!producer) {
       producer = (async () => {
-        // Taking over a partition can meet the previous owner's transaction still being aborted
-        // (CONCURRENT_TRANSACTIONS): give the broker time rather than the client's short default.
         const p = createIdempotentProducer(this.kafka!, {
           transactionalId: `${this.transactionalIdPrefix}-${key}`,
           maxInFlightRequests: 1,
-          retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+          retry: RETRY_POLICIES.kafkaTransaction,
         });
         await p.connect();
         return p;
@@ -145,7 +143,7 @@ export class AfterWriteCommit implements CommitStrategy {
 
   async start(kafka: Kafka): Promise<void> {
     this.producer = createIdempotentProducer(kafka, {
-      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
+      retry: RETRY_POLICIES.kafkaAfterWrite,
     });
     await this.producer.connect();
   }
