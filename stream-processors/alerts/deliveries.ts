@@ -4,15 +4,17 @@
  * rule, or the tenant's default webhook. Detection never waits for a receiver: it only publishes.
  *
  * Once per alert and webhook: a replayed alert is written again by its id (no new row), and a
- * webhook that already has a final attempt (delivered or dead-lettered) is not called again. Every
- * attempt is a row in `alert_deliveries`; after the last failed attempt the alert goes to the
- * dead-letter topic with the reason (and can be redriven once the receiver is fixed). Historical
- * alerts are stored, never delivered.
+ * webhook that already has it is not called again. Every attempt is a row in `alert_deliveries`;
+ * after the last failed attempt the alert goes to the dead-letter topic with the reason, and a
+ * replay leaves it there; redriving the dead letter (`npm run -s dlq -- redrive`, once the receiver
+ * is fixed) calls the webhooks that do not have it yet again. Historical alerts are stored, never
+ * delivered.
  */
-import type { Kafka } from 'kafkajs';
+import type { IHeaders, Kafka } from 'kafkajs';
 import type pg from 'pg';
 import { FatalError } from '../../common/errors/index';
 import { AfterWriteCommit } from '../../common/kafka/consumer/commit';
+import { REDRIVEN_HEADER } from '../../common/kafka/dead-letters/store';
 import { ConsumerLoop, type Consumed, type Handled } from '../../common/kafka/consumer/loop';
 import type { RegistryClient } from '../../common/kafka/registry';
 import type { Logger } from '../../common/logging/index';
@@ -35,6 +37,23 @@ export interface DeliveryOptions {
   retryBaseMs: number;
   retryMaxMs: number;
   policy: OutboundPolicy;
+}
+
+export type DeliveryOutcome = 'delivered' | 'failed' | 'dead_lettered';
+
+/**
+ * Whether a webhook is called for an alert, after these earlier attempts at it. Never again once
+ * delivered. Once dead-lettered, only for a redrive of the dead letter: a plain replay (a restart,
+ * a new consumer group) would wait out every attempt again on a receiver known to fail.
+ */
+export function callWebhook(past: readonly DeliveryOutcome[], redriven: boolean): boolean {
+  if (past.includes('delivered')) return false;
+  return redriven || !past.includes('dead_lettered');
+}
+
+/** Whether the record is a dead letter republished by the redrive tool. */
+export function isRedrive(headers: IHeaders | undefined): boolean {
+  return headers?.[REDRIVEN_HEADER] !== undefined;
 }
 
 interface Settings {
@@ -98,10 +117,13 @@ export class AlertDelivery {
   }
 
   private async handle(items: Array<Consumed<Alert>>, signal: AbortSignal): Promise<Handled> {
-    const alerts = items.map((i) => i.value);
-    const settings = await this.store(alerts);
+    const settings = await this.store(items.map((i) => i.value));
     const outcomes = await Promise.all(
-      alerts.map((a) => (a.historical ? undefined : this.deliverAll(a, settings.get(a.tenant), signal))),
+      items.map(({ value: a, message }) =>
+        a.historical
+          ? undefined
+          : this.deliverAll(a, settings.get(a.tenant), isRedrive(message.headers), signal),
+      ),
     );
     return { outcomes };
   }
@@ -178,7 +200,12 @@ export class AlertDelivery {
   }
 
   /** Undefined when every webhook has it (or there is none); else the error that dead-letters it. */
-  private async deliverAll(a: Alert, settings: Settings | undefined, signal: AbortSignal): Promise<unknown> {
+  private async deliverAll(
+    a: Alert,
+    settings: Settings | undefined,
+    redriven: boolean,
+    signal: AbortSignal,
+  ): Promise<unknown> {
     const urls = this.urlsFor(a, settings);
     if (urls.length === 0) return undefined;
     if (!settings)
@@ -187,13 +214,14 @@ export class AlertDelivery {
       );
     const failures: string[] = [];
     for (const url of urls) {
-      const past = await this.query<{ final: boolean; attempts: number }>(
-        `SELECT bool_or(outcome <> 'failed') AS final, coalesce(max(attempt), 0) AS attempts
-           FROM alert_deliveries WHERE alert_id = $1 AND url = $2`,
+      const past = await this.query<{ outcome: DeliveryOutcome; attempt: number }>(
+        'SELECT outcome, attempt FROM alert_deliveries WHERE alert_id = $1 AND url = $2',
         [a.alert_id, url],
       );
-      if (past[0]?.final) continue;
-      const before = past[0]?.attempts ?? 0;
+      const outcomes = past.map((p) => p.outcome);
+      if (!callWebhook(outcomes, redriven)) continue;
+      // A redrive's attempts are numbered on from the earlier ones.
+      const before = past.reduce((n, p) => Math.max(n, p.attempt), 0);
       let last: { attempt: number; error: string | null } | undefined;
       const result = await deliver({ url, secret: settings.webhook_secret }, webhookBody(a), a.alert_id, {
         maxAttempts: this.options.maxAttempts,
@@ -206,7 +234,8 @@ export class AlertDelivery {
           const final =
             attempt.outcome === 'failed' &&
             (!attempt.retriable || attempt.attempt >= this.options.maxAttempts);
-          const outcome = attempt.outcome === 'delivered' ? 'delivered' : final ? 'dead_lettered' : 'failed';
+          const outcome: DeliveryOutcome =
+            attempt.outcome === 'delivered' ? 'delivered' : final ? 'dead_lettered' : 'failed';
           this.alertsMetrics.deliveries.inc({ outcome });
           this.alertsMetrics.deliverySeconds.observe(attempt.latencyMs / 1000);
           await this.query(
