@@ -619,7 +619,7 @@ export const openApiDocument = {
         summary:
           'Sets the default webhook (admin); the signing secret is generated on first use or rotation.',
         description:
-          'The reply carries `webhook_secret` when this request created the settings or `rotate_secret` is true; no other reply ever shows it.',
+          'The reply carries `webhook_secret` when this request created the settings or `rotate_secret` is true; no other reply ever shows it. The alert service calls `webhook_url` only when every address its host resolves to is public (unless the deployment sets ALERTS_WEBHOOK_ALLOW_PRIVATE), follows no redirect, and records a refused destination as a failed delivery attempt with its reason.',
         'x-permission': 'keys:manage',
         parameters: [],
         requestBody: body(ref('AlertSettingsInput')),
