@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import avro from 'avsc';
+import type { Kafka, KafkaMessage } from 'kafkajs';
 import { documentEventId } from '../../common/ids/index';
 import { messageSize, topicMessageLimit } from '../../common/kafka/record-size';
+import type { RegistryClient } from '../../common/kafka/registry';
+import { createLogger } from '../../common/logging/index';
+import { createMetrics } from '../../common/metrics/index';
 import { LIMITS } from '../../producers/document';
 import {
   avroType,
@@ -12,7 +16,9 @@ import {
 } from '../../schemas/index';
 import { RAW_TEXT_MAX_UTF16_UNITS } from '../../schemas/limits';
 import { TOPICS } from '../../schemas/topics';
-import { DocumentAnalyzer } from '../../stream-processors/absa/document-analyzer';
+import { DocumentAnalyzer, type AnalysisOutcome } from '../../stream-processors/absa/document-analyzer';
+import { processorMetrics } from '../../stream-processors/absa/metrics';
+import { AbsaProcessor, OutputTooLargeError } from '../../stream-processors/absa/processor';
 import type { Embedder } from '../../stream-processors/absa/embedding';
 import { LanguageDetector } from '../../stream-processors/absa/enrichment/language-detector';
 import { SentenceSplitter } from '../../stream-processors/absa/enrichment/sentence-splitter';
@@ -240,6 +246,48 @@ describe('ABSA output bounds', () => {
         topicMessageLimit(TOPICS.aspects),
       );
     });
+  });
+
+  it('dead-letters a document whose event would still exceed its topic, and publishes the rest of the chunk', async () => {
+    // e.g. ABSA_MAX_TEXT_CHARS raised past what the bounds were computed for
+    const analyzer = await analyzerWith(scriptedModel({ pasta: 0.9 }), {});
+    const outcomes = await analyzer.analyze([raw('The pasta was great.'), raw('The pasta was cold.')]);
+    const [fine, huge] = outcomes as Array<Extract<AnalysisOutcome, { ok: true }>>;
+    huge!.document.text = 'x'.repeat(topicMessageLimit(TOPICS.documents));
+    const registry = {
+      encode: async (id: number, value: unknown) =>
+        avroType(id === 1 ? 'documentSentiment' : 'aspectMention').toBuffer(value),
+    } as unknown as RegistryClient;
+    const metrics = createMetrics('test', { defaultMetrics: false });
+    const processor = new AbsaProcessor(
+      {} as Kafka,
+      registry,
+      { analyze: async () => outcomes } as unknown as DocumentAnalyzer,
+      {
+        groupId: 'g',
+        inputTopic: TOPICS.rawText,
+        transactionalIdPrefix: 't',
+        chunkSize: 10,
+        partitionsConcurrently: 1,
+        maxBytesPerPartition: 1024,
+      },
+      createLogger({ service: 'test', level: 'error' }),
+      metrics,
+      processorMetrics(metrics),
+    );
+    processor['schemaIds'] = { documents: 1, aspects: 2 };
+    const items = [fine, huge].map((o) => ({ message: {} as KafkaMessage, value: raw(o!.document.text) }));
+
+    const handled = await processor['handle'](items);
+
+    expect(handled.outcomes[0]).to.equal(undefined);
+    expect(handled.outcomes[1]).to.be.instanceOf(OutputTooLargeError);
+    expect((handled.outcomes[1] as OutputTooLargeError).code).to.equal('output_too_large');
+    const published = Object.fromEntries((handled.records ?? []).map((r) => [r.topic, r.messages]));
+    expect(published[TOPICS.documents]!.map((m) => m.key)).to.deep.equal([fine!.document.event_id]);
+    // the dead-lettered document's mention is not published either
+    expect(published[TOPICS.aspects]).to.have.length(1);
+    expect(handled.report).to.deep.equal({ statuses: ['ok'], aspects: 1 });
   });
 
   describe('sentiment.documents.v1 with truncated', () => {
