@@ -1,6 +1,7 @@
 /**
  * The Grafana dashboards of aspect-stream, written as code and emitted as Grafana's provisioning JSON
- * into monitoring/grafana/dashboards/ (`npx tsx monitoring/grafana/dashboards.ts`; commit both).
+ * into monitoring/grafana/dashboards/ (`npx tsx monitoring/grafana/dashboards.ts`, then
+ * `npx prettier --write monitoring/grafana/dashboards`; commit both).
  * test/monitoring/grafana-dashboards.test.ts checks the JSON against Grafana's published dashboard
  * schema (@grafana/schema), checks that it is what this file writes, and parses every query with
  * promtool.
