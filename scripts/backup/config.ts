@@ -29,8 +29,8 @@ export const backupConfigSpec = defineConfig(
     groups: {
       env: 'BACKUP_GROUPS',
       schema: v.string(),
-      default: 'absa-processor,sink-postgres,sink-elasticsearch',
-      doc: 'Consumer groups whose committed offsets are saved.',
+      default: 'absa-processor,sink-postgres,sink-elasticsearch,alerts-tally,alerts,alerts-delivery',
+      doc: 'Consumer groups whose committed offsets are saved (the alert service has three: ALERTS_GROUP_ID with -tally, without, with -delivery).',
     },
   },
   { prefix: 'BACKUP_' },

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { backupConfigSpec } from '../../scripts/backup/config';
 import { ROOT, loadConfigSpecs } from '../../scripts/config-specs';
 import { environmentConfig, generate } from '../../scripts/k8s/generate';
 import { ENVIRONMENTS, WORKLOADS } from '../../scripts/k8s/model';
@@ -176,6 +177,11 @@ describe('k8s manifests', function () {
         } else expect(portsFrom('ingress-nginx'), where).to.deep.equal([]);
       }
     }
+  });
+
+  it('backs up the committed offsets of every consumer group the deployment runs', () => {
+    const backedUp = backupConfigSpec.vars.groups.default!.split(',');
+    expect(backedUp).to.include.members(WORKLOADS.flatMap((w) => w.kafka?.groups ?? []));
   });
 
   it('runs every stateless Deployment at least twice in prod', () => {
