@@ -92,6 +92,30 @@ export function emptyPartition(): PartitionState {
   return { streamTime: 0, entities: new Map() };
 }
 
+export interface StateSize {
+  entities: number;
+  /** Keys the state has in the changelog: the partition's, one per entity, one per entity-hour. */
+  records: number;
+  /** Entity-hours with mentions whose window has not closed (been evaluated) yet. */
+  openWindows: number;
+}
+
+/** Cheap enough for every chunk: per entity, the fewer of its hours and its hours not yet evaluated. */
+export function stateSize(state: PartitionState): StateSize {
+  let records = state.streamTime > 0 ? 1 : 0;
+  let openWindows = 0;
+  for (const e of state.entities.values()) {
+    records += 1 + e.buckets.size;
+    // Hours are aligned, as is evaluatedUpTo: the open ones are evaluatedUpTo … newestBucket.
+    const span = (e.newestBucket - e.evaluatedUpTo) / BUCKET_MS + 1;
+    if (span <= 0) continue;
+    if (span < e.buckets.size) {
+      for (let b = e.evaluatedUpTo; b <= e.newestBucket; b += BUCKET_MS) if (e.buckets.has(b)) openWindows++;
+    } else for (const b of e.buckets.keys()) if (b >= e.evaluatedUpTo) openWindows++;
+  }
+  return { entities: state.entities.size, records, openWindows };
+}
+
 interface Scope {
   /** `aspect:<a>`, `category:<c>` or `entity`. */
   key: string;

@@ -24,6 +24,16 @@ export function alertsMetrics(m: Metrics) {
     entities: m.gauge('alerts_state_entities', 'Entities with window state, per tallies partition.', [
       'partition',
     ]),
+    stateRecords: m.gauge(
+      'alerts_state_records',
+      'Changelog records the window state holds (per entity and per entity-hour), per tallies partition.',
+      ['partition'],
+    ),
+    windowsOpen: m.gauge(
+      'alerts_windows_open',
+      'Entity-hours with mentions whose window has not closed and been evaluated yet, per tallies partition.',
+      ['partition'],
+    ),
     restoreSeconds: m.histogram(
       'alerts_state_restore_duration_seconds',
       "Time to restore one partition's window state from the changelog.",

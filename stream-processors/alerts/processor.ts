@@ -25,7 +25,7 @@ import type { Metrics, ReadinessCheck } from '../../common/metrics/index';
 import { schemas, type Alert, type AspectMention } from '../../schemas/index';
 import { TOPICS } from '../../schemas/topics';
 import { changelogMessages, restorePartition } from './changelog';
-import { AlertEngine, type EngineOptions, type PartitionState } from './engine';
+import { AlertEngine, stateSize, type EngineOptions, type PartitionState } from './engine';
 import type { AlertsMetrics } from './metrics';
 import type { RuleSource } from './rule-source';
 import { entityKey, tallyHeaders, talliedBy, tallyMentions, type Tally } from './tally';
@@ -93,7 +93,12 @@ export class AlertDetection {
       groupId: options.groupId,
       topics: [TOPICS.alertTallies],
       commit: new TransactionalCommit(options.groupId),
-      onAssignment: () => this.partitions.clear(),
+      onAssignment: () => {
+        this.partitions.clear();
+        // Partitions this service no longer owns drop out; the others are set again by their next chunk.
+        for (const g of [alertsMetrics.entities, alertsMetrics.stateRecords, alertsMetrics.windowsOpen])
+          g.reset();
+      },
       handler: {
         handle: (items, source) => this.detect(items, source.partition),
         committed: ({ report }) => {
@@ -177,7 +182,11 @@ export class AlertDetection {
       items.filter((i) => talliedBy(i.message.headers, this.options.groupId)).map((i) => i.value),
     );
     restored.handledUpTo = BigInt(lastOf(items.map((i) => i.message)).offset);
-    this.alertsMetrics.entities.set({ partition: String(partition) }, state.entities.size);
+    const size = stateSize(state);
+    const labels = { partition: String(partition) };
+    this.alertsMetrics.entities.set(labels, size.entities);
+    this.alertsMetrics.stateRecords.set(labels, size.records);
+    this.alertsMetrics.windowsOpen.set(labels, size.openWindows);
     const alertMessages = await Promise.all(
       alerts.map(async (a) => ({ key: a.alert_id, value: await this.registry.encode(this.ids!.alerts, a) })),
     );

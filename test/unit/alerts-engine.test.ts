@@ -7,9 +7,20 @@ import { expect } from 'chai';
 import type { IHeaders, Message } from 'kafkajs';
 import type { AspectMention } from '../../schemas/index';
 import { applyChangelogRecord, changelogMessages } from '../../stream-processors/alerts/changelog';
-import { AlertEngine, emptyPartition, type PartitionState } from '../../stream-processors/alerts/engine';
+import {
+  AlertEngine,
+  emptyPartition,
+  stateSize,
+  type PartitionState,
+} from '../../stream-processors/alerts/engine';
 import { ruleInputSchema, type Rule } from '../../stream-processors/alerts/rules';
-import { tallyHeaders, talliedBy, tallyMentions, type Tally } from '../../stream-processors/alerts/tally';
+import {
+  entityKey,
+  tallyHeaders,
+  talliedBy,
+  tallyMentions,
+  type Tally,
+} from '../../stream-processors/alerts/tally';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -203,6 +214,38 @@ describe('alert engine', () => {
     const late = e.apply(state, tallyMentions(hour(start + 20 * HOUR, 60, 40)));
     expect(late.alerts).to.have.length(0);
     expect(late.counters.late).to.equal(60);
+  });
+});
+
+describe('alert state size', () => {
+  const start = NOW - 40 * HOUR;
+
+  it('counts the records the changelog keeps and the hours whose window is still open', () => {
+    seq = 0;
+    const e = engine();
+    const state = emptyPartition();
+    const kept = new Set<string>();
+    const stream = story(start, 1, 0);
+    for (let i = 0; i < stream.length; i += 97) {
+      const { changes } = e.apply(state, tallyMentions(stream.slice(i, i + 97)));
+      for (const m of changelogMessages(state, changes, 0, 'alerts'))
+        if (m.value === null) kept.delete(String(m.key));
+        else kept.add(String(m.key));
+      const size = stateSize(state);
+      expect(size.records).to.equal(kept.size);
+      const shop = state.entities.get(entityKey('t', 'shop'))!;
+      const notEvaluated = [...shop.buckets.keys()].filter((b) => b + HOUR > shop.evaluatedUpTo);
+      expect(size.openWindows).to.equal(notEvaluated.length);
+    }
+    // 31 hours: the last (the burst) still within its allowed lateness, the others closed.
+    expect(stateSize(state)).to.deep.equal({ entities: 1, records: 1 + 1 + 31, openWindows: 1 });
+    // Another entity's first hour opens one more window.
+    e.apply(state, tallyMentions(hour(start + 31 * HOUR, 40, 6, 'price', 'other')));
+    expect(stateSize(state)).to.deep.equal({ entities: 2, records: 1 + 2 + 32, openWindows: 2 });
+    // Two hours later by the other entity's time, both close (the quiet one by the partition's
+    // time); only the newest hour is open.
+    e.apply(state, tallyMentions(hour(start + 33 * HOUR, 40, 6, 'price', 'other')));
+    expect(stateSize(state)).to.deep.equal({ entities: 2, records: 1 + 2 + 33, openWindows: 1 });
   });
 });
 
