@@ -159,10 +159,11 @@ restore: install
 	@[ -n "$(BACKUP)" ] || { echo "usage: make restore BACKUP=backups/<folder>"; exit 2; }
 	$(TSX) scripts/restore-main.ts "$(BACKUP)"
 
-# One OCI image for every service (image/build.sh; not part of make test: several minutes), and its
-# smoke test: the image's root filesystem run read-only under chroot against the local stack.
+# One OCI image for every service and the dashboard (image/build.sh; not part of make test: several
+# minutes), and its smoke test: the image's root filesystem run read-only under chroot against the
+# local stack.
 .PHONY: image image-smoke
-image: install
+image: install ui
 	image/build.sh
 
 image-smoke: install

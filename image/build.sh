@@ -3,7 +3,8 @@
 #   1. root filesystem: Debian trixie minbase + nodejs + tini by debootstrap (image/rootfs.sh, cached);
 #   2. application: the tracked runtime sources with each .ts transpiled in place to .js by esbuild
 #      (so paths the code resolves from its own location still hold), production dependencies only
-#      (npm ci --omit=dev), the model artifact under models/absa;
+#      (npm ci --omit=dev), the model artifact under models/absa, the dashboard's build (ui/dist,
+#      from `make ui`; the API serves it under /);
 #   3. buildah (vfs storage) FROM scratch: the two copied in, non-root user, entry point, commit,
 #      then an OCI archive in dist/image/ whose size is printed.
 # Read-only root filesystem: the services write only to /tmp (an emptyDir on Kubernetes).
@@ -39,6 +40,10 @@ rm -f "${sources[@]}"
 find "$APP/node_modules/onnxruntime-node/bin" -mindepth 2 -maxdepth 2 -not -name linux -exec rm -rf {} +
 find "$APP/node_modules/onnxruntime-node/bin" -path '*/linux/*' -mindepth 3 -maxdepth 3 -not -name x64 -exec rm -rf {} +
 install -m 0755 image/entrypoint.sh "$APP/image/entrypoint.sh"
+# api/ui-static.js resolves ../ui/dist from its own location: /app/ui/dist.
+[ -f ui/dist/index.html ] || { echo "image: ui/dist/index.html missing; run make ui" >&2; exit 1; }
+mkdir -p "$APP/ui"
+cp -r ui/dist "$APP/ui/dist"
 
 echo "image: buildah"
 ctr="$("${BUILDAH[@]}" from scratch)"
@@ -55,7 +60,7 @@ ln -sf /app/image/entrypoint.sh "$mnt/usr/local/bin/aspect-stream"
   --env NODE_ENV=production --env ONNXRUNTIME_NODE_INSTALL_CUDA=skip \
   --entrypoint '["/usr/bin/tini", "--", "/usr/local/bin/aspect-stream"]' --cmd help \
   --label org.opencontainers.image.title=aspect-stream --label "org.opencontainers.image.version=$VERSION" \
-  --port 8090 --port 8080 "$ctr"
+  --port 8090 --port 8080 --port 9390 --port 9380 --port 9101 --port 9301 --port 9302 --port 9102 "$ctr"
 "${BUILDAH[@]}" commit --quiet "$ctr" "$NAME" >/dev/null
 rm -f "$OUT/aspect-stream-$VERSION.oci.tar"
 "${BUILDAH[@]}" push --quiet "$NAME" "oci-archive:$OUT/aspect-stream-$VERSION.oci.tar:$NAME"

@@ -2,13 +2,16 @@
  * `make image-smoke`: runs the built image without a container runtime (none can run here): its
  * root filesystem is mounted by `buildah mount`, bind-mounted read-only (as on Kubernetes, with a
  * tmpfs on /tmp), and the entry point runs from it under chroot as uid 10001 against the local
- * stack, on ports 18080-18301. Checks /healthz of the collector, processor, PostgreSQL sink and
- * API, sends one document through (collector → processor → sink → API), then SIGTERMs every
- * service and expects each to exit 0 after draining.
+ * stack. Every port, public and ops, is a free one picked at start, so running services (and their
+ * ops ports 9380/9390) are never in the way. Checks /healthz on the ops port of the collector,
+ * processor, PostgreSQL sink and API and the dashboard the API serves under /, sends one document
+ * through (collector → processor → sink → API), then SIGTERMs every service and expects each to
+ * exit 0 after draining.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -24,19 +27,56 @@ const suffix = randomBytes(3).toString('hex');
 const tenant = `smoke-${suffix}`;
 const groups = { absa: `smoke-${suffix}-absa`, pg: `smoke-${suffix}-pg` };
 
-const SERVICES: Record<string, { port: number; env: Record<string, string> }> = {
-  collector: { port: 18090, env: { COLLECTOR_HTTP_PORT: '18090', COLLECTOR_HTTP_RATE_LIMIT_RPS: '0' } },
-  processor: { port: 18101, env: { ABSA_PORT: '18101', ABSA_GROUP_ID: groups.absa } },
-  'sink-postgres': {
-    port: 18301,
-    env: {
-      SINK_POSTGRES_OPS_PORT: '18301',
-      SINK_POSTGRES_GROUP_ID: groups.pg,
-      SINK_POSTGRES_MIGRATE: 'false',
+/** n distinct ports nothing listens on now (the OS picks them; all held until all are picked). */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const server = net.createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+interface Service {
+  /** /healthz, /readyz and /metrics. */
+  ops: number;
+  /** The port clients call (collector, API). */
+  public?: number;
+  env: Record<string, string>;
+}
+
+async function services(): Promise<Record<string, Service>> {
+  const [collector, collectorOps, processorOps, sinkOps, api, apiOps] = await freePorts(6);
+  return {
+    collector: {
+      ops: collectorOps!,
+      public: collector!,
+      env: {
+        COLLECTOR_HTTP_PORT: String(collector),
+        COLLECTOR_HTTP_OPS_PORT: String(collectorOps),
+        COLLECTOR_HTTP_RATE_LIMIT_RPS: '0',
+      },
     },
-  },
-  api: { port: 18080, env: { API_PORT: '18080' } },
-};
+    processor: { ops: processorOps!, env: { ABSA_PORT: String(processorOps), ABSA_GROUP_ID: groups.absa } },
+    'sink-postgres': {
+      ops: sinkOps!,
+      env: {
+        SINK_POSTGRES_OPS_PORT: String(sinkOps),
+        SINK_POSTGRES_GROUP_ID: groups.pg,
+        SINK_POSTGRES_MIGRATE: 'false',
+      },
+    },
+    api: { ops: apiOps!, public: api!, env: { API_PORT: String(api), API_OPS_PORT: String(apiOps) } },
+  };
+}
 
 async function waitFor(what: string, seconds: number, check: () => Promise<boolean>): Promise<void> {
   const until = Date.now() + seconds * 1000;
@@ -48,6 +88,9 @@ async function waitFor(what: string, seconds: number, check: () => Promise<boole
 }
 
 async function main(): Promise<void> {
+  const SERVICES = await services();
+  const url = (name: string, port: 'ops' | 'public', rest: string): string =>
+    `http://127.0.0.1:${SERVICES[name]![port]}${rest}`;
   const ctr = sh('buildah', [...B, 'from', IMAGE]);
   const mnt = sh('buildah', [...B, 'mount', ctr]);
   const root = mkdtempSync(path.join(os.tmpdir(), 'aspect-stream-smoke-'));
@@ -112,22 +155,21 @@ async function main(): Promise<void> {
       });
       children.push({ name, child, exit });
     }
-    for (const [name, s] of Object.entries(SERVICES)) {
-      await waitFor(
-        `${name} /healthz`,
-        240,
-        async () => (await fetch(`http://127.0.0.1:${s.port}/healthz`)).ok,
-      );
-      process.stdout.write(`image smoke: ${name} answers /healthz on :${s.port}\n`);
+    for (const name of Object.keys(SERVICES)) {
+      await waitFor(`${name} /healthz`, 240, async () => (await fetch(url(name, 'ops', '/healthz'))).ok);
+      process.stdout.write(`image smoke: ${name} answers /healthz on :${SERVICES[name]!.ops}\n`);
     }
-    await waitFor(
-      'sink-postgres /readyz',
-      120,
-      async () => (await fetch('http://127.0.0.1:18301/readyz')).ok,
-    );
-    await waitFor('processor /readyz', 120, async () => (await fetch('http://127.0.0.1:18101/readyz')).ok);
+    for (const name of ['sink-postgres', 'processor'])
+      await waitFor(`${name} /readyz`, 120, async () => (await fetch(url(name, 'ops', '/readyz'))).ok);
 
-    const res = await fetch('http://127.0.0.1:18090/v1/documents', {
+    // The dashboard is in the image: the API serves its index.html under /.
+    const ui = await fetch(url('api', 'public', '/'));
+    const page = await ui.text();
+    if (!ui.ok || !page.includes('<div id="app">'))
+      throw new Error(`API / answered ${ui.status}: ${page.slice(0, 200)}`);
+    process.stdout.write('image smoke: the API serves the dashboard under /\n');
+
+    const res = await fetch(url('collector', 'public', '/v1/documents'), {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': ingest },
       body: JSON.stringify({
@@ -145,13 +187,13 @@ async function main(): Promise<void> {
     const id = ((await res.json()) as { accepted: Array<{ id: string }> }).accepted[0]!.id;
     const started = Date.now();
     await waitFor('the document in the API', 180, async () => {
-      const r = await fetch(`http://127.0.0.1:18080/v1/documents/${id}`, {
+      const r = await fetch(url('api', 'public', `/v1/documents/${id}`), {
         headers: { 'x-api-key': reader },
       });
       return r.ok;
     });
     const doc = await (
-      await fetch(`http://127.0.0.1:18080/v1/documents/${id}`, { headers: { 'x-api-key': reader } })
+      await fetch(url('api', 'public', `/v1/documents/${id}`), { headers: { 'x-api-key': reader } })
     ).json();
     process.stdout.write(
       `image smoke: document ${id} went through in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(doc).slice(0, 300)}\n`,
