@@ -7,7 +7,7 @@
  *
  * Raw results go to stack/.data/bench-results.json. BENCH_ONLY=name,name reruns only those benchmarks
  * and keeps the other results of the previous `make bench` (names: model, e2e, processor, ingest,
- * sinks, api, kafka, ui, alerts). BENCH_RENDER=1 only rewrites docs/benchmarks.md from the saved results.
+ * sinks, api, edges, kafka, ui, alerts). BENCH_RENDER=1 only rewrites docs/benchmarks.md from the saved results.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -238,6 +238,8 @@ function plan(modelSps: () => number | undefined): Plan {
       bench('ingest', 'bench:ingest', { env: { BENCH_SECONDS: '15' }, times: RUNS, timeoutMin: 5 }),
     sinks: () => bench('sinks', 'bench:sinks', { times: RUNS, timeoutMin: 20 }),
     api: () => bench('api', 'bench:api', { env: { BENCH_SECONDS: '6' }, times: RUNS, timeoutMin: 20 }),
+    // After api: it reuses the bench-api tenant that api loads.
+    edges: () => bench('edges', 'bench:edges', { times: RUNS, timeoutMin: 10 }),
     kafka: () =>
       bench('kafka', 'bench:kafka', {
         env: { BENCH_RECORDS: '100000', BENCH_RUNS: String(RUNS) },
@@ -571,6 +573,56 @@ function apiSection(o: Outcome | undefined, page: Page): void {
   }
 }
 
+function edgesSection(o: Outcome | undefined, page: Page): void {
+  const { lines } = page;
+  lines.push('## Hostile load at the API edge (`bench:edges`)', '');
+  const outs = o?.outputs ?? [];
+  if (!o?.ok) lines.push(...failed(o));
+  if (!outs.length) {
+    page.summary.push(['API p99 under hostile load ÷ quiet p99', 'failed', '≤ 2×', 'not measured']);
+    return;
+  }
+  const num = (f: (x: Json) => number): Stats => stats(outs.map((x) => Number(f(x))));
+  const ratio = num((x) => x.ratio_p99);
+  const first = outs[0];
+  const kinds = ['long_path', 'bogus_key', 'aborted_export'];
+  const answers = (k: string): string =>
+    Object.entries(first.hostile_answers[k] as Record<string, number>)
+      .sort((a, b) => b[1] - a[1])
+      .map(([status, n]) => `${status} × ${n0(n)}`)
+      .join(', ');
+  const met = ratio.median <= 2 && outs.every((x) => x.hostile.non200 === 0 && x.hostile.errors === 0);
+  lines.push(
+    '| Normal client | p50 ms | p99 ms |',
+    '|---|---|---|',
+    `| quiet | ${fmt(
+      num((x) => x.quiet_p50_ms),
+      n1,
+    )} | ${fmt(
+      num((x) => x.quiet_p99_ms),
+      n1,
+    )} |`,
+    `| while the hostile client sends | ${fmt(
+      num((x) => x.hostile_p50_ms),
+      n1,
+    )} | ${fmt(
+      num((x) => x.hostile_p99_ms),
+      n1,
+    )} |`,
+    '',
+    `| Hostile kind (run 1) | Sent | Answers |`,
+    '|---|---:|---|',
+    ...kinds.map((k) => `| ${k} | ${n0(first.hostile_sent[k])} | ${answers(k)} |`),
+    '',
+    `- Aim (hostile-input issue): normal p99 within 2× of quiet p99 — ratio ${fmt(ratio, n2)}, ${verdict(met)}${outs.some((x) => x.hostile.non200 || x.hostile.errors) ? ' (some normal requests failed under hostile load)' : ''}.`,
+    `- Normal client: ${first.normal_request}, ${first.normal_rate} req/s open loop from 127.0.0.1 for ${first.seconds_per_phase} s per phase (latency from when each request was due). Hostile client: a second process on ${first.hostile_connections} connections from 127.0.0.2, as fast as they go (${fmt(num((x) => x.hostile_requests_per_second))} requests/s), in turn a ${n0(first.long_path_chars)}-character path without credentials, a well-formed key nobody issued, and an export cut after its first bytes. API in its default configuration (failed authentications and unknown paths per address: ${first.ip_limit_per_min ? `${first.ip_limit_per_min} a minute` : 'no limit'}), access log at info.`,
+    `- Command: \`${o!.command}\` (env BENCH_SECONDS, BENCH_EDGES_RATE, BENCH_EDGES_HOSTILE_CONNECTIONS, BENCH_EDGES_IP_LIMIT=0 to measure without the per-address limit).`,
+    `- ${ranAt(o!)}`,
+    '',
+  );
+  page.summary.push(['API p99 under hostile load ÷ quiet p99', fmt(ratio, n2), '≤ 2×', verdict(met)]);
+}
+
 function kafkaSection(o: Outcome | undefined, page: Page): void {
   const { lines } = page;
   lines.push('## Kafka transport (`bench:kafka`)', '');
@@ -696,7 +748,7 @@ function alertsSection(o: Outcome | undefined, page: Page): void {
     `- Throughput: ${n0(t.consumed)} mentions in ${t.seconds} s from the first committed tally chunk to the detect group's last tally, ${t.service_cpu_cores} cores busy, ${t.state_restores} changelog restores taking ${t.state_restore_seconds} s of it; load average ${t.load_average.join(' / ')} when done. Window counts of the tenant's alerts against the stream: ${r.service_alert_counts.exact} exact, ${r.service_alert_counts.fewer} fewer; late mentions ${n0(t.late_mentions)}.`,
     ...(r.other_alert_groups?.length
       ? [
-          `- **Shared stack:** other alert services read the same mentions (groups ${r.other_alert_groups.join(', ')}); they share alerts.tallies.v1 and alerts.state.v1 with the benchmark's service, so the service figures are the stack's, not that service's alone (it published ${n0(t.alert_records_raised)} alert records itself).`,
+          `- **Shared stack:** other alert services read the same mentions (groups ${r.other_alert_groups.join(', ')}); they share the machine and the tenant's alert rows with the benchmark's service, so its throughput is not measured alone (it published ${n0(t.alert_records_raised)} alert records itself).`,
         ]
       : []),
     `- Command: \`${o!.command}\` (env BENCH_ALERTS_ENTITIES, BENCH_ALERTS_DAYS, BENCH_ALERTS_WARMUP_DAYS, BENCH_ALERTS_RATES, BENCH_ALERTS_SLOT_HOURS, BENCH_ALERTS_SEED, BENCH_ALERTS_WHAT_IF_Z).`,
@@ -738,6 +790,7 @@ function render(
   ingestSection(results.ingest, page);
   sinksSection(results.sinks, page);
   apiSection(results.api, page);
+  edgesSection(results.edges, page);
   kafkaSection(results.kafka, page);
   uiSection(results.ui, page);
   alertsSection(results.alerts, page);
@@ -791,7 +844,7 @@ async function main(): Promise<void> {
     return m && m.outputs.length ? median(m.outputs.map((x) => Number(x.sentences_per_second))) : undefined;
   };
   const steps = plan(modelSps);
-  const order = ['model', 'processor', 'ingest', 'sinks', 'api', 'kafka', 'ui', 'alerts', 'e2e'];
+  const order = ['model', 'processor', 'ingest', 'sinks', 'api', 'edges', 'kafka', 'ui', 'alerts', 'e2e'];
   for (const name of only ?? order) {
     if (!steps[name]) throw new Error(`unknown benchmark "${name}" (one of ${order.join(', ')})`);
   }
