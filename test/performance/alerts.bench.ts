@@ -32,16 +32,16 @@
  * reference run with that z for negative_share, the detectors' documented recall/false-alarm
  * trade-off.
  *
- * Sharing the stack: alerts.tallies.v1 and alerts.state.v1 are not per ALERTS_GROUP_ID. Any other
- * alert service running (e.g. `make demo`'s) tallies these mentions too, onto the tallies topic this
- * service's detect stage reads, and writes the tenant's window state to the changelog this service
- * restores; its delivery side stores the tenant's alerts as well. The output then carries a warning,
- * and the service figures are the stack's, not this service's alone. Windows close by each entity's
- * own event time (ALERTS_IDLE_CLOSE_MINUTES at its maximum, as in the integration test) and
- * ALERTS_DELIVER_MAX_AGE_HOURS stays at its default: the restored partition time can be another
- * service's "now", which would otherwise close the bench's older windows before their mentions are
- * read. Alerts are evaluated whether historical or not. Other ALERTS_* variables pass through to
- * the service and the reference.
+ * Sharing the stack: alerts.tallies.v1 and alerts.state.v1 are shared topics, but each service
+ * counts only the tally records carrying its own ALERTS_GROUP_ID and restores only changelog keys
+ * prefixed with it, so another alert service running (e.g. `make demo`'s) does not touch this one's
+ * window state. It does read the same mentions meanwhile (the cores are shared) and its delivery side
+ * stores the tenant's alerts too (same deterministic ids); the output then carries a warning. Windows
+ * close by each entity's own event time (ALERTS_IDLE_CLOSE_MINUTES at its maximum, as in the
+ * integration test): partitions of the backlog are read at different speeds, and a partition's
+ * idle close would otherwise close an entity's older windows before their mentions are read.
+ * ALERTS_DELIVER_MAX_AGE_HOURS stays at its default; alerts are evaluated whether historical or
+ * not. Other ALERTS_* variables pass through to the service and the reference.
  *
  * The tenant's rows in alert_rules, alerts and alert_deliveries and its consumer groups are removed
  * at the end, after other active groups on the alert topics have read past this run's records.
@@ -1128,7 +1128,7 @@ async function main(): Promise<void> {
       `${throughput.state_restores} changelog restores took ${throughput.state_restore_seconds} s of the service's ${throughput.seconds} s; reference engine in this process: ${round(referenceSeconds, 1)} s for the whole stream; load average ${loadStart.join(' / ')} at the start, ${throughput.load_average.join(' / ')} when the service was done`,
       ...(otherAlertGroups.length
         ? [
-            `WARNING: other alert services read these mentions (groups ${otherAlertGroups.join(', ')}): they share alerts.tallies.v1 and alerts.state.v1 with this service, so the service figures are not this service's alone`,
+            `WARNING: other alert services read these mentions (groups ${otherAlertGroups.join(', ')}): they share the machine and the tenant's alert rows with this service, so its throughput is not measured alone`,
           ]
         : []),
     ];
