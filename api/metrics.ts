@@ -10,12 +10,12 @@ export function apiMetrics(metrics: Metrics) {
     ),
     rateLimited: metrics.counter(
       'api_rate_limited_total',
-      'Requests refused with 429, by limiter (ip: failures per address, key: requests per credential, aggregate and export: requests at once)',
+      'Requests refused with 429, by limiter (ip: failures per address, key: requests per credential, aggregate and export: requests at once, raw-scan: raw-mention scans at once across all tenants)',
       ['limiter'] as const,
     ),
     unavailable: metrics.counter(
       'api_dependency_unavailable_total',
-      'Requests answered 503 because a dependency failed, by dependency (postgres, elasticsearch)',
+      'Requests answered 503 because a dependency failed or, for postgres, a raw-mention scan ran past its statement timeout, by dependency (postgres, elasticsearch)',
       ['dependency'] as const,
     ),
   };
