@@ -752,7 +752,7 @@ export const openApiDocument = {
           },
           limit: {
             type: 'object',
-            description: 'On 429: the limit that was reached.',
+            description: 'On 429, and on a 503 `query-timeout`: the limit that was reached.',
             required: ['name', 'max'],
             properties: {
               name: { type: 'string' },

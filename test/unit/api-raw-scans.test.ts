@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { createApiApp } from '../../api/app';
 import { apiConfigSpec, type ApiConfig } from '../../api/config';
 import { PgMentionStore, rawScanLimits } from '../../api/mention.repository';
+import { absolutize, createAjv } from '../../api/openapi/validate';
 import type { MentionStore } from '../../api/stores';
 import type { Principal } from '../../common/apikeys/store';
 import { ConfigError, parseConfig, withEnv } from '../../common/config/index';
@@ -157,6 +158,16 @@ function recordingStore() {
 
 const qs = (q: Record<string, string>) => new URLSearchParams(q).toString();
 
+const isProblem = createAjv().compile(absolutize({ $ref: '#/components/schemas/Problem' }) as object);
+
+/** The body of a problem answer, checked against the document's Problem schema. */
+async function problemOf(res: Response): Promise<Problem> {
+  expect(res.headers.get('content-type')).to.match(/^application\/problem\+json/);
+  const body = (await res.json()) as Problem;
+  expect(isProblem(body), JSON.stringify(isProblem.errors)).to.equal(true);
+  return body;
+}
+
 interface Problem {
   type: string;
   detail: string;
@@ -175,8 +186,7 @@ describe('read API: aggregates that scan raw mentions', function () {
         const year = { from: '2025-11-01T00:00:00Z', to: '2026-11-01T00:00:00Z' };
         const res = await api.get(`/v1/aspects/summary?${qs({ ...year, lang: 'en' })}`);
         expect(res.status).to.equal(400);
-        expect(res.headers.get('content-type')).to.match(/^application\/problem\+json/);
-        const body = (await res.json()) as Problem;
+        const body = await problemOf(res);
         expect(body.errors!.map((e) => e.parameter)).to.deep.equal(['from', 'to', 'lang']);
         expect(body.detail).to.match(/365 days; with lang it may span at most 31/);
         expect(body.errors![2]!.reason).to.match(/rollups carry no language/);
@@ -237,7 +247,7 @@ describe('read API: aggregates that scan raw mentions', function () {
         expect(statuses).to.deep.equal([200, 200, 429, 429, 429, 429]);
         const refused = answers.find((r) => r.status === 429)!;
         expect(refused.headers.get('retry-after')).to.match(/^\d+$/);
-        expect(((await refused.json()) as Problem).limit).to.deep.equal({
+        expect((await problemOf(refused)).limit).to.deep.equal({
           name: 'raw-scan-concurrency',
           max: 2,
         });
@@ -285,7 +295,7 @@ describe('read API: aggregates that scan raw mentions', function () {
         const res = await api.get(`/v1/aspects/summary?${qs({ lang: 'en' })}`);
         expect(res.status).to.equal(503);
         expect(res.headers.get('retry-after')).to.match(/^\d+$/);
-        const body = (await res.json()) as Problem;
+        const body = await problemOf(res);
         expect(body.type).to.match(/\/query-timeout$/);
         expect(body.detail).to.match(/longer than 2 s/);
         const session = pool.sessions.at(-1)!;
