@@ -6,12 +6,14 @@
  * or checks the files.
  */
 import { stringify } from 'yaml';
-import type { ConfigSpec, Spec, VarSpec } from '../../common/config/index';
+import { FILE_SUFFIX, type ConfigSpec, type Spec, type VarSpec } from '../../common/config/index';
 import { TOPIC_DEFINITIONS, topicDefinition } from '../../schemas/topics';
 import {
   BASE_VALUES,
+  CA_DIR,
   ENVIRONMENTS,
   ENVIRONMENT_VALUES,
+  KAFKA_SECRET_DIR,
   PEERS,
   PLATFORM_NAMESPACES,
   PLATFORM_VARS,
@@ -48,6 +50,12 @@ function checkValues(
   const vars = new Map<string, VarSpec>(Object.values(spec.vars).map((v) => [v.env, v]));
   for (const [key, value] of Object.entries(values)) {
     if ((PLATFORM_VARS as readonly string[]).includes(key)) continue;
+    // A secret the platform mounts itself (a KafkaUser's password): its path, read as <VAR>_FILE.
+    const fileOf = key.endsWith(FILE_SUFFIX) ? vars.get(key.slice(0, -FILE_SUFFIX.length)) : undefined;
+    if (fileOf?.secret && !(fileOf.env in w.secretFiles)) {
+      if (!value.startsWith('/')) throw new Error(`${where}: ${w.name} ${key} is not an absolute path`);
+      continue;
+    }
     const v = vars.get(key);
     if (!v) throw new Error(`${where}: ${w.name} sets ${key}, which ${spec.component} does not read`);
     if (key in w.secretFiles)
@@ -652,10 +660,6 @@ function workloads(specs: Array<ConfigSpec<Spec>>): object[] {
   }
   return out;
 }
-
-/** Where the Kafka credentials and the in-cluster CAs are mounted (components/kafka-auth and tls). */
-export const KAFKA_SECRET_DIR = `${SECRET_DIR}-kafka`;
-export const CA_DIR = `${SECRET_DIR}-ca`;
 
 /** A strategic-merge patch adding read-only secret volumes to one workload's pod. */
 function mountPatch(

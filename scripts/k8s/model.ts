@@ -12,6 +12,10 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 
 /** Where the services find secret files (one Secret per workload, mounted read-only). */
 export const SECRET_DIR = '/var/run/secrets/aspect-stream';
+/** Where components/kafka-auth mounts a Kafka client's KafkaUser password (user/) and the cluster CA (ca/). */
+export const KAFKA_SECRET_DIR = `${SECRET_DIR}-kafka`;
+/** Where components/tls mounts the CAs of PostgreSQL and Elasticsearch. */
+export const CA_DIR = `${SECRET_DIR}-ca`;
 
 /** The data stores and servers a workload may reach; each maps to pods and ports below. */
 export type Peer = 'kafka' | 'registry' | 'postgres' | 'elasticsearch';
@@ -240,7 +244,7 @@ const REGISTRY = `http://${STACK.registry}:8080/apis/ccompat/v7`;
 const ES_HTTP = `http://${STACK.elasticsearch}-es-http:9200`;
 const ES_HTTPS = `https://${STACK.elasticsearch}-es-http:9200`;
 // Mounted by k8s/components/tls (generate.ts caMounts).
-const ES_CA = `${SECRET_DIR}-ca/elasticsearch/ca.crt`;
+const ES_CA = `${CA_DIR}/elasticsearch/ca.crt`;
 
 type Values = Record<string, string>;
 
@@ -274,16 +278,29 @@ export const BASE_VALUES: Record<string, Values> = {
   topics: { ...shared.kafka, ...shared.registry },
 };
 
+/**
+ * The TLS listener with SCRAM-SHA-512 as the workload's own KafkaUser (staging, prod); the password
+ * and the cluster CA are the files components/kafka-auth mounts (generate.ts kafkaClientMounts).
+ */
+const kafkaTls = (user: string): Values => ({
+  KAFKA_BROKERS: KAFKA_TLS,
+  KAFKA_SSL: 'true',
+  KAFKA_SSL_CA_FILE: `${KAFKA_SECRET_DIR}/ca/ca.crt`,
+  KAFKA_SASL_MECHANISM: 'scram-sha-512',
+  KAFKA_SASL_USERNAME: user,
+  KAFKA_SASL_PASSWORD_FILE: `${KAFKA_SECRET_DIR}/user/password`,
+});
+
 const tlsEverywhere = (
   topicReplicas: string,
   minIsr: string,
   esReplicas: string,
 ): Record<string, Values> => ({
-  collector: { KAFKA_BROKERS: KAFKA_TLS, PGSSLMODE: 'verify-full' },
-  processor: { KAFKA_BROKERS: KAFKA_TLS },
-  'sink-postgres': { KAFKA_BROKERS: KAFKA_TLS, PGSSLMODE: 'verify-full' },
+  collector: { ...kafkaTls('collector'), PGSSLMODE: 'verify-full' },
+  processor: kafkaTls('processor'),
+  'sink-postgres': { ...kafkaTls('sink-postgres'), PGSSLMODE: 'verify-full' },
   'sink-elasticsearch': {
-    KAFKA_BROKERS: KAFKA_TLS,
+    ...kafkaTls('sink-elasticsearch'),
     ELASTICSEARCH_URL: ES_HTTPS,
     ELASTICSEARCH_NUMBER_OF_REPLICAS: esReplicas,
     NODE_EXTRA_CA_CERTS: ES_CA,
@@ -296,10 +313,10 @@ const tlsEverywhere = (
     // One hop: the ingress controller; rate limits then count the caller, not the controller.
     API_TRUST_PROXY: '1',
   },
-  alerts: { KAFKA_BROKERS: KAFKA_TLS, PGSSLMODE: 'verify-full' },
+  alerts: { ...kafkaTls('alerts'), PGSSLMODE: 'verify-full' },
   migrate: { PGSSLMODE: 'verify-full' },
   topics: {
-    KAFKA_BROKERS: KAFKA_TLS,
+    ...kafkaTls('topics'),
     TOPIC_REPLICATION_FACTOR: topicReplicas,
     TOPIC_MIN_INSYNC_REPLICAS: minIsr,
   },

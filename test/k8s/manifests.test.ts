@@ -84,7 +84,7 @@ describe('k8s manifests', function () {
     });
   }
 
-  it('runs staging and prod with TLS to PostgreSQL and Elasticsearch, Kafka on its TLS listener', () => {
+  it('runs staging and prod with TLS to PostgreSQL and Elasticsearch, Kafka on its TLS listener with SCRAM', () => {
     for (const env of ['staging', 'prod']) {
       const data = (name: string): Record<string, string> =>
         rendered
@@ -94,7 +94,25 @@ describe('k8s manifests', function () {
       expect(data('api').PGSSLMODE).to.equal('verify-full');
       expect(data('api').ELASTICSEARCH_URL).to.match(/^https:/);
       expect(data('sink-elasticsearch').ELASTICSEARCH_URL).to.match(/^https:/);
-      expect(data('processor').KAFKA_BROKERS).to.match(/:9093$/);
+      // Every Kafka client: TLS and SCRAM as its own KafkaUser, with the password file mounted.
+      for (const w of WORKLOADS.filter((x) => x.talksTo.includes('kafka'))) {
+        const c = data(w.name);
+        expect(c.KAFKA_BROKERS, w.name).to.match(/:9093$/);
+        expect([c.KAFKA_SSL, c.KAFKA_SASL_MECHANISM, c.KAFKA_SASL_USERNAME], w.name).to.deep.equal([
+          'true',
+          'scram-sha-512',
+          w.name,
+        ]);
+        expect(rendered.get(env)!.some((o) => o.kind === 'KafkaUser' && o.metadata.name === w.name)).to.equal(
+          true,
+        );
+        const pod = rendered.get(env)!.find((o) => o.kind === w.kind && o.metadata.name === w.name)!.spec as {
+          template: { spec: { containers: Array<{ volumeMounts: Array<{ mountPath: string }> }> } };
+        };
+        const mounts = pod.template.spec.containers[0]!.volumeMounts.map((m) => m.mountPath);
+        for (const file of [c.KAFKA_SASL_PASSWORD_FILE!, c.KAFKA_SSL_CA_FILE!])
+          expect(mounts, `${env} ${w.name} ${file}`).to.include(path.dirname(file));
+      }
       const kafka = rendered.get(env)!.find((o) => o.kind === 'Kafka')!;
       expect(JSON.stringify(kafka.spec)).to.not.include('"tls":false');
     }
