@@ -9,8 +9,12 @@
  *      flight; the clock runs from the first POST until all of them are queryable for the tenant in
  *      PostgreSQL (COUNT over `documents`) and in Elasticsearch (`_count` without forcing a refresh,
  *      i.e. what a search sees) → documents/s.
- *  (b) latency (the first BENCH_LATENCY_RUNS runs): single documents POSTed open-loop at a steady
- *      BENCH_LATENCY_RATE documents/s for BENCH_LATENCY_SECONDS (the first 5 s not counted); for each
+ *  (b) latency (BENCH_LATENCY_RUNS runs, after all throughput runs, each on freshly started services):
+ *      single documents POSTed open-loop at a steady rate for BENCH_LATENCY_SECONDS (the first 5 s not
+ *      counted). The rate is half the pipeline's capacity as this invocation measured it (the median
+ *      documents/s of its throughput runs), so the figure says how fast a document becomes queryable
+ *      in a pipeline with headroom; BENCH_LATENCY_RATE fixes it instead (before the consumer kit the
+ *      benchmark used a fixed 50 documents/s, about 55 % of the then capacity). For each
  *      document, the time of its 202 and the time `GET /v1/documents/{id}` (reader key) first answered
  *      200. Every 100 ms one SQL query finds which pending ids have a row; only those are then asked
  *      of the API (so the poller adds one query per tick, not one request per pending document).
@@ -24,7 +28,7 @@
  * Prints progress on stderr and one JSON object on stdout (medians with min and max over runs).
  *
  * Env: BENCH_E2E_DOCUMENTS (20000), BENCH_RUNS (3), BENCH_BATCH (100), BENCH_CONCURRENCY (4),
- * BENCH_LATENCY_RUNS (BENCH_RUNS), BENCH_LATENCY_RATE (50), BENCH_LATENCY_SECONDS (60),
+ * BENCH_LATENCY_RUNS (BENCH_RUNS), BENCH_LATENCY_RATE (half the measured capacity), BENCH_LATENCY_SECONDS (60),
  * BENCH_MODEL_SENTENCES_PER_SECOND (optional: the model-alone figure, for the ratio).
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -44,7 +48,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const LATENCY_RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? RUNS);
-const LATENCY_RATE = Number(process.env.BENCH_LATENCY_RATE ?? 50);
+/** A fixed latency rate, documents/s; unset, half the capacity measured by the throughput runs. */
+const FIXED_LATENCY_RATE = process.env.BENCH_LATENCY_RATE
+  ? Number(process.env.BENCH_LATENCY_RATE)
+  : undefined;
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 60);
 const LATENCY_WARMUP_S = 5;
 const MODEL_SPS = Number(process.env.BENCH_MODEL_SENTENCES_PER_SECOND ?? 0);
@@ -480,11 +487,12 @@ async function latency(
   ingestKey: string,
   readerKey: string,
   run: string,
+  rate: number,
 ): Promise<LatencyResult> {
   const since = new Date(Date.now() - 60_000); // created_at of these documents is their send time
-  const total = LATENCY_RATE * LATENCY_SECONDS;
-  const warmup = LATENCY_RATE * LATENCY_WARMUP_S;
-  const interval = 1000 / LATENCY_RATE;
+  const total = Math.round(rate * LATENCY_SECONDS);
+  const warmup = Math.round(rate * LATENCY_WARMUP_S);
+  const interval = 1000 / rate;
   const accepted = new Map<string, { at: number; index: number }>(); // id → time of its 202
   const queryable = new Map<string, number>();
   const ingestMs: number[] = [];
@@ -568,6 +576,16 @@ async function latency(
 
 // ---- main ------------------------------------------------------------------------------------
 
+/** What one run of the benchmark works with: its services, their RSS sampler, its tenant and keys. */
+interface RunContext {
+  services: Services;
+  sampler: RssSampler;
+  tenant: string;
+  ingest: string;
+  reader: string;
+  run: string;
+}
+
 async function main(): Promise<void> {
   const kafka = new kafkajs.Kafka({
     clientId: 'bench-e2e',
@@ -585,38 +603,58 @@ async function main(): Promise<void> {
   const peakRss = new Map<string, number[]>(); // service → per-run peak during the throughput phase
   const failures: string[] = [];
 
+  /** One run: a fresh tenant with its own keys, the services started for it, `body`, the services stopped. */
+  const withRun = async (label: string, body: (ctx: RunContext) => Promise<void>): Promise<void> => {
+    const run = randomUUID().slice(0, 8);
+    const tenant = `bench-e2e-${run}`;
+    const ingest = (await store.create({ tenant, name: `bench-e2e-ingest-${run}`, role: 'ingest' })).key;
+    const reader = (await store.create({ tenant, name: `bench-e2e-reader-${run}`, role: 'reader' })).key;
+    log(`${label}: tenant ${tenant}, starting the services`);
+    let services: Services | undefined;
+    let sampler: RssSampler | undefined;
+    try {
+      services = await startServices(kafka, run);
+      sampler = new RssSampler(services.pids);
+      await body({ services, sampler, tenant, ingest, reader, run });
+    } catch (err) {
+      sampler?.stop();
+      failures.push(`${label}: ${err instanceof Error ? err.message : String(err)}`);
+      log(`${label} failed: ${String(err)}`);
+    } finally {
+      if (services) await stopServices(services);
+    }
+  };
+
+  let latencyRate = FIXED_LATENCY_RATE;
   try {
     for (let r = 0; r < RUNS; r++) {
-      const run = randomUUID().slice(0, 8);
-      const tenant = `bench-e2e-${run}`;
-      const ingest = (await store.create({ tenant, name: `bench-e2e-ingest-${run}`, role: 'ingest' })).key;
-      const reader = (await store.create({ tenant, name: `bench-e2e-reader-${run}`, role: 'reader' })).key;
-      log(`run ${r + 1}/${RUNS}: tenant ${tenant}, starting the services`);
-      const services = await startServices(kafka, run);
-      const sampler = new RssSampler(services.pids);
-      try {
+      await withRun(`throughput run ${r + 1}/${RUNS}`, async ({ services, sampler, tenant, ingest, run }) => {
         sampler.start();
         const t = await throughput(services, pool, es, tenant, ingest, run);
         for (const [name, xs] of sampler.stop())
           peakRss.set(name, [...(peakRss.get(name) ?? []), Math.max(...xs)]);
         throughputs.push(t);
-        log(`run ${r + 1}: ${JSON.stringify(t)}`);
-        if (r < LATENCY_RUNS) {
-          await sleep(3000); // let the sinks' last batches settle
+        log(`throughput run ${r + 1}: ${JSON.stringify(t)}`);
+      });
+    }
+    // Half the capacity this invocation measured: the latency a pipeline with headroom gives.
+    if (latencyRate === undefined && throughputs.length > 0)
+      latencyRate = round1(median(throughputs.map((t) => t.documents_per_second)) / 2);
+    if (latencyRate === undefined)
+      log('no throughput run completed: no capacity to derive the latency rate from');
+    for (let r = 0; latencyRate !== undefined && r < LATENCY_RUNS; r++) {
+      const rate = latencyRate;
+      await withRun(
+        `latency run ${r + 1}/${LATENCY_RUNS} at ${rate} documents/s`,
+        async ({ services, sampler, tenant, ingest, reader, run }) => {
           sampler.start();
-          const l = await latency(services, pool, tenant, ingest, reader, run);
+          const l = await latency(services, pool, tenant, ingest, reader, run, rate);
           for (const [name, xs] of sampler.stop())
             steadyRss.set(name, [...(steadyRss.get(name) ?? []), median(xs)]);
           latencies.push(l);
-          log(`run ${r + 1} latency: ${JSON.stringify(l)}`);
-        }
-      } catch (err) {
-        sampler.stop();
-        failures.push(`run ${r + 1}: ${err instanceof Error ? err.message : String(err)}`);
-        log(`run ${r + 1} failed: ${String(err)}`);
-      } finally {
-        await stopServices(services);
-      }
+          log(`latency run ${r + 1}: ${JSON.stringify(l)}`);
+        },
+      );
     }
   } finally {
     await pool.end();
@@ -652,7 +690,9 @@ async function main(): Promise<void> {
       ratio_to_model: MODEL_SPS ? Math.round((sps.median / MODEL_SPS) * 100) / 100 : null,
     },
     latency: {
-      rate: LATENCY_RATE,
+      rate: latencyRate ?? null,
+      // how the rate was chosen: half of throughput.documents_per_second.median, or BENCH_LATENCY_RATE
+      rate_source: FIXED_LATENCY_RATE === undefined ? 'half_measured_capacity' : 'BENCH_LATENCY_RATE',
       seconds: LATENCY_SECONDS,
       warmup_seconds: LATENCY_WARMUP_S,
       runs: latencies,
