@@ -85,9 +85,42 @@ export function kafkaTraceHeaders(ctx: TraceContext): Record<string, string> {
 export function traceFromKafkaHeaders(
   headers: Record<string, KafkaHeaderValue> | undefined,
 ): TraceContext | undefined {
-  let value = headers?.[KAFKA_TRACE_HEADER];
+  let value: KafkaHeaderValue | null = headers?.[KAFKA_TRACE_HEADER];
   if (Array.isArray(value)) value = value[0];
-  return parseTraceparent(value === undefined ? undefined : value.toString());
+  // kafkajs hands a header sent without a value over as null.
+  return parseTraceparent(value === undefined || value === null ? undefined : value.toString());
+}
+
+/**
+ * Headers for a record produced from a consumed one: the next hop of its trace (same trace id, a new
+ * span id), or none when it carried no valid `traceparent` — a record is never failed for that.
+ */
+export function childKafkaTraceHeaders(
+  consumed: Record<string, KafkaHeaderValue> | undefined,
+): Record<string, string> {
+  const parent = traceFromKafkaHeaders(consumed);
+  return parent ? kafkaTraceHeaders(childSpan(parent)) : {};
+}
+
+/** Most trace ids one log line lists (a chunk is at most a few thousand messages; this bounds the line). */
+export const MAX_LOGGED_TRACE_IDS = 1000;
+
+/**
+ * The distinct trace ids of consumed messages, in first-seen order, at most `max` of them, for a log
+ * line about many messages at once (`trace.id` as an array, so a term query on one id finds it);
+ * `omitted` counts the distinct ids left out. Messages without a valid `traceparent` add nothing.
+ */
+export function distinctTraceIds(
+  headers: Iterable<Record<string, KafkaHeaderValue> | undefined>,
+  max = MAX_LOGGED_TRACE_IDS,
+): { ids: string[]; omitted: number } {
+  const seen = new Set<string>();
+  for (const h of headers) {
+    const ctx = traceFromKafkaHeaders(h);
+    if (ctx) seen.add(ctx.traceId);
+  }
+  const ids = [...seen];
+  return { ids: ids.slice(0, max), omitted: Math.max(0, ids.length - max) };
 }
 
 /** ECS fields for a log line: `trace.id` and this hop's `span.id`. */

@@ -34,6 +34,7 @@ import {
   type BackoffOptions,
 } from '../../errors/index';
 import type { Logger } from '../../logging/index';
+import { childKafkaTraceHeaders, distinctTraceIds, traceFromKafkaHeaders } from '../../tracing/index';
 import type { Metrics, ReadinessCheck } from '../../metrics/index';
 import { DeadLetterWriter } from '../dlq';
 import type { RegistryClient } from '../registry';
@@ -123,6 +124,12 @@ const MIN_CHUNK = 16;
 const HEARTBEAT_MS = 3_000;
 /** The `dependency` label of a retriable failure that names none. */
 const TRANSIENT = 'transient';
+
+/** ECS `trace.id` of a consumed message's trace (its span is the sender's, so no `span.id`). */
+function traceIdField(headers: KafkaMessage['headers']): { trace?: { id: string } } {
+  const trace = traceFromKafkaHeaders(headers);
+  return trace ? { trace: { id: trace.traceId } } : {};
+}
 
 /** Chunk size for a backlog: about a quarter of it, so the first results commit early. */
 export function chunkSizeFor(lag: number, maxChunk: number): number {
@@ -408,7 +415,13 @@ export class ConsumerLoop<T, R = unknown> {
       if (error !== undefined) deadLetters.push({ message: items[i]!.message, error });
     });
     const dlqRecords = await Promise.all(
-      deadLetters.map((d) => this.dlq.record({ ...source, message: d.message }, d.error)),
+      deadLetters.map(async (d) => {
+        const record = await this.dlq.record({ ...source, message: d.message }, d.error);
+        // The dead letter is the next hop of the failed message's trace (its own headers stay inside).
+        const trace = childKafkaTraceHeaders(d.message.headers);
+        for (const m of record.messages) m.headers = { ...m.headers, ...trace };
+        return record;
+      }),
     );
     return {
       messages,
@@ -442,9 +455,29 @@ export class ConsumerLoop<T, R = unknown> {
           error: { type: errorClass, message: errorMessage(d.error) },
           labels: { consumer: name },
           kafka: { topic, partition: source.partition, offset: d.message.offset },
+          ...traceIdField(d.message.headers),
         },
       );
     }
+    // One line per committed chunk naming the traces in it, so a search by one document's trace id
+    // finds the hop where this consumer committed it (the per-message lines would cost too much).
+    const n = prepared.messages.length;
+    const traces = distinctTraceIds(prepared.messages.map((m) => m.headers));
+    logger.info(`committed ${n} messages of ${topic}[${source.partition}] (${dead} dead-lettered)`, {
+      event: { action: 'consumer-chunk-committed', duration: Math.round(seconds * 1e9) },
+      labels: {
+        consumer: name,
+        messages: n,
+        dead_lettered: dead,
+        ...(traces.omitted > 0 ? { trace_ids_omitted: traces.omitted } : {}),
+      },
+      kafka: {
+        topic,
+        partition: source.partition,
+        offset: { first: prepared.messages[0]!.offset, last: prepared.messages[n - 1]!.offset },
+      },
+      ...(traces.ids.length > 0 ? { trace: { id: traces.ids } } : {}),
+    });
     this.options.handler.committed?.({
       ...source,
       messages: prepared.messages.length,
