@@ -20,6 +20,7 @@ import { messageSize, topicMessageLimit } from '../../common/kafka/record-size';
 import { valueSubject, type RegistryClient } from '../../common/kafka/registry';
 import type { Logger } from '../../common/logging/index';
 import type { Metrics, ReadinessCheck } from '../../common/metrics/index';
+import { childKafkaTraceHeaders } from '../../common/tracing/index';
 import { schemas, type AspectMention, type DocumentSentiment, type RawDocument } from '../../schemas/index';
 import { TOPICS } from '../../schemas/topics';
 import type { DocumentAnalyzer } from './document-analyzer';
@@ -133,16 +134,20 @@ export class AbsaProcessor {
 
     const ids = this.schemaIds!;
     const encoded = await Promise.all(
-      analysed.map(async (outcome) => {
+      analysed.map(async (outcome, k) => {
         if (!outcome.ok) return outcome.error;
+        // A document's outputs continue the trace of its raw record, as this processor's span.
+        const headers = childKafkaTraceHeaders(items[docs[k]!.i]!.message.headers);
         const document: Message = {
           key: outcome.document.event_id,
           value: await this.registry.encode(ids.documents, outcome.document),
+          headers,
         };
         const aspects: Message[] = await Promise.all(
           outcome.mentions.map(async (m) => ({
             key: aspectKey(m),
             value: await this.registry.encode(ids.aspects, m),
+            headers,
           })),
         );
         return (
