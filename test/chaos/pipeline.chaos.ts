@@ -2,16 +2,21 @@
  * `make chaos`: 10,000 documents through the real pipeline on the local stack (HTTP collector →
  * ABSA processor → both sinks) while a schedule of faults hits every component once:
  *
- *   processor SIGKILLed; the schema registry stopped (and the processor killed again, so it must
- *   start while the registry is down); PostgreSQL read-only for the sink's sessions (and the sink
- *   killed meanwhile); Elasticsearch answering 401 (and that sink killed meanwhile); the Kafka broker
+ *   the HTTP collector SIGKILLed and restarted while documents are being sent (the client re-sends
+ *   every request that got no 202, so nothing the collector acknowledged may be lost); processor
+ *   SIGKILLed; the schema registry stopped (and the processor killed again, so it must start while
+ *   the registry is down); PostgreSQL read-only for the sink's sessions (and the sink killed
+ *   meanwhile); Elasticsearch answering 401 (and that sink killed meanwhile); the Kafka broker
  *   restarted.
  *
  * Then it waits for the pipeline to drain and prints what arrived where: sent, raw events on
  * text.raw.v1, document and aspect events on their topics (committed reads), rows in PostgreSQL,
- * documents in Elasticsearch, duplicates, dead letters by class, elapsed. It exits 1 on any loss or
- * duplicate. Its processes run under consumer groups of their own, started at the current end of
- * each topic, so a pipeline already running on the machine is not disturbed (only its stack is).
+ * documents in Elasticsearch, lost documents and mentions, duplicates, dead letters by class,
+ * elapsed. The mentions expected are those the processor emitted for the run's documents on
+ * sentiment.aspects.v1 (distinct mention ids); each must be a row in PostgreSQL and a mention in
+ * Elasticsearch. It exits 1 on any loss or duplicate, of documents or of mentions. Its processes run
+ * under consumer groups of their own, started at the current end of each topic, so a pipeline
+ * already running on the machine is not disturbed (only its stack is).
  *
  * CHAOS_DOCUMENTS (10000), CHAOS_FAULT_SECONDS (30) and CHAOS_TIMEOUT_SECONDS (1200) adjust it.
  */
@@ -207,6 +212,12 @@ async function main(): Promise<void> {
   const atDocuments = async (n: number) => {
     while (new Set(readers.documents.records.map((r) => r.value.event_id)).size < n) await sleep(500);
   };
+  // While the client is still sending: its requests in flight fail and are re-sent to the new process.
+  while (sent.size < DOCUMENTS * 0.2) await sleep(50);
+  await fault(
+    `HTTP collector SIGKILLed and restarted with ${sent.size} of ${DOCUMENTS} documents accepted`,
+    () => kill('collector'),
+  );
   await atDocuments(DOCUMENTS * 0.05);
   await fault('processor SIGKILLed', () => kill('processor'));
   await atDocuments(DOCUMENTS * 0.15);
@@ -263,6 +274,16 @@ async function main(): Promise<void> {
     };
     const docIds = readers.documents.records.map((r) => r.value.event_id);
     const mentionIds = readers.aspects.records.map((r) => r.value.mention_id);
+    const tally = (ids: string[]) =>
+      ids.reduce((m, id) => m.set(id, (m.get(id) ?? 0) + 1), new Map<string, number>());
+    // A raw event published twice (a request the collector wrote to Kafka but could not answer 202
+    // before it died, re-sent by the client) is analysed twice and so repeats its mentions; any other
+    // repeat of a mention id means the processor emitted a mention twice for one input.
+    const rawPerDocument = tally(readers.raw.records.map((r) => r.value.event_id));
+    const documentOf = new Map(readers.aspects.records.map((r) => [r.value.mention_id, r.value.document_id]));
+    let duplicateAspectEvents = 0;
+    for (const [id, n] of tally(mentionIds))
+      duplicateAspectEvents += Math.max(0, n - (rawPerDocument.get(documentOf.get(id)!) ?? 1));
     const ownDeadLetters = (r: CommittedReader<DeadLetter>) =>
       r.records.filter((d) => {
         const key = d.value.key?.toString() ?? '';
@@ -271,10 +292,12 @@ async function main(): Promise<void> {
     return {
       sent: sent.size,
       rawEvents: readers.raw.records.length,
+      distinctRawEvents: rawPerDocument.size,
       documentEvents: docIds.length,
       distinctDocuments: new Set(docIds).size,
       aspectEvents: mentionIds.length,
       distinctMentions: new Set(mentionIds).size,
+      duplicateAspectEvents,
       postgresDocuments: rows[0].documents as number,
       postgresMentions: rows[0].mentions as number,
       elasticsearchDocuments: await esCount('absa-documents'),
@@ -307,6 +330,10 @@ async function main(): Promise<void> {
     Math.max(0, c.sent - c.distinctDocuments) +
     Math.max(0, c.sent - c.postgresDocuments) +
     Math.max(0, c.sent - c.elasticsearchDocuments);
+  // Every mention the processor emitted must be a row in PostgreSQL and a mention in Elasticsearch.
+  const lostMentions =
+    Math.max(0, c.distinctMentions - c.postgresMentions) +
+    Math.max(0, c.distinctMentions - c.elasticsearchMentions);
   // One document event per raw event (a retried HTTP request may publish a raw event twice with the
   // same id; the processor must not add more), one row and one index document per document.
   const duplicates =
@@ -314,18 +341,21 @@ async function main(): Promise<void> {
     Math.max(0, c.postgresDocuments - c.sent) +
     Math.max(0, c.elasticsearchDocuments - c.sent) +
     Math.max(0, c.postgresMentions - c.distinctMentions) +
-    Math.max(0, c.elasticsearchMentions - c.distinctMentions);
+    Math.max(0, c.elasticsearchMentions - c.distinctMentions) +
+    c.duplicateAspectEvents;
   const table = [
     ['sent (accepted by the collector)', c.sent],
-    ['raw events on text.raw.v1', c.rawEvents],
+    ['raw events on text.raw.v1 (distinct)', `${c.rawEvents} (${c.distinctRawEvents})`],
     ['document events (distinct)', `${c.documentEvents} (${c.distinctDocuments})`],
-    ['aspect events (distinct)', `${c.aspectEvents} (${c.distinctMentions})`],
+    ['aspect events (distinct mentions)', `${c.aspectEvents} (${c.distinctMentions})`],
     ['documents in PostgreSQL', c.postgresDocuments],
     ['mentions in PostgreSQL', c.postgresMentions],
     ['documents in Elasticsearch', c.elasticsearchDocuments],
     ['mentions in Elasticsearch', c.elasticsearchMentions],
-    ['lost', lost],
-    ['duplicates', duplicates],
+    ['lost documents', lost],
+    ['lost mentions', lostMentions],
+    ['duplicate aspect events (a mention id repeated beyond its raw event)', c.duplicateAspectEvents],
+    ['duplicates (events, rows and index documents, all topics)', duplicates],
     [
       'dead letters by class',
       Object.keys(byClass).length
@@ -348,9 +378,9 @@ async function main(): Promise<void> {
   await esProxy.stop();
   await pool.end();
   await es.close();
-  const ok = lost === 0 && duplicates === 0 && c.deadLetters.length === 0;
+  const ok = lost === 0 && lostMentions === 0 && duplicates === 0 && c.deadLetters.length === 0;
   process.stdout.write(
-    `\n${ok ? 'PASS' : 'FAIL'}: ${lost} lost, ${duplicates} duplicated, ${c.deadLetters.length} good documents dead-lettered\n`,
+    `\n${ok ? 'PASS' : 'FAIL'}: ${lost} documents lost, ${lostMentions} mentions lost, ${duplicates} duplicated (${c.duplicateAspectEvents} aspect events), ${c.deadLetters.length} good documents dead-lettered\n`,
   );
   process.exit(ok ? 0 : 1);
 }
