@@ -51,6 +51,7 @@ const PACKAGES: Record<string, string> = {
   'kibana.k8s.elastic.co': '@kubernetes-models/elastic-cloud',
   'postgresql.cnpg.io': '@kubernetes-models/cloudnative-pg',
   'external-secrets.io': '@kubernetes-models/external-secrets',
+  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
 };
 
 type ModelClass = new (data: unknown) => { validate(): void };
