@@ -189,7 +189,7 @@ describe('trace context across the Kafka hops', () => {
       expect(line.trace).to.deep.equal({ id: [TRACE_A, TRACE_B] });
       expect(line.service).to.deep.equal({ name: 'sink-test' });
       expect(line.labels).to.include({ consumer: 'sink-test', messages: 3, dead_lettered: 0 });
-      expect(line.kafka).to.deep.equal({ topic: 'in', partition: 3, offset: { first: '10', last: '12' } });
+      expect(line.kafka).to.deep.equal({ topic: 'in', partition: 3, first_offset: '10', last_offset: '12' });
     });
 
     it('sends a dead letter as the next span of its message trace and logs it with its trace id', async () => {

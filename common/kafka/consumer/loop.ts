@@ -474,7 +474,8 @@ export class ConsumerLoop<T, R = unknown> {
       kafka: {
         topic,
         partition: source.partition,
-        offset: { first: prepared.messages[0]!.offset, last: prepared.messages[n - 1]!.offset },
+        first_offset: prepared.messages[0]!.offset,
+        last_offset: prepared.messages[n - 1]!.offset,
       },
       ...(traces.ids.length > 0 ? { trace: { id: traces.ids } } : {}),
     });
