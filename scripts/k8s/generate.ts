@@ -2,12 +2,15 @@
  * Generates the parts of k8s/ that must not drift from the code: the ConfigMap env files (from the
  * config specs, values checked by the specs' own parsers), KafkaTopics (from schemas/topics.ts),
  * KafkaUsers with ACLs and the NetworkPolicies (from the flow table in model.ts), and the
- * autoscalers of each environment. Pure: returns path → content; scripts/k8s-generate.ts writes
- * or checks the files.
+ * autoscalers of each environment, the monitoring component (from monitoring/'s rules and
+ * dashboards, monitoring.ts). Returns path → content; scripts/k8s-generate.ts writes or checks the
+ * files.
  */
 import { stringify } from 'yaml';
 import { FILE_SUFFIX, type ConfigSpec, type Spec, type VarSpec } from '../../common/config/index';
 import { TOPIC_DEFINITIONS, topicDefinition } from '../../schemas/topics';
+import { ROOT } from '../config-specs';
+import { loadMonitoringSources, monitoringObjects, type MonitoringSources } from './monitoring';
 import {
   BASE_VALUES,
   CA_DIR,
@@ -750,7 +753,10 @@ function checkPorts(specs: Array<ConfigSpec<Spec>>): void {
   }
 }
 
-export function generate(specs: Array<ConfigSpec<Spec>>): GeneratedFiles {
+export function generate(
+  specs: Array<ConfigSpec<Spec>>,
+  monitoring: MonitoringSources = loadMonitoringSources(ROOT),
+): GeneratedFiles {
   checkPorts(specs);
   const files: GeneratedFiles = new Map();
   for (const w of WORKLOADS) {
@@ -770,6 +776,10 @@ export function generate(specs: Array<ConfigSpec<Spec>>): GeneratedFiles {
   files.set('k8s/components/kafka-auth/generated/kafka-users.yaml', yamlDocs(kafkaUsers(specs)));
   files.set('k8s/components/kafka-auth/generated/client-mounts.yaml', yamlDocs(kafkaClientMounts()));
   files.set('k8s/components/tls/generated/ca-mounts.yaml', yamlDocs(caMounts()));
+  const m = monitoringObjects(monitoring);
+  files.set('k8s/components/monitoring/generated/service-monitors.yaml', yamlDocs(m.monitors));
+  files.set('k8s/components/monitoring/generated/prometheus-rules.yaml', yamlDocs(m.rules));
+  files.set('k8s/components/monitoring/generated/dashboards.yaml', yamlDocs(m.dashboards));
   for (const env of ENVIRONMENTS) {
     files.set(`k8s/overlays/${env}/generated/kafka-topics.yaml`, yamlDocs(kafkaTopics(specs, env)));
     files.set(`k8s/overlays/${env}/generated/scaling.yaml`, yamlDocs(scaling(specs, env)));

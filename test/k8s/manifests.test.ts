@@ -4,9 +4,10 @@
  * generator, and each policy fails on a fixture that seeds one violation of it.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { parse } from 'yaml';
 import { backupConfigSpec } from '../../scripts/backup/config';
 import { ROOT, loadConfigSpecs } from '../../scripts/config-specs';
 import { environmentConfig, generate } from '../../scripts/k8s/generate';
@@ -26,7 +27,7 @@ describe('k8s manifests', function () {
     for (const env of ENVIRONMENTS) rendered.set(env, render(path.join(ROOT, 'k8s/overlays', env)));
   });
 
-  it('commits exactly what the generator writes (config specs, topics, flows)', async () => {
+  it('commits exactly what the generator writes (config specs, topics, flows, monitoring)', async () => {
     const files = generate(await loadConfigSpecs());
     const stale = [...files].filter(
       ([rel, content]) => readFileSync(path.join(ROOT, rel), 'utf8') !== content,
@@ -194,6 +195,95 @@ describe('k8s manifests', function () {
           expect(portsFrom('ingress-nginx'), where).to.deep.equal([containerPort('http')]);
         } else expect(portsFrom('ingress-nginx'), where).to.deep.equal([]);
       }
+    }
+  });
+
+  describe('monitoring (staging, prod)', () => {
+    type Rule = { alert?: string; record?: string; expr: string };
+    type Group = { name: string; rules: Rule[] };
+    // Read here, not through the generator, so a generator that drops or alters a rule is caught.
+    const rulesDir = path.join(ROOT, 'monitoring/prometheus/rules');
+    const ruleFiles = readdirSync(rulesDir)
+      .filter((f) => f.endsWith('.yml'))
+      .sort()
+      .map((f) => ({
+        name: f.replace(/\.yml$/, ''),
+        groups: (parse(readFileSync(path.join(rulesDir, f), 'utf8')) as { groups: Group[] }).groups,
+      }));
+    const ruleNames = (file: string, groups: Group[]): string[] =>
+      groups.flatMap((g) => g.rules.map((r) => `${file}/${g.name}/${r.alert ?? `record ${r.record}`}`));
+    const localJobs = (
+      parse(readFileSync(path.join(ROOT, 'monitoring/prometheus/prometheus.yml'), 'utf8')) as {
+        scrape_configs: Array<{ job_name: string }>;
+      }
+    ).scrape_configs.map((c) => c.job_name);
+
+    for (const env of ['staging', 'prod']) {
+      it(`${env}: scrapes every service on its ops port under its local job name`, () => {
+        type Endpoint = { port: string; honorLabels?: boolean; relabelings?: Array<Record<string, string>> };
+        type ServicePort = { name: string; targetPort: string };
+        const objects = rendered.get(env)!;
+        const serviceDown = ruleFiles
+          .flatMap((f) => f.groups.flatMap((g) => g.rules))
+          .find((r) => r.alert === 'ServiceDown')!;
+        const downJobs = new RegExp(`^(?:${/job=~"([^"]+)"/.exec(serviceDown.expr)![1]})$`);
+        for (const w of WORKLOADS.filter((x) => x.opsPort !== undefined)) {
+          const where = `${env} ${w.name}`;
+          const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === w.name)!;
+          const monitors = objects.filter((o) => {
+            const match = (o.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)
+              ?.selector?.matchLabels;
+            return (
+              o.kind === 'ServiceMonitor' &&
+              Object.entries(match ?? {}).every(([k, v]) => service.metadata.labels?.[k] === v)
+            );
+          });
+          expect(monitors, where).to.have.length(1);
+          const endpoints = (monitors[0]!.spec as { endpoints: Endpoint[] }).endpoints;
+          expect(endpoints, where).to.have.length(1);
+          const port = (service.spec as { ports: ServicePort[] }).ports.find(
+            (p) => p.name === endpoints[0]!.port,
+          );
+          expect(port?.targetPort, `${where} scrapes the ops port`).to.equal('ops');
+          // The job the local Prometheus gives it, so the alert rules' job selectors hold here too.
+          const job = endpoints[0]!.relabelings?.find((r) => r.targetLabel === 'job')?.replacement;
+          expect(job, where).to.equal(w.configSpec);
+          expect(localJobs, where).to.include(job);
+          expect(downJobs.test(job!), `${where}: ServiceDown selects job ${job}`).to.equal(true);
+          // The process's own `service` label wins over the Service name the operator would set.
+          expect(endpoints[0]!.honorLabels, where).to.equal(true);
+        }
+      });
+
+      it(`${env}: carries every rule of monitoring/prometheus/rules unchanged, a PrometheusRule per file`, () => {
+        const rules = rendered.get(env)!.filter((o) => o.kind === 'PrometheusRule');
+        const carried = rules.flatMap((o) =>
+          ruleNames(o.metadata.name.replace(/^aspect-stream-/, ''), (o.spec as { groups: Group[] }).groups),
+        );
+        const expected = ruleFiles.flatMap((f) => ruleNames(f.name, f.groups));
+        expect(expected.length).to.be.greaterThan(0);
+        expect(carried.sort()).to.deep.equal(expected.sort());
+        for (const f of ruleFiles) {
+          const rule = rules.find((o) => o.metadata.name === `aspect-stream-${f.name}`);
+          expect((rule?.spec as { groups: Group[] } | undefined)?.groups, f.name).to.deep.equal(f.groups);
+        }
+      });
+
+      it(`${env}: ships every Grafana dashboard as a ConfigMap for the Grafana sidecar`, () => {
+        const dir = path.join(ROOT, 'monitoring/grafana/dashboards');
+        const shipped = rendered
+          .get(env)!
+          .filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1');
+        const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+        expect(files.length).to.be.greaterThan(0);
+        for (const f of files) {
+          const cm = shipped.find((o) => (o.data as Record<string, string>)[f] !== undefined);
+          expect((cm?.data as Record<string, string> | undefined)?.[f], f).to.equal(
+            readFileSync(path.join(dir, f), 'utf8'),
+          );
+        }
+        expect(shipped).to.have.length(files.length);
+      });
     }
   });
 
