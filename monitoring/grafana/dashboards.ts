@@ -809,6 +809,22 @@ export function dashboards(): DashboardJson[] {
             ],
           },
           {
+            title: 'Windows open',
+            description:
+              'Entity-hours with mentions not yet closed and evaluated, per tallies partition (within the allowed lateness, or waiting for a quiet entity’s idle close).',
+            queries: [
+              { expr: 'sum by (partition) (absa_alerts_windows_open)', legend: 'partition {{partition}}' },
+            ],
+          },
+          {
+            title: 'Window state records',
+            description:
+              'Keys of the window state in its changelog, per tallies partition: memory and restore time grow with it.',
+            queries: [
+              { expr: 'sum by (partition) (absa_alerts_state_records)', legend: 'partition {{partition}}' },
+            ],
+          },
+          {
             title: 'State restores',
             description:
               'Restores of a partition’s window state from the changelog in the last hour (after an assignment), and the slowest.',
