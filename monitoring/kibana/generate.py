@@ -108,7 +108,7 @@ saved_search(
 saved_search(
     "aspect-stream-log-trace", "One trace",
     "Every log line of one trace in order: the collector's request line, then the chunk lines "
-    "(consumer-chunk-committed) of the processor and the sinks whose trace.id lists it. Replace the id in the "
+    "(consumer-chunk-committed) of the processor, the sinks and the alert service whose trace.id lists it. Replace the id in the "
     "query with the trace id from the collector's traceresponse header.",
     "aspect-stream-logs", ["service.name", "event.action", "message", "span.id"], [["@timestamp", "asc"]],
     query='trace.id : "4bf92f3577b34da6a3ce929d0e0e4736"',
