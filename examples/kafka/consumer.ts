@@ -19,7 +19,8 @@
  *
  * Prints one JSON line per record of the tenant (all tenants without --tenant), with `action`:
  * insert (first analysis of this id), update (a newer analysis) or stale (ignored: not newer).
- * Stops after --max such records, after --idle-ms without one, or on SIGINT/SIGTERM.
+ * Stops after --max such records, after --idle-ms without one (counted from joining the group), or on
+ * SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
@@ -165,7 +166,7 @@ async function main(): Promise<void> {
   if (!(max > 0) || (idleMs !== undefined && !(idleMs > 0))) usage('--max and --idle-ms must be positive');
 
   const { kafka, registry } = connect(`example-consumer-${values.group}`);
-  const readerSchema = contractSchema(topic).parsed;
+  const readerSchema = contractSchema(topic);
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -218,13 +219,14 @@ async function main(): Promise<void> {
   };
 
   const consumer = kafka.consumer({ groupId: values.group, readUncommitted: false });
+  // The idle time counts from joining the group (again after a rebalance), not from the start.
+  consumer.on(consumer.events.GROUP_JOIN, armIdle);
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: false });
-  armIdle();
   await consumer.run({
     // An offset is resolved only once its record is handled; kafkajs commits the resolved offsets
-    // after each batch and on shutdown. A record not handled (an error, a stop) is read again by the
-    // next run. An error thrown here (e.g. the registry is down) makes kafkajs retry the batch.
+    // after each batch, so a record not handled (a crash, a stop) is read again by the next run. An
+    // error thrown here (e.g. the registry is down) is retried by kafkajs from the record that failed.
     autoCommit: true,
     eachBatchAutoResolve: false,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {

@@ -147,9 +147,10 @@ async function main(): Promise<void> {
 
   const { kafka, registry } = connect('example-producer');
   // Idempotent (returns the id the schema already has); refused with HTTP 409 when the schema is not
-  // BACKWARD compatible with the subject's versions. Subjects follow TopicNameStrategy.
+  // BACKWARD compatible with the subject's versions. Subjects follow TopicNameStrategy. Compact JSON,
+  // as `npm run topics` registers it, so the registry recognizes the version it already holds.
   const { id: schemaId } = await registry.register(
-    { type: SchemaType.AVRO, schema: contractSchema('text.raw.v1').text },
+    { type: SchemaType.AVRO, schema: JSON.stringify(contractSchema('text.raw.v1')) },
     { subject: `${values.topic}-value` },
   );
   const messages: Message[] = await Promise.all(

@@ -71,14 +71,15 @@ describe('Kafka integration examples (docs/kafka-integration.md)', function () {
   });
   const tenant = `t-${randomUUID().slice(0, 8)}`;
   const group = `example-consumer-${tenant}`;
-  // Every record this run causes on sentiment.* is written after this (Kafka timestamps, one host).
-  const since = new Date(Date.now() - 1000).toISOString();
+  let since: string;
   let topic: string;
   let processor: Started | undefined;
   let published: Published[] = [];
   let documents: ReadDocument[] = [];
 
   before(async () => {
+    // Every record this run causes on sentiment.* is written after this (Kafka timestamps, one host).
+    since = new Date(Date.now() - 1000).toISOString();
     topic = await createRawTopic(kafka, 'examples');
     // Started first: loading the model takes most of the test's time.
     processor = startProcess('stream-processors/absa/main.ts', [], {
