@@ -2,7 +2,8 @@
  * The examples of docs/kafka-integration.md against the local stack and the real ABSA processor, run
  * the way a reader of the guide runs them: what the example producer publishes for a fresh tenant is
  * analysed, and the example consumer (read_committed, its own group) receives each analysed document
- * and each aspect mention exactly once, and nothing again when it is restarted in its group.
+ * and each aspect mention exactly once, never a document of an aborted transaction, and nothing
+ * again when it is restarted in its group.
  *
  * The processor reads a raw topic of this run (not text.raw.v1), so no other traffic reaches it; it
  * writes to the real sentiment.* topics, where the consumer keeps only this run's tenant.
