@@ -48,11 +48,15 @@
  * The mentions stay on sentiment.aspects.v1 (its retention), where fresh alert groups (which start
  * at the beginning) read them again.
  *
+ * BENCH_ALERTS_REFERENCE_ONLY=1 needs no stack: it generates the same stream and runs only the
+ * reference (and the what-if), with the bench rules built in memory as the service would read them
+ * from alert_rules. For tuning the detectors; it says nothing about the service or its throughput.
+ *
  * Prints progress on stderr, a table with the aims on stdout, and one JSON object as the last line.
  *
  * Env: BENCH_ALERTS_ENTITIES (60), BENCH_ALERTS_DAYS (20), BENCH_ALERTS_WARMUP_DAYS (3),
  * BENCH_ALERTS_RATES (25-300), BENCH_ALERTS_SLOT_HOURS (48), BENCH_ALERTS_SEED (1),
- * BENCH_ALERTS_WHAT_IF_Z (3), BENCH_ALERTS_TIMEOUT_S (600).
+ * BENCH_ALERTS_WHAT_IF_Z (3), BENCH_ALERTS_TIMEOUT_S (600), BENCH_ALERTS_REFERENCE_ONLY (unset).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -67,7 +71,7 @@ import { TOPICS } from '../../schemas/topics';
 import { alertsConfigSpec, engineTimes } from '../../stream-processors/alerts/config';
 import { AlertEngine, emptyPartition } from '../../stream-processors/alerts/engine';
 import { RuleSource } from '../../stream-processors/alerts/rule-source';
-import type { Detector, Rule } from '../../stream-processors/alerts/rules';
+import { ruleInputSchema, type Detector, type Rule } from '../../stream-processors/alerts/rules';
 import { tallyMentions, type Tally } from '../../stream-processors/alerts/tally';
 import { freePort, startProcess, type Started } from '../integration/helpers/processes';
 
@@ -82,6 +86,7 @@ const SLOT_HOURS = Number(process.env.BENCH_ALERTS_SLOT_HOURS ?? 48);
 const SEED = Number(process.env.BENCH_ALERTS_SEED ?? 1);
 const WHAT_IF_Z = Number(process.env.BENCH_ALERTS_WHAT_IF_Z ?? 3);
 const TIMEOUT_MS = Number(process.env.BENCH_ALERTS_TIMEOUT_S ?? 600) * 1000;
+const REFERENCE_ONLY = ['1', 'true'].includes(process.env.BENCH_ALERTS_REFERENCE_ONLY ?? '');
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const REGISTRY_URL = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://absa:absa@127.0.0.1:5432/absa';
@@ -603,6 +608,20 @@ const RULES_SQL = `
          ($1, 'bench-entity-volume-spike', 'volume_spike', 'entity', 60, 168, 30, '{}', 360, 'info', '[]'),
          ($1, 'bench-emerging-aspect', 'emerging_aspect', 'aspect', 60, 168, 10, '{}', 360, 'warning', '[]')`;
 
+/** The rules of RULES_SQL, for the reference-only run (no PostgreSQL). */
+function benchRules(tenant: string): Rule[] {
+  const specs = [
+    { name: 'bench-aspect-negative-share', detector: 'negative_share', level: 'aspect', min_mentions: 30 },
+    { name: 'bench-entity-volume-spike', detector: 'volume_spike', level: 'entity', severity: 'info' },
+    { name: 'bench-emerging-aspect', detector: 'emerging_aspect', level: 'aspect', min_mentions: 10 },
+  ] as const;
+  return specs.map((s) => ({
+    ...ruleInputSchema.parse({ ...s, window_minutes: 60, baseline_windows: 168, cooldown_minutes: 360 }),
+    id: `bench:${s.name}`,
+    tenant,
+  }));
+}
+
 interface Opened {
   detector: Detector;
   entity: string;
@@ -911,14 +930,16 @@ function reference(tallies: Tally[], rules: readonly Rule[], now: number): Opene
 const pct = (x: number | null): string => (x === null ? '—' : x.toFixed(2));
 const met = (ok: boolean | undefined): string => (ok === undefined ? 'not measured' : ok ? 'met' : 'not met');
 
+/** The report; with no service run (reference-only) the reference stands in for it. */
 function table(
-  ev: Evaluation,
+  service: Evaluation | undefined,
   ref: Evaluation,
   whatIf: Evaluation | undefined,
-  tp: Throughput,
+  tp: Throughput | undefined,
   entityDays: number,
 ): string {
   const lines: string[] = [];
+  const ev = service ?? ref;
   const d = ev.detectors;
   lines.push(
     '| Detector | Run | Shifts | Detected | Recall | Delay median / max, windows | False alarms | per 100 entity-days | per 100 entity-days by week of data |',
@@ -926,17 +947,17 @@ function table(
     ...DETECTORS.flatMap((k) =>
       (
         [
-          ['service', ev],
+          ...(service ? [['service', service] as const] : []),
           ['reference', ref],
           ...(whatIf && k === 'negative_share' ? [[`reference z = ${WHAT_IF_Z}`, whatIf] as const] : []),
         ] as const
       ).map(([run, e]) => {
         const r = e.detectors[k];
-        return `| ${run === 'service' ? k : ''} | ${run} | ${r.shifts} | ${r.detected} | ${pct(r.recall)} | ${r.delay_median ?? '—'} / ${r.delay_max ?? '—'}${r.delay_within_one === null ? '' : ` (${Math.round(r.delay_within_one * 100)} % ≤ 1)`} | ${r.false_alarms} | ${r.false_alarms_per_100_entity_days} | ${r.false_alarms_by_week.map((w) => `w${w.week} ${w.per_100_entity_days}`).join(', ')} |`;
+        return `| ${run === (service ? 'service' : 'reference') ? k : ''} | ${run} | ${r.shifts} | ${r.detected} | ${pct(r.recall)} | ${r.delay_median ?? '—'} / ${r.delay_max ?? '—'}${r.delay_within_one === null ? '' : ` (${Math.round(r.delay_within_one * 100)} % ≤ 1)`} | ${r.false_alarms} | ${r.false_alarms_per_100_entity_days} | ${r.false_alarms_by_week.map((w) => `w${w.week} ${w.per_100_entity_days}`).join(', ')} |`;
       }),
     ),
     '',
-    `negative_share recall by rise and mentions per window (service; reference in brackets${whatIf ? `; z = ${WHAT_IF_Z} reference after the slash` : ''}):`,
+    `negative_share recall by rise and mentions per window (${service ? 'service' : 'reference'}; reference in brackets${whatIf ? `; z = ${WHAT_IF_Z} reference after the slash` : ''}):`,
     '',
     `| Rise | ${BUCKETS.filter((b) => ev.negative_share_recall.some((c) => c.bucket === b.label))
       .map((b) => b.label)
@@ -963,15 +984,75 @@ function table(
     '',
     '| Aim | Measured | |',
     '|---|---|---|',
-    `| recall ≥ ${AIMS.recall} for a negative-share rise ≥ 20 pts at ≥ 30 mentions/window | ${ev.aim_recall.detected}/${ev.aim_recall.shifts} = ${pct(ev.aim_recall.recall)} (reference ${pct(ref.aim_recall.recall)}${whatIf ? `, z = ${WHAT_IF_Z}: ${pct(whatIf.aim_recall.recall)}` : ''}) | ${met(ev.aim_recall.recall === null ? undefined : ev.aim_recall.recall >= AIMS.recall)} |`,
+    `| recall ≥ ${AIMS.recall} for a negative-share rise ≥ 20 pts at ≥ 30 mentions/window | ${service ? '' : 'reference '}${ev.aim_recall.detected}/${ev.aim_recall.shifts} = ${pct(ev.aim_recall.recall)} (reference ${pct(ref.aim_recall.recall)}${whatIf ? `, z = ${WHAT_IF_Z}: ${pct(whatIf.aim_recall.recall)}` : ''}) | ${met(ev.aim_recall.recall === null ? undefined : ev.aim_recall.recall >= AIMS.recall)} |`,
     `| ≤ ${AIMS.falseAlarmsPer100} false alarm per 100 entity-days (each detector; ${round(entityDays, 0)} entity-days) | ${DETECTORS.map((k, i) => `${k} ${fa[i]}`).join(', ')} | ${met(fa.every((x) => x <= AIMS.falseAlarmsPer100))} |`,
     `| detection delay ≤ ${AIMS.delayWindows} window | max ${DETECTORS.map((k) => `${k} ${d[k].delay_max ?? '—'}`).join(', ')} | ${met(delays.length ? delays.every((x) => x <= AIMS.delayWindows) : undefined)} |`,
-    `| ≥ ${AIMS.mentionsPerSecond.toLocaleString('en-US')} mention events/s through the service | ${tp.mentions_per_second.toLocaleString('en-US')} (${tp.consumed.toLocaleString('en-US')} in ${tp.seconds} s; ${tp.service_cpu_cores} cores busy) | ${met(tp.mentions_per_second >= AIMS.mentionsPerSecond)} |`,
+    tp
+      ? `| ≥ ${AIMS.mentionsPerSecond.toLocaleString('en-US')} mention events/s through the service | ${tp.mentions_per_second.toLocaleString('en-US')} (${tp.consumed.toLocaleString('en-US')} in ${tp.seconds} s; ${tp.service_cpu_cores} cores busy) | ${met(tp.mentions_per_second >= AIMS.mentionsPerSecond)} |`
+      : `| ≥ ${AIMS.mentionsPerSecond.toLocaleString('en-US')} mention events/s through the service | reference only: no service run | ${met(undefined)} |`,
   );
   return lines.join('\n');
 }
 
 // ---- main ------------------------------------------------------------------------------------
+
+/** The engine and what-if runs with in-memory rules, so that the detectors can be tuned off the stack. */
+async function referenceOnly(): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const tenant = 'bench-alerts-reference';
+  const end = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR;
+  const sc = buildScenario(end - DAYS * 24 * HOUR);
+  const rules = benchRules(tenant);
+  log(`reference only: ${sc.entities.length} entities × ${DAYS} days, ${sc.shifts.length} shifts`);
+  const tallies: Tally[] = [];
+  const mentions = await generate(sc, tenant, new Map(), async (ms) => {
+    tallies.push(...tallyMentions(ms));
+  });
+  const now = Date.now();
+  const refStarted = performance.now();
+  const refAlerts = reference(tallies, rules, now);
+  const referenceSeconds = (performance.now() - refStarted) / 1000;
+  const whatIfAlerts =
+    WHAT_IF_Z > 0
+      ? reference(
+          tallies,
+          rules.map((r) =>
+            r.detector === 'negative_share' ? { ...r, thresholds: { ...r.thresholds, z: WHAT_IF_Z } } : r,
+          ),
+          now,
+        )
+      : undefined;
+  const ref = evaluate(sc, refAlerts);
+  const whatIf = whatIfAlerts ? evaluate(sc, whatIfAlerts) : undefined;
+  const entityDays = (sc.entities.length * (sc.hours - sc.warmupHours)) / 24;
+  console.log(table(undefined, ref, whatIf, undefined, entityDays));
+  console.log(
+    `\n- reference only (BENCH_ALERTS_REFERENCE_ONLY): no service, Kafka or PostgreSQL; ${mentions.toLocaleString('en-US')} mentions, ${refAlerts.length} alerts, engine ${round(referenceSeconds, 1)} s`,
+  );
+  console.log(
+    JSON.stringify({
+      started: startedAt,
+      finished: new Date().toISOString(),
+      reference_only: true,
+      seed: SEED,
+      entities: sc.entities.length,
+      days: DAYS,
+      warmup_days: WARMUP_DAYS,
+      rates: [RATE_MIN, RATE_MAX],
+      slot_hours: SLOT_HOURS,
+      entity_days_evaluated: entityDays,
+      roles: Object.fromEntries(
+        [...DETECTORS, 'none'].map((r) => [r, sc.entities.filter((e) => e.role === r).length]),
+      ),
+      mentions,
+      reference: ref,
+      ...(whatIf ? { what_if: { negative_share_z: WHAT_IF_Z, ...whatIf } } : {}),
+      alerts: { reference: refAlerts.length },
+      reference_seconds: round(referenceSeconds, 1),
+      aims: AIMS,
+    }),
+  );
+}
 
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
@@ -1177,7 +1258,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+(REFERENCE_ONLY ? referenceOnly() : main()).then(
   () => process.exit(0),
   (err: unknown) => {
     console.error(err);
