@@ -21,7 +21,7 @@
  * Start-up: nothing exits because Kafka, the registry or a store is down; `start` waits (startup
  * retry policy) and /readyz says what it waits for.
  */
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, TopicMessages } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, TopicMessages } from 'kafkajs';
 import {
   FatalError,
   RETRY_POLICIES,
@@ -106,6 +106,8 @@ export interface ConsumerLoopOptions<T, R> {
   onCaughtUp?: () => void;
   /** Called on every group join: state kept per partition may belong to another owner by now. */
   onAssignment?: () => void;
+  /** How often lag is read from the broker between batches; defaults to LAG_REFRESH_MS, 0 turns it off. */
+  lagRefreshMs?: number;
 }
 
 /** The loop was asked to stop while a chunk waited; the chunk stays uncommitted and is read again. */
@@ -122,6 +124,12 @@ interface Prepared<R> {
 /** Smallest chunk worth a commit of its own when the partition is nearly caught up. */
 const MIN_CHUNK = 16;
 const HEARTBEAT_MS = 3_000;
+/**
+ * Lag is set when a batch is fetched, so a consumer that fetches nothing (stuck on a chunk, waiting
+ * out an outage) would show the lag it had then. Refreshing it from the broker's high watermarks this
+ * often keeps it rising while input piles up, which the lag alerts rely on.
+ */
+export const LAG_REFRESH_MS = 15_000;
 /** The `dependency` label of a retriable failure that names none. */
 const TRANSIENT = 'transient';
 
@@ -147,6 +155,14 @@ export class ConsumerLoop<T, R = unknown> {
   private joined = false;
   private stopping = false;
   private waitingFor: string | undefined = 'start';
+  /** Partitions of the last group join, by topic. */
+  private assignment = new Map<string, number[]>();
+  /** Next offset to fetch by topic and partition, from the last batch of this owner. */
+  private readonly positions = new Map<string, Map<number, bigint>>();
+  private lagTimer: ReturnType<typeof setInterval> | undefined;
+  private lagAdmin: Admin | undefined;
+  private lagRefreshing = false;
+  private lagRefreshFailing = false;
 
   constructor(private readonly options: ConsumerLoopOptions<T, R>) {
     this.decoder = new MessageDecoder(options.registry);
@@ -236,6 +252,7 @@ export class ConsumerLoop<T, R = unknown> {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       this.joined = true;
+      this.assigned(e.payload.memberAssignment);
       options.onAssignment?.();
       options.logger.info(`joined consumer group ${options.groupId}`, {
         event: { action: 'consumer-group-joined' },
@@ -267,6 +284,11 @@ export class ConsumerLoop<T, R = unknown> {
     });
     if (options.fromTimestamp !== undefined) await this.seekToTimestamp(options.fromTimestamp);
     this.waitingFor = undefined;
+    const every = options.lagRefreshMs ?? LAG_REFRESH_MS;
+    if (every > 0 && !this.stopping) {
+      this.lagTimer = setInterval(() => void this.refreshLag(), every);
+      this.lagTimer.unref?.();
+    }
   }
 
   /** Lets the in-flight commit finish, drops chunks waiting on an outage, and leaves the group. */
@@ -274,6 +296,8 @@ export class ConsumerLoop<T, R = unknown> {
     if (this.stopping) return;
     this.stopping = true;
     this.abort.abort(new ConsumerStoppedError('consumer stopping'));
+    clearInterval(this.lagTimer);
+    await this.lagAdmin?.disconnect().catch(() => undefined);
     await this.consumer?.disconnect();
     await this.options.commit.stop();
   }
@@ -294,6 +318,86 @@ export class ConsumerLoop<T, R = unknown> {
     }
   }
 
+  /** Keeps lag only for the partitions this member owns now: another member reports the others. */
+  private assigned(assignment: Record<string, number[]>): void {
+    const previous = this.assignment;
+    this.assignment = new Map(Object.entries(assignment));
+    const owned = (topic: string, partition: number) =>
+      this.assignment.get(topic)?.includes(partition) ?? false;
+    for (const [topic, partitions] of previous) {
+      for (const partition of partitions) {
+        if (!owned(topic, partition))
+          this.metrics.lag.remove({ consumer: this.options.name, topic, partition: String(partition) });
+      }
+    }
+    for (const [topic, positions] of this.positions) {
+      for (const partition of positions.keys()) if (!owned(topic, partition)) positions.delete(partition);
+    }
+  }
+
+  private positionsOf(topic: string): Map<number, bigint> {
+    let positions = this.positions.get(topic);
+    if (!positions) this.positions.set(topic, (positions = new Map()));
+    return positions;
+  }
+
+  /**
+   * Sets lag from the broker's high watermarks against this loop's position (the committed offset of
+   * the group for a partition it has not fetched from yet). A failure keeps the last values: Kafka
+   * being unreachable has alerts of its own.
+   */
+  async refreshLag(): Promise<void> {
+    if (this.lagRefreshing || this.stopping || this.assignment.size === 0) return;
+    this.lagRefreshing = true;
+    const { name, groupId, kafka, logger } = this.options;
+    try {
+      if (!this.lagAdmin) {
+        const admin = kafka.admin();
+        await admin.connect();
+        this.lagAdmin = admin;
+      }
+      const admin = this.lagAdmin;
+      for (const [topic, partitions] of this.assignment) {
+        const ends = new Map(
+          (await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]),
+        );
+        let committed: Map<number, bigint> | undefined;
+        for (const partition of partitions) {
+          const end = ends.get(partition);
+          let position = this.positions.get(topic)?.get(partition);
+          if (position === undefined) {
+            committed ??= await this.committedOffsets(admin, groupId, topic);
+            position = committed.get(partition);
+          }
+          if (end === undefined || position === undefined) continue;
+          const lag = end > position ? Number(end - position) : 0;
+          this.metrics.lag.set({ consumer: name, topic, partition: String(partition) }, lag);
+        }
+      }
+      this.lagRefreshFailing = false;
+    } catch (err) {
+      if (!this.lagRefreshFailing) {
+        logger.warn(`consumer lag not refreshed: ${errorMessage(err)}`, {
+          event: { action: 'consumer-lag-refresh-failed' },
+          error: { type: classifyError(err).errorClass, message: errorMessage(err) },
+          labels: { consumer: name },
+        });
+      }
+      this.lagRefreshFailing = true;
+    } finally {
+      this.lagRefreshing = false;
+    }
+  }
+
+  private async committedOffsets(admin: Admin, groupId: string, topic: string): Promise<Map<number, bigint>> {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const committed = new Map<number, bigint>();
+    // -1: nothing committed yet, so no position to measure from.
+    for (const p of offsets?.partitions ?? [])
+      if (p.offset !== '-1') committed.set(p.partition, BigInt(p.offset));
+    return committed;
+  }
+
   private markDoneIfReached(partition: number, next: bigint): void {
     const stopAt = this.options.stopAt?.get(partition);
     if (stopAt === undefined || next < stopAt) return;
@@ -307,6 +411,7 @@ export class ConsumerLoop<T, R = unknown> {
     const source = { topic, partition };
     const lag = Number(batch.offsetLag());
     this.metrics.lag.set({ consumer: this.options.name, topic, partition: String(partition) }, lag);
+    this.positionsOf(topic).set(partition, BigInt(batch.lastOffset()) + 1n);
 
     const stopAt = this.options.stopAt?.get(partition);
     const messages =

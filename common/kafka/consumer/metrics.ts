@@ -47,7 +47,7 @@ function createConsumerMetrics(metrics: Metrics) {
     ),
     lag: metrics.gauge(
       'consumer_lag_messages',
-      'Messages behind the partition high watermark when its last batch was fetched',
+      'Messages behind the partition high watermark: set when a batch is fetched and read from the broker every 15 s between batches',
       ['consumer', 'topic', 'partition'] as const,
     ),
     dependencyAvailable: metrics.gauge(
