@@ -108,8 +108,10 @@ test-monitoring: install
 	amtool check-config $(MONITORING)/alertmanager/alertmanager.yml
 	$(call tier,monitoring,--timeout 60000)
 
-# Prometheus + Alertmanager on services it starts itself (ports 28000-28999): a stopped sink pages
-# and resolves. About 3 minutes (the rule's for: 1m twice), so not part of `make test`.
+# Prometheus + Alertmanager on the seven services Prometheus scrapes, started by the test itself
+# (ports 28600-28899): every target up; a stopped sink fires ServiceDown within its for + 2 evaluation
+# intervals and pages within that + group_wait; restarting it resolves the alert. About 3 minutes
+# (service start-up, the rule's for: 1m, the resolve), so not part of `make test`.
 test-alerting: up
 	$(call tier,alerting,--timeout 400000)
 
