@@ -161,6 +161,15 @@ restore: install
 	@[ -n "$(BACKUP)" ] || { echo "usage: make restore BACKUP=backups/<folder>"; exit 2; }
 	$(TSX) scripts/restore-main.ts "$(BACKUP)"
 
+# The disaster-recovery drill (scripts/backup/drill.ts): sample data in, make backup, make clean-stack,
+# make up, make restore, then counts and API answers compared and new documents checked for gaps and
+# duplicates; prints backup/restore times and sizes (docs/operations.md). It DELETES the local stack's
+# data (make clean-stack), which every other test shares, so it is not part of `make test`: run it
+# when nothing else uses the stack. Exits 1 on any difference.
+.PHONY: dr-drill
+dr-drill: install
+	$(TSX) scripts/backup/drill.ts
+
 # One OCI image for every service and the dashboard (image/build.sh; not part of make test: several
 # minutes), and its smoke test: the image's root filesystem run read-only under chroot against the
 # local stack.
