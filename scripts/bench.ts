@@ -7,7 +7,7 @@
  *
  * Raw results go to stack/.data/bench-results.json. BENCH_ONLY=name,name reruns only those benchmarks
  * and keeps the other results of the previous `make bench` (names: model, e2e, processor, ingest,
- * sinks, api, edges, kafka, ui, alerts). BENCH_RENDER=1 only rewrites docs/benchmarks.md from the saved results.
+ * sinks, api, edges, kafka, ui, alerts, logs). BENCH_RENDER=1 only rewrites docs/benchmarks.md from the saved results.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -248,6 +248,8 @@ function plan(modelSps: () => number | undefined): Plan {
     ui: () => bench('ui', 'bench:ui', { env: { BENCH_RUNS: '5' }, timeoutMin: 10 }),
     // One run: it takes ~4 minutes and leaves its ~3 million mentions on sentiment.aspects.v1.
     alerts: () => bench('alerts', 'bench:alerts', { timeoutMin: 15 }),
+    // One run: each is 3 minutes of load plus start-up and the wait for the outage's log lines.
+    logs: () => bench('logs', 'bench:log-outage', { timeoutMin: 15 }),
   };
 }
 
@@ -799,6 +801,58 @@ function alertsSection(o: Outcome | undefined, page: Page): void {
   );
 }
 
+function logOutageSection(o: Outcome | undefined, page: Page): void {
+  const { lines } = page;
+  lines.push('## Services and logs while Elasticsearch is away (`bench:log-outage`)', '');
+  const r = o?.ok ? o.outputs[0] : undefined;
+  const figure = 'Throughput during a 60 s Elasticsearch outage ÷ before (collector / PostgreSQL)';
+  if (!r) {
+    lines.push(...failed(o));
+    page.summary.push([figure, 'failed', '≥ 0.9', 'not measured']);
+    page.summary.push([
+      'Log lines written during the outage missing afterwards',
+      'failed',
+      '0 (or the drop count)',
+      'not measured',
+    ]);
+    return;
+  }
+  const phases = ['before', 'outage', 'after'];
+  const ratios = `**${n2(r.ratio_outage_to_before.collector)} / ${n2(r.ratio_outage_to_before.postgres)}**`;
+  lines.push(
+    '| Phase | Collector 202/s | Documents/s into PostgreSQL | Other answers |',
+    '|---|---:|---:|---|',
+    ...phases.map((p) => {
+      const x = r.phases[p];
+      const other = Object.entries(x.other_answers as Record<string, number>)
+        .map(([status, n]) => `${status} × ${n0(n)}`)
+        .join(', ');
+      return `| ${p} | ${n1(x.collector_202_per_second)} | ${n1(x.postgres_documents_per_second)} | ${other || '—'} |`;
+    }),
+    '',
+    '| Log file | Lines written during the outage | In Elasticsearch afterwards | Lost |',
+    '|---|---:|---:|---:|',
+    ...Object.entries(r.log_lines_during_outage as Record<string, Json>).map(
+      ([s, l]) => `| ${s}.log | ${n0(l.written)} | ${n0(l.found)} | ${n0(l.lost)} |`,
+    ),
+    '',
+    `- Aims (observability issue): with Elasticsearch stopped for ${r.phase_seconds} s under load the services' throughput stays within 10 % — outage ÷ before ${ratios} (collector / PostgreSQL), ${verdict(r.met_throughput)}; every log line written meanwhile is in Elasticsearch afterwards, or the shipper's drop count says how many are not — ${n0(r.log_lines_lost)} missing, drop count ${n0(r.log_shipper_dropped)}, ${verdict(r.met_logs)}. The outage's lines were all indexed ${r.seconds_until_outage_lines_indexed} s after the load stopped.`,
+    `- How measured: the HTTP collector, the ABSA processor, the PostgreSQL sink and the log shipper run as processes, the services' ECS lines going to files the shipper tails into an alias of its own. "Elasticsearch stopped" is the fault-injecting proxy between the shipper and Elasticsearch refusing every connection for ${r.phase_seconds} s, so the shared node keeps running; the Elasticsearch sink is not part of this, as it needs Elasticsearch by nature. A client posts one document per request at ${r.rate} documents/s open loop, ${r.warmup_seconds} s of warm-up then ${r.phase_seconds} s per phase; documents/s into PostgreSQL is the tenant's row count at the end of each phase minus at its start. Lines written during the outage are those that landed in the files between cut and restore, looked up by the document id the shipper derives from file, inode and byte offset. ${n0(r.documents.accepted)} of ${n0(r.documents.sent)} documents accepted, ${n0(r.documents.stored)} in PostgreSQL at the end.`,
+    `- Command: \`${o!.command}\` (env BENCH_LOG_OUTAGE_RATE, BENCH_LOG_OUTAGE_SECONDS, BENCH_LOG_OUTAGE_WARMUP_SECONDS).`,
+    `- ${ranAt(o!)}`,
+    '',
+  );
+  page.summary.push(
+    [figure, ratios, '≥ 0.9', verdict(r.met_throughput)],
+    [
+      'Log lines written during the outage missing afterwards',
+      `**${n0(r.log_lines_lost)}** (drop count ${n0(r.log_shipper_dropped)})`,
+      '0 (or the drop count)',
+      verdict(r.met_logs),
+    ],
+  );
+}
+
 function render(
   results: Record<string, Outcome>,
   meta: { started: string; finished: string; loadStart: number[]; only?: string },
@@ -816,6 +870,7 @@ function render(
   kafkaSection(results.kafka, page);
   uiSection(results.ui, page);
   alertsSection(results.alerts, page);
+  logOutageSection(results.logs, page);
   const rest = page.lines.splice(0);
 
   const contended = Object.values(results)
@@ -866,7 +921,19 @@ async function main(): Promise<void> {
     return m && m.outputs.length ? median(m.outputs.map((x) => Number(x.sentences_per_second))) : undefined;
   };
   const steps = plan(modelSps);
-  const order = ['model', 'processor', 'ingest', 'sinks', 'api', 'edges', 'kafka', 'ui', 'alerts', 'e2e'];
+  const order = [
+    'model',
+    'processor',
+    'ingest',
+    'sinks',
+    'api',
+    'edges',
+    'kafka',
+    'ui',
+    'alerts',
+    'logs',
+    'e2e',
+  ];
   for (const name of only ?? order) {
     if (!steps[name]) throw new Error(`unknown benchmark "${name}" (one of ${order.join(', ')})`);
   }
