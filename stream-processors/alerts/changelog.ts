@@ -6,14 +6,21 @@
  * with its committed offsets.
  *
  * Keys, each after `group␟` (the service's ALERTS_GROUP_ID: every alert service shares the topic,
- * and restores only its own keys): `p` (the partition's stream time), `m␟tenant␟entity` (an
- * entity's lifecycle: open alerts, last alerts, how far it was evaluated), `b␟tenant␟entity␟hour`
+ * and restores only its own keys): `p` (the partition's stream time and its input partitions'
+ * progress), `m␟tenant␟entity` (an entity's lifecycle: open alerts, last alerts, how far it was
+ * evaluated, where its input partitions are), `b␟tenant␟entity␟hour`
  * (its tallies of one hour; a tombstone once the hour leaves the retention).
  */
 import type { Kafka, Message } from 'kafkajs';
 import { RetriableError, errorMessage } from '../../common/errors/index';
 import { TOPICS } from '../../schemas/topics';
-import { emptyPartition, type EntityState, type PartitionState, type StateChange } from './engine';
+import {
+  emptyPartition,
+  type EntityState,
+  type PartitionState,
+  type SourceState,
+  type StateChange,
+} from './engine';
 import { entityKey, type Tally } from './tally';
 
 const SEP = '\u001f';
@@ -26,6 +33,15 @@ interface MetaValue {
   streamTime: number;
   open: EntityState['open'];
   lastFired: EntityState['lastFired'];
+  /** Absent in records written before input partitions were tracked. */
+  sources?: EntityState['sources'];
+}
+
+interface PartitionValue {
+  streamTime: number;
+  /** Absent in records written before input partitions were tracked. */
+  writtenAt?: number;
+  sources?: Array<[number, SourceState]>;
 }
 
 /** The changelog records of a chunk's state changes, serialized now (the state moves on). */
@@ -37,8 +53,14 @@ export function changelogMessages(
 ): Message[] {
   const key = (...parts: string[]) => [group, ...parts].join(SEP);
   return changes.map((c): Message => {
-    if (c.kind === 'partition')
-      return { key: key('p'), value: JSON.stringify({ streamTime: state.streamTime }), partition };
+    if (c.kind === 'partition') {
+      const value: PartitionValue = {
+        streamTime: state.streamTime,
+        writtenAt: state.writtenAt,
+        sources: [...state.sources.entries()],
+      };
+      return { key: key('p'), value: JSON.stringify(value), partition };
+    }
     const e = c.entity;
     if (c.kind === 'meta') {
       const value: MetaValue = {
@@ -49,6 +71,7 @@ export function changelogMessages(
         streamTime: e.streamTime,
         open: e.open,
         lastFired: e.lastFired,
+        sources: e.sources,
       };
       return { key: key('m', e.tenant, e.entity), value: JSON.stringify(value), partition };
     }
@@ -74,6 +97,7 @@ function entityOf(state: PartitionState, tenant: string, entity: string): Entity
       streamTime: 0,
       open: {},
       lastFired: {},
+      sources: {},
     };
     state.entities.set(key, e);
   }
@@ -91,7 +115,12 @@ export function applyChangelogRecord(
   if (!key.startsWith(prefix)) return;
   const [kind, tenant = '', entity = '', bucket] = key.slice(prefix.length).split(SEP);
   if (kind === 'p') {
-    if (value) state.streamTime = (JSON.parse(value.toString()) as { streamTime: number }).streamTime;
+    if (value) {
+      const p = JSON.parse(value.toString()) as PartitionValue;
+      state.streamTime = p.streamTime;
+      state.writtenAt = p.writtenAt ?? 0;
+      state.sources = new Map(p.sources ?? []);
+    }
     return;
   }
   const e = entityOf(state, tenant, entity);
@@ -103,6 +132,7 @@ export function applyChangelogRecord(
       streamTime: m.streamTime,
       open: m.open,
       lastFired: m.lastFired,
+      sources: m.sources ?? {},
     });
   } else if (kind === 'b') {
     const hour = Number(bucket);

@@ -5,7 +5,15 @@
  *
  * Time is event time. An entity's stream time is the latest created_at of its mentions; a window is
  * closed once that is `allowedLateness` past its end (or the partition's is, `idleClose` later, for
- * an entity gone quiet), and evaluated then, once. A mention
+ * an entity gone quiet), and evaluated then, once. That alone is right only while every input
+ * partition is read at the pace of the others: an entity's aspects come from several partitions of
+ * sentiment.aspects.v1, and while a backlog is read (after downtime, a replay) one of them may be
+ * days ahead of another. So, like a watermark taken over a stream processor's inputs, the window
+ * also waits for every input partition that still has a backlog: such a partition holds the entity
+ * at how far it has been read (less the lag the entity's own mentions there had behind it). A
+ * partition read to its end holds nothing back (a quiet one included), nor does one the tally stage
+ * has written nothing from for `idleClose` (a stalled reader must not stop every entity). A partition
+ * this one has heard nothing from yet is not known to hold anything. A mention
  * that arrives for a window already evaluated still counts in later baselines (metric `late`);
  * one older than the retention before its entity's newest hour is dropped (`expired`).
  *
@@ -28,7 +36,7 @@ import {
 } from './detectors';
 import { explain } from './explain';
 import { BUCKET_MS, type Rule } from './rules';
-import { entityKey, mergeSamples, mergeTally, MAX_SAMPLES, type Tally } from './tally';
+import { entityKey, isProgressRecord, mergeSamples, mergeTally, MAX_SAMPLES, type Tally } from './tally';
 
 const WEEK_MS = 7 * 24 * BUCKET_MS;
 
@@ -62,11 +70,32 @@ export interface EntityState {
   open: Record<string, OpenAlert>;
   /** `<rule id> <scope>` → end of the window of its last alert. */
   lastFired: Record<string, number>;
+  /** Input partition → the entity's latest mention read from it, and that partition's progress then. */
+  sources: Record<number, EntitySource>;
+}
+
+export interface EntitySource {
+  time: number;
+  at: number;
+}
+
+/** What the detect stage knows of one input partition (of sentiment.aspects.v1). */
+export interface SourceState {
+  /** Latest created_at read from it. */
+  time: number;
+  /** Whether its last chunk reached its end. */
+  caughtUp: boolean;
+  /** When the tally stage last wrote from it. */
+  writtenAt: number;
 }
 
 export interface PartitionState {
   streamTime: number;
   entities: Map<string, EntityState>;
+  /** Input partition → its progress, as the records of this tallies partition tell it. */
+  sources: Map<number, SourceState>;
+  /** Latest write time of any record read. */
+  writtenAt: number;
 }
 
 /** A state change to write to the changelog: the entity's hour (tallies), or its lifecycle (meta). */
@@ -89,7 +118,7 @@ export interface EngineResult {
 }
 
 export function emptyPartition(): PartitionState {
-  return { streamTime: 0, entities: new Map() };
+  return { streamTime: 0, entities: new Map(), sources: new Map(), writtenAt: 0 };
 }
 
 export interface StateSize {
@@ -102,7 +131,7 @@ export interface StateSize {
 
 /** Cheap enough for every chunk: per entity, the fewer of its hours and its hours not yet evaluated. */
 export function stateSize(state: PartitionState): StateSize {
-  let records = state.streamTime > 0 ? 1 : 0;
+  let records = state.streamTime > 0 || state.sources.size > 0 ? 1 : 0;
   let openWindows = 0;
   for (const e of state.entities.values()) {
     records += 1 + e.buckets.size;
@@ -133,7 +162,10 @@ export class AlertEngine {
     const metas = new Map<EntityState, StateChange>();
     const touched = new Set<EntityState>();
     const previousStreamTime = state.streamTime;
+    let sourcesMoved = false;
     for (const t of tallies) {
+      if (t.sourcePartition >= 0) sourcesMoved = advanceSource(state, t) || sourcesMoved;
+      if (isProgressRecord(t)) continue;
       const key = entityKey(t.tenant, t.entity);
       let e = state.entities.get(key);
       if (!e) {
@@ -146,10 +178,20 @@ export class AlertEngine {
           streamTime: 0,
           open: {},
           lastFired: {},
+          sources: {},
         };
         state.entities.set(key, e);
       }
       touched.add(e);
+      if (t.sourcePartition >= 0) {
+        // The entity's position in the partition: its latest mention there, and how far the
+        // partition had been read by then (the chunk's time), so its lag behind the partition is known.
+        const s = e.sources[t.sourcePartition];
+        if (!s || t.maxCreatedAt >= s.time) {
+          e.sources[t.sourcePartition] = { time: t.maxCreatedAt, at: Math.max(t.sourceTime, t.maxCreatedAt) };
+          metas.set(e, { kind: 'meta', entity: e });
+        }
+      }
       if (t.bucket < e.newestBucket - this.options.retentionMs) {
         counters.expired += t.mentions;
         continue;
@@ -173,8 +215,11 @@ export class AlertEngine {
     // alerts may recover); otherwise only the entities this chunk touched.
     const closes = (time: number) =>
       Math.floor((time - this.options.allowedLatenessMs) / BUCKET_MS) * BUCKET_MS;
+    // An input partition's progress may release entities this chunk did not touch.
     const candidates =
-      closes(state.streamTime) > closes(previousStreamTime) ? state.entities.values() : touched;
+      sourcesMoved || closes(state.streamTime) > closes(previousStreamTime)
+        ? state.entities.values()
+        : touched;
     const alerts: Alert[] = [];
     for (const e of candidates) {
       // An entity's windows close by its own event time: other entities of the partition come
@@ -186,7 +231,7 @@ export class AlertEngine {
         e.streamTime < state.streamTime - this.options.deliverMaxAgeMs
           ? e.streamTime
           : Math.max(e.streamTime, state.streamTime - this.options.idleCloseMs);
-      const closedUpTo = closes(own);
+      const closedUpTo = closes(Math.min(own, this.heldAt(state, e)));
       if (closedUpTo <= e.evaluatedUpTo) continue;
       this.evaluate(e, closedUpTo, alerts, counters);
       e.evaluatedUpTo = closedUpTo;
@@ -195,8 +240,24 @@ export class AlertEngine {
         buckets.set(`${entityKey(e.tenant, e.entity)}\u001f${b}`, { kind: 'bucket', entity: e, bucket: b });
     }
     const changes = [...buckets.values(), ...metas.values()];
-    if (state.streamTime !== previousStreamTime) changes.push({ kind: 'partition' });
+    if (sourcesMoved || state.streamTime !== previousStreamTime) changes.push({ kind: 'partition' });
     return { alerts, changes, counters };
+  }
+
+  /**
+   * How far the input partitions that still have a backlog have been read for `e`: the minimum over
+   * them of the partition's progress, less the lag the entity's latest mention there had behind the
+   * partition's chunk (its mentions may trail the rest of the partition: an import, a producer
+   * writing entity by entity). Infinity when none holds it.
+   */
+  private heldAt(state: PartitionState, e: EntityState): number {
+    let held = Infinity;
+    for (const [partition, s] of state.sources) {
+      if (s.caughtUp || state.writtenAt - s.writtenAt > this.options.idleCloseMs) continue;
+      const mine = e.sources[partition];
+      held = Math.min(held, s.time - (mine ? Math.max(0, mine.at - mine.time) : 0));
+    }
+    return held;
   }
 
   /** Drops hours older than the retention; returns them so their changelog entries are deleted. */
@@ -439,6 +500,33 @@ export class AlertEngine {
       contributors: contributors(rule, tallies),
     };
   }
+}
+
+/**
+ * Folds a record's source into the partition's; whether anything changed. A partition's progress
+ * moves only with its progress records, written after each chunk's tallies: the tallies of one chunk
+ * may be split over two detect chunks, and the partition has been read past their times only once
+ * all of them are in. A partition first heard of through a tally holds everything until then.
+ */
+function advanceSource(state: PartitionState, t: Tally): boolean {
+  const before = state.sources.get(t.sourcePartition);
+  const after: SourceState = isProgressRecord(t)
+    ? {
+        time: Math.max(before?.time ?? 0, t.sourceTime),
+        caughtUp: t.sourceCaughtUp,
+        writtenAt: Math.max(before?.writtenAt ?? 0, t.writtenAt),
+      }
+    : (before ?? { time: 0, caughtUp: false, writtenAt: t.writtenAt });
+  const writtenAt = Math.max(state.writtenAt, t.writtenAt);
+  const moved =
+    !before ||
+    after.time !== before.time ||
+    after.caughtUp !== before.caughtUp ||
+    after.writtenAt !== before.writtenAt ||
+    writtenAt !== state.writtenAt;
+  state.sources.set(t.sourcePartition, after);
+  state.writtenAt = writtenAt;
+  return moved;
 }
 
 function countsOf(tallies: readonly Tally[]): WindowCounts {

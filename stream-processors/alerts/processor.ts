@@ -6,7 +6,10 @@
  *   alerts.tallies.v1 ─(detect: window state, rules, detectors)→ sentiment.alerts.v1 + alerts.state.v1
  *
  * The input is keyed by tenant × entity × aspect, so an entity's aspects are spread over partitions;
- * re-keying puts them together so category and entity windows are whole. The detect stage keeps its
+ * re-keying puts them together so category and entity windows are whole. Each tally chunk also
+ * writes its input partition's progress (how far it has been read, whether to its end) to every
+ * tallies partition, so the detect stage can wait for input partitions that are behind (engine.ts).
+ * The detect stage keeps its
  * window state in memory per partition and in the changelog (changelog.ts); it restores a
  * partition's state before its first chunk, after every group join and whenever a chunk is read
  * again (a dropped or failed transaction left the memory ahead of what was committed).
@@ -16,10 +19,11 @@
  * and changelog keys start with it, so each service counts and restores only its own. Alert ids do
  * not include it: the same windows give the same ids whichever service computes them.
  */
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka, KafkaMessage, Message } from 'kafkajs';
 import { TransactionalCommit } from '../../common/kafka/consumer/commit';
 import { ConsumerLoop, type Consumed, type Handled } from '../../common/kafka/consumer/loop';
 import { valueSubject, type RegistryClient } from '../../common/kafka/registry';
+import { DependencyUnavailableError, errorMessage } from '../../common/errors/index';
 import type { Logger } from '../../common/logging/index';
 import type { Metrics, ReadinessCheck } from '../../common/metrics/index';
 import { schemas, type Alert, type AspectMention } from '../../schemas/index';
@@ -28,7 +32,16 @@ import { changelogMessages, restorePartition } from './changelog';
 import { AlertEngine, stateSize, type EngineOptions, type PartitionState } from './engine';
 import type { AlertsMetrics } from './metrics';
 import type { RuleSource } from './rule-source';
-import { entityKey, tallyHeaders, talliedBy, tallyMentions, type Tally } from './tally';
+import { SourceEnds } from './source-ends';
+import {
+  chunkProgress,
+  entityKey,
+  progressRecord,
+  tallyHeaders,
+  talliedBy,
+  tallyMentions,
+  type Tally,
+} from './tally';
 
 export interface DetectionOptions {
   groupId: string;
@@ -49,7 +62,11 @@ export class AlertDetection {
   private readonly detectLoop: ConsumerLoop<Tally, { alerts: Alert[]; late: number; expired: number }>;
   private readonly engine: AlertEngine;
   private readonly partitions = new Map<number, Restored>();
+  private readonly sourceEnds: SourceEnds;
+  private readonly now: () => number;
   private ids: { tallies: number; alerts: number } | undefined;
+  /** Partitions of alerts.tallies.v1: each tally chunk's progress goes to all of them. */
+  private talliesPartitions: number[] = [];
 
   constructor(
     private readonly kafka: Kafka,
@@ -60,9 +77,11 @@ export class AlertDetection {
     metrics: Metrics,
     private readonly alertsMetrics: AlertsMetrics,
   ) {
+    this.now = options.now ?? Date.now;
+    this.sourceEnds = new SourceEnds(kafka);
     this.engine = new AlertEngine({
       ...options.engine,
-      now: options.now ?? Date.now,
+      now: this.now,
       rulesFor: (tenant) => rules.rulesFor(tenant),
     });
     const common = {
@@ -83,7 +102,7 @@ export class AlertDetection {
       topics: [TOPICS.aspects],
       commit: new TransactionalCommit(`${options.groupId}-tally`),
       handler: {
-        handle: (items) => this.tally(items),
+        handle: (items, source) => this.tally(items, source.partition),
         committed: ({ messages }) => this.alertsMetrics.mentionsConsumed.inc(messages),
       },
     });
@@ -134,6 +153,9 @@ export class AlertDetection {
       await this.registry.serde.getSchema(ids.alerts);
       return ids;
     });
+    this.talliesPartitions = await this.tallyLoop.untilAvailable('kafka', () =>
+      talliesPartitions(this.kafka),
+    );
     await this.tallyLoop.untilAvailable('postgres', () => this.rules.ready());
     await this.detectLoop.start();
     await this.tallyLoop.start();
@@ -141,18 +163,32 @@ export class AlertDetection {
 
   async stop(): Promise<void> {
     await Promise.all([this.tallyLoop.stop(), this.detectLoop.stop()]);
+    await this.sourceEnds.stop();
     this.rules.stop();
   }
 
-  private async tally(items: Array<Consumed<AspectMention>>): Promise<Handled<number>> {
-    const tallies = tallyMentions(items.map((i) => i.value));
-    const messages = await Promise.all(
+  private async tally(items: Array<Consumed<AspectMention>>, partition: number): Promise<Handled<number>> {
+    const mentions = items.map((i) => i.value);
+    const next = BigInt(items[items.length - 1]!.message.offset) + 1n;
+    const source = chunkProgress(
+      mentions,
+      partition,
+      await this.sourceEnds.caughtUp(partition, next),
+      this.now(),
+    );
+    const headers = tallyHeaders(this.options.groupId);
+    const tallies = tallyMentions(mentions, source);
+    const messages: Message[] = await Promise.all(
       tallies.map(async (t) => ({
         key: entityKey(t.tenant, t.entity),
         value: await this.registry.encode(this.ids!.tallies, t),
-        headers: tallyHeaders(this.options.groupId),
+        headers,
       })),
     );
+    // After the tallies, so a partition's progress never runs ahead of what it carried.
+    const progress = await this.registry.encode(this.ids!.tallies, progressRecord(source));
+    for (const p of this.talliesPartitions)
+      messages.push({ key: '', value: progress, headers, partition: p });
     return {
       outcomes: items.map(() => undefined),
       records: [{ topic: TOPICS.alertTallies, messages }],
@@ -201,6 +237,25 @@ export class AlertDetection {
       ],
       report: { alerts, late: counters.late, expired: counters.expired },
     };
+  }
+}
+
+async function talliesPartitions(kafka: Kafka): Promise<number[]> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(TOPICS.alertTallies);
+    return offsets.map((o) => o.partition).sort((a, b) => a - b);
+  } catch (err) {
+    throw new DependencyUnavailableError(
+      'kafka',
+      `reading the partitions of ${TOPICS.alertTallies}: ${errorMessage(err)}`,
+      {
+        cause: err,
+      },
+    );
+  } finally {
+    await admin.disconnect().catch(() => undefined);
   }
 }
 

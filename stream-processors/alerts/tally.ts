@@ -5,6 +5,11 @@
  * one partition. Merging is commutative: the same mentions give the same tallies however they were
  * chunked (samples are the smallest document ids, not the first seen), which keeps alerts identical
  * across a replay or a crash.
+ *
+ * Every record also says which partition of sentiment.aspects.v1 it was tallied from and how far the
+ * tally stage had read that partition (its source progress), and each chunk writes one record without
+ * mentions to every tallies partition carrying only that progress: the detect stage closes an
+ * entity's window only once every input partition with its mentions has been read past it (engine.ts).
  */
 import type { IHeaders } from 'kafkajs';
 import type { AspectMention } from '../../schemas/index';
@@ -34,6 +39,69 @@ export interface Tally {
   /** Smallest document ids of negative mentions, and of any mention. */
   negativeSamples: string[];
   samples: string[];
+  /** Partition of sentiment.aspects.v1 the mentions were read from; -1 when unknown. */
+  sourcePartition: number;
+  /** Latest created_at of the chunk of that partition the record was tallied from. */
+  sourceTime: number;
+  /** Whether that chunk reached the end of its partition (nothing more was waiting to be read). */
+  sourceCaughtUp: boolean;
+  /** When the tally stage wrote the record (epoch ms, its clock). */
+  writtenAt: number;
+}
+
+/** Where a chunk of mentions was read: its partition, its progress and when it was tallied. */
+export interface SourceProgress {
+  partition: number;
+  /** Latest created_at of the chunk. */
+  time: number;
+  caughtUp: boolean;
+  writtenAt: number;
+}
+
+/** Tallies of mentions read from no known partition (the one-go reference, older records). */
+export const NO_SOURCE: SourceProgress = { partition: -1, time: 0, caughtUp: true, writtenAt: 0 };
+
+/** A record without mentions: only the progress of its source partition, for every tallies partition. */
+export function progressRecord(source: SourceProgress): Tally {
+  return {
+    tenant: '',
+    entity: '',
+    aspect: '',
+    category: null,
+    bucket: 0,
+    maxCreatedAt: 0,
+    mentions: 0,
+    negative: 0,
+    terms: {},
+    negativeSamples: [],
+    samples: [],
+    ...sourceFields(source),
+  };
+}
+
+export function isProgressRecord(t: Tally): boolean {
+  return t.mentions === 0;
+}
+
+/** The progress of a chunk read from `partition` at `writtenAt`. */
+export function chunkProgress(
+  mentions: readonly AspectMention[],
+  partition: number,
+  caughtUp: boolean,
+  writtenAt: number,
+): SourceProgress {
+  let time = 0;
+  for (const m of mentions) time = Math.max(time, m.created_at);
+  return { partition, time, caughtUp, writtenAt };
+}
+
+function sourceFields(source: SourceProgress) {
+  return {
+    sourcePartition: source.partition,
+    sourceTime: source.time,
+    sourceCaughtUp: source.caughtUp,
+    writtenAt: source.writtenAt,
+  };
 }
 
 /**
@@ -93,8 +161,11 @@ export function mergeTally(a: Tally, b: Tally): void {
   a.samples = mergeSamples(a.samples, b.samples);
 }
 
-/** Folds mentions into one tally per tenant × entity × aspect × hour. */
-export function tallyMentions(mentions: readonly AspectMention[]): Tally[] {
+/** Folds mentions (one chunk of `source`) into one tally per tenant × entity × aspect × hour. */
+export function tallyMentions(
+  mentions: readonly AspectMention[],
+  source: SourceProgress = NO_SOURCE,
+): Tally[] {
   const out = new Map<string, Tally>();
   for (const m of mentions) {
     const entity = m.entity ?? '';
@@ -114,6 +185,7 @@ export function tallyMentions(mentions: readonly AspectMention[]): Tally[] {
         terms: Object.create(null) as Tally['terms'],
         negativeSamples: [],
         samples: [],
+        ...sourceFields(source),
       };
       out.set(key, t);
     }
