@@ -346,7 +346,7 @@ export class ConsumerLoop<T, R = unknown> {
    * the group for a partition it has not fetched from yet). A failure keeps the last values: Kafka
    * being unreachable has alerts of its own.
    */
-  async refreshLag(): Promise<void> {
+  private async refreshLag(): Promise<void> {
     if (this.lagRefreshing || this.stopping || this.assignment.size === 0) return;
     this.lagRefreshing = true;
     const { name, groupId, kafka, logger } = this.options;
