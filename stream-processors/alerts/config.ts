@@ -26,7 +26,7 @@ export const alertsConfigSpec = defineConfig(
       env: `${PREFIX}IDLE_CLOSE_MINUTES`,
       schema: v.int(0, 7 * 24 * 60),
       default: '60',
-      doc: "An entity's windows close by its own mentions' time; once it has had none for this long (by the other entities' time), they close anyway.",
+      doc: "An entity's windows close by its own mentions' time; once it has had none for this long (by the other entities' time), they close anyway. While a backlog is read they also wait for every input partition still behind, unless the tally stage has written nothing from it for this long.",
     },
     retentionDays: {
       env: `${PREFIX}RETENTION_DAYS`,

@@ -13,7 +13,7 @@
  * at how far it has been read (less the lag the entity's own mentions there had behind it). A
  * partition read to its end holds nothing back (a quiet one included), nor does one the tally stage
  * has written nothing from for `idleClose` (a stalled reader must not stop every entity). A partition
- * this one has heard nothing from yet is not known to hold anything. A mention
+ * not heard from yet holds everything once another's progress names it as behind. A mention
  * that arrives for a window already evaluated still counts in later baselines (metric `late`);
  * one older than the retention before its entity's newest hour is dropped (`expired`).
  *
@@ -518,7 +518,15 @@ function advanceSource(state: PartitionState, t: Tally): boolean {
       }
     : (before ?? { time: 0, caughtUp: false, writtenAt: t.writtenAt });
   const writtenAt = Math.max(state.writtenAt, t.writtenAt);
+  // Partitions behind that this one has heard nothing from yet hold everything until they report.
+  let introduced = false;
+  for (const p of t.backlogged ?? []) {
+    if (state.sources.has(p) || p === t.sourcePartition) continue;
+    state.sources.set(p, { time: 0, caughtUp: false, writtenAt: t.writtenAt });
+    introduced = true;
+  }
   const moved =
+    introduced ||
     !before ||
     after.time !== before.time ||
     after.caughtUp !== before.caughtUp ||

@@ -78,7 +78,7 @@ export class AlertDetection {
     private readonly alertsMetrics: AlertsMetrics,
   ) {
     this.now = options.now ?? Date.now;
-    this.sourceEnds = new SourceEnds(kafka);
+    this.sourceEnds = new SourceEnds(kafka, `${options.groupId}-tally`);
     this.engine = new AlertEngine({
       ...options.engine,
       now: this.now,
@@ -170,12 +170,8 @@ export class AlertDetection {
   private async tally(items: Array<Consumed<AspectMention>>, partition: number): Promise<Handled<number>> {
     const mentions = items.map((i) => i.value);
     const next = BigInt(items[items.length - 1]!.message.offset) + 1n;
-    const source = chunkProgress(
-      mentions,
-      partition,
-      await this.sourceEnds.caughtUp(partition, next),
-      this.now(),
-    );
+    const { caughtUp, backlogged } = await this.sourceEnds.progress(partition, next);
+    const source = chunkProgress(mentions, partition, caughtUp, this.now(), backlogged);
     const headers = tallyHeaders(this.options.groupId);
     const tallies = tallyMentions(mentions, source);
     const messages: Message[] = await Promise.all(

@@ -47,6 +47,8 @@ export interface Tally {
   sourceCaughtUp: boolean;
   /** When the tally stage wrote the record (epoch ms, its clock). */
   writtenAt: number;
+  /** Progress records only: other input partitions the tally stage still had a backlog on. */
+  backlogged: number[];
 }
 
 /** Where a chunk of mentions was read: its partition, its progress and when it was tallied. */
@@ -56,6 +58,8 @@ export interface SourceProgress {
   time: number;
   caughtUp: boolean;
   writtenAt: number;
+  /** Other input partitions with a backlog, by the tally group's committed offsets. */
+  backlogged?: number[];
 }
 
 /** Tallies of mentions read from no known partition (the one-go reference, older records). */
@@ -76,6 +80,7 @@ export function progressRecord(source: SourceProgress): Tally {
     negativeSamples: [],
     samples: [],
     ...sourceFields(source),
+    backlogged: source.backlogged ?? [],
   };
 }
 
@@ -89,10 +94,11 @@ export function chunkProgress(
   partition: number,
   caughtUp: boolean,
   writtenAt: number,
+  backlogged: number[] = [],
 ): SourceProgress {
   let time = 0;
   for (const m of mentions) time = Math.max(time, m.created_at);
-  return { partition, time, caughtUp, writtenAt };
+  return { partition, time, caughtUp, writtenAt, backlogged };
 }
 
 function sourceFields(source: SourceProgress) {
@@ -186,6 +192,7 @@ export function tallyMentions(
         negativeSamples: [],
         samples: [],
         ...sourceFields(source),
+        backlogged: [],
       };
       out.set(key, t);
     }

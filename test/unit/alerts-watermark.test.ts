@@ -7,11 +7,14 @@
  */
 import { expect } from 'chai';
 import avro from 'avsc';
-import type { Message } from 'kafkajs';
+import type { Kafka, Message } from 'kafkajs';
+import { DependencyUnavailableError } from '../../common/errors/index';
 import { avroType, schemas, type AspectMention } from '../../schemas/index';
 import { applyChangelogRecord, changelogMessages } from '../../stream-processors/alerts/changelog';
 import { AlertEngine, emptyPartition, type PartitionState } from '../../stream-processors/alerts/engine';
 import { ruleInputSchema, type Rule } from '../../stream-processors/alerts/rules';
+import { CAUGHT_UP_SLACK, SourceEnds } from '../../stream-processors/alerts/source-ends';
+import { TOPICS } from '../../schemas/topics';
 import {
   chunkProgress,
   entityKey,
@@ -108,12 +111,13 @@ function tallyStage(
   chunk: number,
   clock: () => number,
   caughtUpAtEnd = true,
+  backlogged: number[] = [],
 ): Tally[][] {
   const out: Tally[][] = [];
   for (let i = 0; i < mentions.length; i += chunk) {
     const part = mentions.slice(i, i + chunk);
     const last = i + chunk >= mentions.length;
-    const source = chunkProgress(part, partition, last && caughtUpAtEnd, clock());
+    const source = chunkProgress(part, partition, last && caughtUpAtEnd, clock(), backlogged);
     out.push([...tallyMentions(part, source), progressRecord(source)]);
   }
   return out;
@@ -130,17 +134,6 @@ function detect(records: Tally[], chunk = 40, e = engine(), state: PartitionStat
   let late = 0;
   for (let i = 0; i < records.length; i += chunk) {
     const r = e.apply(state, records.slice(i, i + chunk));
-    console.log(
-      'late',
-      i,
-      r.counters.late,
-      records
-        .slice(i, i + chunk)
-        .map((t) => [t.sourcePartition, t.aspect, (t.bucket - START) / HOUR, t.sourceCaughtUp].join(':'))
-        .join(' '),
-      [...state.sources.entries()].map(([p, s]) => [p, (s.time - START) / HOUR, s.caughtUp]),
-      (state.entities.get('t\u001fshop')!.evaluatedUpTo - START) / HOUR,
-    );
     alerts.push(...r.alerts);
     late += r.counters.late;
   }
@@ -191,6 +184,20 @@ describe('alert windows over input partitions read at different speeds', () => {
     expect(summary(alerts)).to.not.deep.equal(reference());
   });
 
+  it('waits for a partition behind that none of its records came from yet, once another partition’s progress names it', () => {
+    const expected = reference();
+    const { a, b } = stream();
+    const clock = counter(1000);
+    // All of A before anything of B; A's reader reports that its group still has a backlog on B.
+    const fromA = tallyStage(a, A, 400, clock, true, [B]);
+    const fromB = tallyStage(b, B, 400, clock);
+    const { alerts, late } = detect([...fromA.flat(), ...fromB.flat()]);
+    expect(late).to.equal(0);
+    expect(summary(alerts)).to.deep.equal(expected);
+    // Without that report nothing says B is behind: A's days close by A's time alone.
+    expect(detect([...tallyStage(a, A, 400, clock).flat(), ...fromB.flat()]).late).to.be.greaterThan(0);
+  });
+
   it('gives the same alerts whichever input partition runs ahead, and however the detect stage chunks', () => {
     const expected = reference();
     const { a, b } = stream();
@@ -222,19 +229,20 @@ describe('alert windows over input partitions read at different speeds', () => {
     const { a, b } = stream();
     // B read for its first 4 hours, not to its end, then its reader stalls; A is read on, one chunk
     // every 10 minutes of the tally stage's clock.
-    const fromB = tallyStage(b.slice(0, 4 * 40), B, 400, counter(1000), false);
+    const fromB = tallyStage(b.slice(0, 4 * 40), B, 400, counter(1000), false, [A]);
     const fromA = tallyStage(a, A, 400, counter(10 * MINUTE, 2000));
     const state = emptyPartition();
     const e = engine();
-    detect(fromB.flat(), 40, e, state);
+    let late = detect(fromB.flat(), 40, e, state).late;
     const shop = () => state.entities.get(entityKey('t', 'shop'))!;
     const closedHours = () => (shop().evaluatedUpTo - START) / HOUR;
     // Within the idle close (6 chunks of A, 50 minutes): held by B's 4 hours, less the lateness.
-    detect(fromA.slice(0, 6).flat(), 40, e, state);
+    late += detect(fromA.slice(0, 6).flat(), 40, e, state).late;
     expect(closedHours()).to.equal(3);
     // Past it, B holds nothing: A's entity closes by its own time again.
-    detect(fromA.slice(6, 8).flat(), 40, e, state);
+    late += detect(fromA.slice(6, 8).flat(), 40, e, state).late;
     expect(closedHours()).to.be.greaterThan(3);
+    expect(late).to.equal(0);
     const ownHours = (shop().streamTime - 10 * MINUTE - START) / HOUR;
     expect(closedHours()).to.equal(Math.floor(ownHours));
   });
@@ -282,6 +290,7 @@ describe('alerts.tallies.v1 with input partition progress', () => {
       time: mentions[2]!.created_at,
       caughtUp: false,
       writtenAt: NOW,
+      backlogged: [],
     });
     const [tally] = tallyMentions(mentions, source);
     expect(tally).to.include({
@@ -296,13 +305,14 @@ describe('alerts.tallies.v1 with input partition progress', () => {
     for (const record of [tally, progress])
       expect(type.isValid(record), JSON.stringify(record)).to.equal(true);
 
-    const newFields = ['sourcePartition', 'sourceTime', 'sourceCaughtUp', 'writtenAt'];
+    const newFields = ['sourcePartition', 'sourceTime', 'sourceCaughtUp', 'writtenAt', 'backlogged'];
     const old = avro.Type.forSchema({
       ...schemas.aspectTally,
       fields: schemas.aspectTally.fields.filter((f) => !newFields.includes(f.name)),
     } as avro.Schema);
     const written = old.toBuffer(tally);
     const read = type.fromBuffer(written, type.createResolver(old)) as Tally;
+    expect(read.backlogged).to.deep.equal([]);
     expect(read).to.include({
       sourcePartition: -1,
       sourceTime: 0,
@@ -323,3 +333,69 @@ function compacted(log: Message[]): Message[] {
   for (const m of log) latest.set(String(m.key), m);
   return [...latest.values()].filter((m) => m.value !== null);
 }
+
+describe('the tally stage’s view of its input partitions', () => {
+  /** A Kafka of which only the admin answers: end offsets of the topic and the group's offsets. */
+  function fakeKafka(
+    topic: Array<{ partition: number; low: string; high: string }>,
+    group: Record<number, string>,
+  ) {
+    const calls = { offsets: 0, connects: 0 };
+    let failing = false;
+    const admin = {
+      connect: async () => void calls.connects++,
+      disconnect: async () => undefined,
+      fetchTopicOffsets: async () => {
+        calls.offsets++;
+        if (failing) throw new Error('broker down');
+        return topic.map((o) => ({ ...o, offset: o.high }));
+      },
+      fetchOffsets: async () => [
+        {
+          topic: TOPICS.aspects,
+          partitions: Object.entries(group).map(([p, offset]) => ({ partition: Number(p), offset })),
+        },
+      ],
+    };
+    const kafka = { admin: () => admin } as unknown as Kafka;
+    return { kafka, calls, fail: (f: boolean) => (failing = f) };
+  }
+
+  it('says whether a chunk reached its partition’s end and which other partitions the group is behind on', async () => {
+    let now = 0;
+    const { kafka, calls } = fakeKafka(
+      [
+        { partition: 0, low: '0', high: '1000' },
+        { partition: 1, low: '0', high: '1000' },
+        { partition: 2, low: '500', high: '900' },
+        { partition: 3, low: '0', high: '0' },
+      ],
+      // Partition 1 done, 2 never committed (starts at its low offset), 3 empty.
+      { 0: '10', 1: '999', 2: '-1', 3: '-1' },
+    );
+    const ends = new SourceEnds(kafka, 'alerts-tally', 1000, () => now);
+    // Commit markers after the last record still count as the end.
+    expect(await ends.progress(0, 1000n - CAUGHT_UP_SLACK)).to.deep.equal({
+      caughtUp: true,
+      backlogged: [2],
+    });
+    expect(await ends.progress(0, 10n)).to.deep.equal({ caughtUp: false, backlogged: [2] });
+    expect(await ends.progress(2, 600n)).to.deep.equal({ caughtUp: false, backlogged: [0] });
+    expect(calls.offsets).to.equal(1);
+    now = 1500;
+    await ends.progress(1, 1000n);
+    expect(calls.offsets).to.equal(2);
+  });
+
+  it('reports Kafka unreachable as a dependency to wait for, and reconnects', async () => {
+    const { kafka, calls, fail } = fakeKafka([{ partition: 0, low: '0', high: '5' }], { 0: '5' });
+    const ends = new SourceEnds(kafka, 'alerts-tally', 0);
+    fail(true);
+    const err = await ends.progress(0, 5n).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(DependencyUnavailableError);
+    expect((err as DependencyUnavailableError).dependency).to.equal('kafka');
+    fail(false);
+    expect(await ends.progress(0, 5n)).to.deep.equal({ caughtUp: true, backlogged: [] });
+    expect(calls.connects).to.equal(2);
+  });
+});
