@@ -7,9 +7,9 @@
  *
  * The input is keyed by tenant × entity × aspect, so an entity's aspects are spread over partitions;
  * re-keying puts them together so category and entity windows are whole. Each tally chunk also
- * writes its input partition's progress (how far it has been read, whether to its end) to every
- * tallies partition, so the detect stage can wait for input partitions that are behind (engine.ts).
- * The detect stage keeps its
+ * writes its input partition's progress (how far it has been read, whether to its end, which other
+ * partitions the group is behind on) to every tallies partition, in the same transaction, so the
+ * detect stage can wait for input partitions that are behind (engine.ts). The detect stage keeps its
  * window state in memory per partition and in the changelog (changelog.ts); it restores a
  * partition's state before its first chunk, after every group join and whenever a chunk is read
  * again (a dropped or failed transaction left the memory ahead of what was committed).
