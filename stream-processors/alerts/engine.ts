@@ -427,9 +427,18 @@ export class AlertEngine {
     });
   }
 
+  /** The entity's tallies of the hours in [from, to). */
   private tallies(e: EntityState, from: number, to: number): Tally[] {
     const out: Tally[] = [];
-    for (const [b, hour] of e.buckets) if (b >= from && b < to) out.push(...hour.values());
+    // Windows are whole hours; a backlog read unevenly keeps weeks of hours while one is evaluated,
+    // so the window's hours are looked up rather than every hour scanned.
+    const first = Math.ceil(from / BUCKET_MS) * BUCKET_MS;
+    if ((to - first) / BUCKET_MS <= e.buckets.size) {
+      for (let b = first; b < to; b += BUCKET_MS) {
+        const hour = e.buckets.get(b);
+        if (hour) out.push(...hour.values());
+      }
+    } else for (const [b, hour] of e.buckets) if (b >= from && b < to) out.push(...hour.values());
     return out;
   }
 
