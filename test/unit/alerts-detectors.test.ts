@@ -6,8 +6,10 @@ import { expect } from 'chai';
 import {
   DETECTOR_DEFAULTS,
   NEGATIVE_SHARE_PRIOR,
+  bonferroniZ,
   emergingAspect,
   negativeShareShift,
+  normalTail,
   recovered,
   volumeBaseline,
   volumeSpike,
@@ -132,6 +134,67 @@ describe('alert detectors', () => {
       expect(negativeShareShift(current, { mentions: 30, negative: 27 }, 30, {}).anomalous).to.equal(false);
     });
 
+    describe('with the previous window', () => {
+      // The engine's baseline ends where the current window starts: it holds the previous window.
+      const withPrevious = (previous: WindowCounts): WindowCounts => ({
+        mentions: baseline.mentions + previous.mentions,
+        negative: baseline.negative + previous.negative,
+      });
+
+      it('fires one window later on a rise that 30 mentions cannot show', () => {
+        const shifted = { mentions: 30, negative: 14 };
+        expect(negativeShareShift(shifted, baseline, 30, {}).anomalous, 'one window').to.equal(false);
+        const e = negativeShareShift(shifted, withPrevious(shifted), 30, {}, shifted);
+        expect(e.anomalous, 'two windows').to.equal(true);
+        expect(e.baseline).to.be.closeTo(0.2, 1e-12);
+        expect(e.observed).to.be.closeTo(14 / 30, 1e-12);
+      });
+
+      it('does not fire for the previous window once this one is back near the baseline', () => {
+        const previous = { mentions: 30, negative: 20 };
+        const back = { mentions: 30, negative: 7 };
+        expect(negativeShareShift(back, withPrevious(previous), 30, {}, previous).anomalous).to.equal(false);
+        // 30 % is not back (under baseline + min_change/2, 25 %, is): the two windows together fire.
+        const notBack = { mentions: 30, negative: 9 };
+        expect(negativeShareShift(notBack, withPrevious(previous), 30, {}, previous).anomalous).to.equal(
+          true,
+        );
+      });
+
+      it('runs each of its two tests at half the false-alarm rate of z', () => {
+        expect(normalTail(4)).to.be.closeTo(3.167e-5, 1e-8);
+        expect(normalTail(-1)).to.be.closeTo(0.841345, 1e-6);
+        expect(bonferroniZ(4)).to.be.closeTo(4.1611, 1e-3);
+        expect(normalTail(bonferroniZ(3))).to.be.closeTo(normalTail(3) / 2, 1e-9);
+        // A window whose own score is between 4 and 4.16 fires alone, not beside an ordinary one.
+        const base = steadyBaseline(200, 0.2);
+        const k = Array.from({ length: 201 }, (_, i) => i).find((i) => {
+          const { score } = negativeShareShift({ mentions: 200, negative: i }, base, 30, {});
+          return score! >= 4 && score! < bonferroniZ(4);
+        });
+        expect(k, 'a count scoring between the two').to.not.equal(undefined);
+        const current = { mentions: 200, negative: k! };
+        const ordinary = { mentions: 200, negative: 40 };
+        const both = { mentions: base.mentions + 200, negative: base.negative + 40 };
+        expect(negativeShareShift(current, base, 30, {}).anomalous).to.equal(true);
+        expect(negativeShareShift(current, both, 30, {}, ordinary).anomalous).to.equal(false);
+      });
+
+      it('reports as threshold the share this window had to reach', () => {
+        // A previous window already up: this one needs less to fire than it would alone.
+        const previous = { mentions: 30, negative: 13 };
+        const base = withPrevious(previous);
+        const { threshold } = negativeShareShift({ mentions: 40, negative: 0 }, base, 30, {}, previous);
+        const alone = negativeShareShift({ mentions: 40, negative: 0 }, base, 30, {}).threshold;
+        expect(threshold).to.be.below(alone);
+        const needed = Math.ceil(threshold * 40 - 1e-9);
+        const at = (negative: number) =>
+          negativeShareShift({ mentions: 40, negative }, base, 30, {}, previous).anomalous;
+        expect(at(needed)).to.equal(true);
+        expect(at(needed - 1)).to.equal(false);
+      });
+    });
+
     it('keeps false alarms of a stable stream under 7e-5 per window, where z = 3 would not', function () {
       this.timeout(60_000);
       const target = 7e-5;
@@ -145,12 +208,14 @@ describe('alert detectors', () => {
         const series: WindowCounts[] = [];
         const base = { mentions: 0, negative: 0 };
         let fired = 0;
+        let firedPooled = 0;
         let firedAtZ3 = 0;
         for (let i = 0; i < windows + HOURLY_WEEK; i++) {
           const mentions = 30 + Math.floor(random() * 91);
           const current = { mentions, negative: binomial(mentions) };
           if (i >= HOURLY_WEEK) {
             if (negativeShareShift(current, base, 30, {}).anomalous) fired++;
+            if (negativeShareShift(current, base, 30, {}, series[i - 1]).anomalous) firedPooled++;
             if (negativeShareShift(current, base, 30, { z: 3 }).anomalous) firedAtZ3++;
             const old = series[i - HOURLY_WEEK]!;
             base.mentions -= old.mentions;
@@ -161,6 +226,7 @@ describe('alert detectors', () => {
           base.negative += current.negative;
         }
         expect(fired / windows, `share ${p}: ${fired} of ${windows}`).to.be.lessThan(target);
+        expect(firedPooled / windows, `share ${p}, two windows: ${firedPooled}`).to.be.lessThan(target);
         expect(firedAtZ3 / windows, `share ${p} at z = 3: ${firedAtZ3}`).to.be.greaterThan(target * 5);
       }
     });
