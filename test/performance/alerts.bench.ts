@@ -51,12 +51,15 @@
  * BENCH_ALERTS_REFERENCE_ONLY=1 needs no stack: it generates the same stream and runs only the
  * reference (and the what-if), with the bench rules built in memory as the service would read them
  * from alert_rules. For tuning the detectors; it says nothing about the service or its throughput.
+ * The stream follows the clock (each entity's daily curve in its time zone, the weekday):
+ * BENCH_ALERTS_END (an ISO time, reference-only) pins the end so that runs compare the same stream.
  *
  * Prints progress on stderr, a table with the aims on stdout, and one JSON object as the last line.
  *
  * Env: BENCH_ALERTS_ENTITIES (60), BENCH_ALERTS_DAYS (20), BENCH_ALERTS_WARMUP_DAYS (3),
  * BENCH_ALERTS_RATES (25-300), BENCH_ALERTS_SLOT_HOURS (48), BENCH_ALERTS_SEED (1),
- * BENCH_ALERTS_WHAT_IF_Z (3), BENCH_ALERTS_TIMEOUT_S (600), BENCH_ALERTS_REFERENCE_ONLY (unset).
+ * BENCH_ALERTS_WHAT_IF_Z (3), BENCH_ALERTS_TIMEOUT_S (600), BENCH_ALERTS_REFERENCE_ONLY (unset),
+ * BENCH_ALERTS_END (now - 3 h).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -1000,7 +1003,11 @@ function table(
 async function referenceOnly(): Promise<void> {
   const startedAt = new Date().toISOString();
   const tenant = 'bench-alerts-reference';
-  const end = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR;
+  // The daily and weekly curves follow the clock: a pinned end gives the same stream at any hour.
+  const pinned = process.env.BENCH_ALERTS_END ? Date.parse(process.env.BENCH_ALERTS_END) : NaN;
+  if (process.env.BENCH_ALERTS_END && !Number.isFinite(pinned))
+    throw new Error(`BENCH_ALERTS_END: not a date: ${process.env.BENCH_ALERTS_END}`);
+  const end = Math.floor((Number.isFinite(pinned) ? pinned : Date.now() - 3 * HOUR) / HOUR) * HOUR;
   const sc = buildScenario(end - DAYS * 24 * HOUR);
   const rules = benchRules(tenant);
   log(`reference only: ${sc.entities.length} entities × ${DAYS} days, ${sc.shifts.length} shifts`);
@@ -1034,6 +1041,7 @@ async function referenceOnly(): Promise<void> {
       started: startedAt,
       finished: new Date().toISOString(),
       reference_only: true,
+      end: new Date(end).toISOString(),
       seed: SEED,
       entities: sc.entities.length,
       days: DAYS,
