@@ -19,7 +19,8 @@ blackbox_start() {
     --web.listen-address="127.0.0.1:$BLACKBOX_PORT"
 }
 
-blackbox_healthy() { curl -fsS --noproxy '*' -m 3 "$BLACKBOX_URL/metrics" | grep -q '^blackbox_exporter_build_info'; }
+# grep reads the whole answer (no -q): stopping early would SIGPIPE curl and fail the pipe under pipefail.
+blackbox_healthy() { curl -fsS --noproxy '*' -m 3 "$BLACKBOX_URL/metrics" | grep '^blackbox_exporter_build_info' >/dev/null; }
 
 blackbox_version() {
   curl -fsS --noproxy '*' -m 3 "$BLACKBOX_URL/metrics" | sed -n 's/^blackbox_exporter_build_info{.*version="\([^"]*\)".*/\1/p'
