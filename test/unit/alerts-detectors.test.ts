@@ -318,10 +318,17 @@ describe('alert detectors', () => {
       expect(spike(40, bursty, 30, { min_ratio: 1 }).anomalous).to.equal(false);
     });
 
-    it('keeps the dispersion of a steady scope when its history had a spike', () => {
-      const history = daysBefore(peak, 14);
-      for (const i of [100, 101, 200, 201]) history[i]! *= 3;
+    it('keeps the dispersion of Poisson counts near 1 when the history had spikes every other day', () => {
+      const random = prng(11);
+      const history = Array.from({ length: 14 * 24 }, (_, i) => poisson(random, rhythm((peak + i) % 24)));
       expect(volumeBaseline(history, HOURLY_WEEK)!.dispersion).to.be.below(1.3);
+      // Two hours tripled every second day, at a different hour each time.
+      for (let day = 0; day < 14; day += 2) {
+        const start = day * 24 + ((day * 5) % 22);
+        for (const i of [start, start + 1]) history[i] = poisson(random, 3 * rhythm((peak + i) % 24));
+      }
+      expect(volumeBaseline(history, HOURLY_WEEK)!.dispersion).to.be.below(1.5);
+      expect(spike(300, history).anomalous, 'the peak hour tripled').to.equal(true);
     });
 
     it('reports as threshold the count the window had to reach', () => {
