@@ -335,8 +335,14 @@ export class AlertEngine {
         const i = windows - 1 - Math.floor((start - 1 - t.bucket) / width);
         if (i >= 0) history[i]! += t.mentions;
       }
+      // The window before this one (inside the baseline): negative_share also tests the two pooled,
+      // which catches a shift of 30-60 mentions per window within one window of delay.
+      const previous =
+        start - width >= baselineStart
+          ? countsOf(baselineTallies.filter((t) => t.bucket >= start - width))
+          : undefined;
       const open = e.open[scopeKey];
-      const evaluation = this.detect(rule, counts, baseline, history, windowsPerWeek);
+      const evaluation = this.detect(rule, counts, baseline, history, windowsPerWeek, previous);
       if (open) {
         if (
           !evaluation.anomalous &&
@@ -389,10 +395,11 @@ export class AlertEngine {
     baseline: WindowCounts,
     history: number[],
     windowsPerWeek: number,
+    previous: WindowCounts | undefined,
   ): Evaluation {
     switch (rule.detector) {
       case 'negative_share':
-        return negativeShareShift(counts, baseline, rule.min_mentions, rule.thresholds);
+        return negativeShareShift(counts, baseline, rule.min_mentions, rule.thresholds, previous);
       case 'volume_spike':
         return volumeSpike(counts, history, windowsPerWeek, rule.min_mentions, rule.thresholds);
       case 'emerging_aspect':
