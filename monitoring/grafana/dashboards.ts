@@ -336,7 +336,7 @@ export function dashboards(): DashboardJson[] {
   const model = dashboard(
     'absa-model',
     'aspect-stream: ABSA model',
-    'The processor: documents and aspects per second, chunk sizes, inference and transaction latency, resources.',
+    'The processor: documents, sentences and aspects per second, model batch sizes and times, chunk sizes, inference and transaction latency, resources.',
     [
       [
         'Throughput',
@@ -358,6 +358,39 @@ export function dashboards(): DashboardJson[] {
             description: 'Aspect mention events the processor wrote.',
             unit: 'ops',
             queries: [{ expr: 'absa:aspects_emitted:rate5m', legend: 'aspects' }],
+          },
+          {
+            title: 'Sentences per second',
+            description: 'Sentences the model analysed (successful runs only).',
+            unit: 'ops',
+            queries: [{ expr: rate('absa_model_sentences_total'), legend: 'sentences' }],
+          },
+        ],
+      ],
+      [
+        'Model',
+        [
+          {
+            title: 'Sequences per model batch',
+            description:
+              'Sequences (sentence windows, or sentence-target pairs) in one ONNX run: median, 95th percentile and mean. Runs fill up to ABSA_BATCH_SIZE when enough sentences wait.',
+            queries: [
+              { expr: quantile(0.5, 'absa_model_batch_sequences'), legend: 'p50' },
+              { expr: quantile(0.95, 'absa_model_batch_sequences'), legend: 'p95' },
+              {
+                expr: 'sum (rate(absa_model_batch_sequences_sum[$__rate_interval])) / sum (rate(absa_model_batch_sequences_count[$__rate_interval]))',
+                legend: 'mean',
+              },
+            ],
+          },
+          {
+            title: 'Model batch time',
+            description: 'Time of one ONNX run (one batch), median and 95th percentile.',
+            unit: 's',
+            queries: [
+              { expr: quantile(0.5, 'absa_model_batch_duration_seconds'), legend: 'p50' },
+              { expr: quantile(0.95, 'absa_model_batch_duration_seconds'), legend: 'p95' },
+            ],
           },
         ],
       ],

@@ -19,9 +19,15 @@ import { createdAtBounds } from '../../schemas/bounds';
 
 export async function buildProcessorParts(config: AbsaProcessorConfig, logger: Logger, service: string) {
   const modelDir = resolveModelDir(config.modelDir.trim() || undefined);
+  const metrics = createMetrics(service);
+  const measured = processorMetrics(metrics);
   const onnx = await OnnxSentimentModel.load(modelDir, {
     threads: config.threads,
     batchSize: config.batchSize,
+    onBatch: ({ sequences, seconds }) => {
+      measured.modelBatchSequences.observe(sequences);
+      measured.modelBatchSeconds.observe(seconds);
+    },
   });
   if (onnx.dimensions === 0) {
     // Aspect categories and similarity search need the model's encoder states.
@@ -33,7 +39,11 @@ export async function buildProcessorParts(config: AbsaProcessorConfig, logger: L
   // Concurrent partitions share model runs instead of competing for the same cores. Larger runs sort
   // into batches of more even length (less padding); the cap bounds one run at about a full default
   // chunk (ABSA_CHUNK_SIZE documents of ~3 sentences) plus whatever smaller chunks wait with it.
-  const analyzeQueue = new Coalescer<string, Analysis>((texts) => onnx.analyze(texts), 2048);
+  const analyzeQueue = new Coalescer<string, Analysis>(async (texts) => {
+    const analyses = await onnx.analyze(texts);
+    measured.modelSentences.inc(texts.length);
+    return analyses;
+  }, 2048);
   const model: SentimentModel = {
     info: onnx.info,
     analyze: (texts) => analyzeQueue.run(texts),
@@ -67,12 +77,11 @@ export async function buildProcessorParts(config: AbsaProcessorConfig, logger: L
     model: { ...onnx.info, dir: modelDir, threads: config.threads, embedding_dimensions: onnx.dimensions },
     taxonomy: [...assigners.values()].map((a) => a.version),
   });
-  const metrics = createMetrics(service);
   return {
     analyzer,
     model,
     metrics,
-    processorMetrics: processorMetrics(metrics),
+    processorMetrics: measured,
     kafka: createKafka(service, config, logger),
     registry: new RegistryClient(config.schemaRegistryUrl),
   };

@@ -200,4 +200,23 @@ describe('ABSA model on ONNX Runtime', () => {
       }
     });
   });
+
+  describe('batch observer (onBatch)', () => {
+    it('reports each ONNX run with its sequence count, batches capped at batchSize', async () => {
+      const runs: Array<{ sequences: number; seconds: number }> = [];
+      const observed = await OnnxSentimentModel.load(path.join(FIXTURES, 'tiny-bio'), {
+        threads: 1,
+        batchSize: 4,
+        onBatch: (run) => runs.push(run),
+      });
+      try {
+        // Six one-window sentences without aspects: one untargeted pass, no targeted pass.
+        await observed.analyze(Array.from({ length: 6 }, () => 'It was slow, cold and rude.'));
+        expect(runs.map((r) => r.sequences)).to.deep.equal([4, 2]);
+        for (const r of runs) expect(r.seconds).to.be.greaterThan(0).and.lessThan(10);
+      } finally {
+        await observed.close();
+      }
+    });
+  });
 });

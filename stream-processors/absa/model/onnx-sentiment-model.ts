@@ -41,6 +41,8 @@ export interface OnnxSentimentModelOptions {
   threads?: number;
   /** sequences per inference batch (default 32) */
   batchSize?: number;
+  /** Called after each ONNX run with its sequence count and duration, for the caller's metrics. */
+  onBatch?: (batch: { sequences: number; seconds: number }) => void;
 }
 
 /** One window of one text going through the model. */
@@ -117,6 +119,7 @@ export class OnnxSentimentModel implements SentimentModel {
     private readonly tokenizer: WordPieceTokenizer,
     readonly threads: number,
     readonly batchSize: number,
+    private readonly onBatch?: OnnxSentimentModelOptions['onBatch'],
   ) {
     const { config } = artifact;
     this.info = { name: config.name, version: config.version, languages: config.languages };
@@ -195,7 +198,7 @@ export class OnnxSentimentModel implements SentimentModel {
       );
     }
     OnnxSentimentModel.checkSignature(session, artifact);
-    return new OnnxSentimentModel(artifact, session, tokenizer, threads, batchSize);
+    return new OnnxSentimentModel(artifact, session, tokenizer, threads, batchSize, options.onBatch);
   }
 
   private static checkSignature(session: ort.InferenceSession, artifact: ModelArtifact): void {
@@ -415,7 +418,9 @@ export class OnnxSentimentModel implements SentimentModel {
         attention_mask: new ort.Tensor('int64', mask, dims),
         token_type_ids: new ort.Tensor('int64', types, dims),
       };
+      const started = performance.now();
       const out = await this.session.run(feeds, fetches);
+      this.onBatch?.({ sequences: batch.length, seconds: (performance.now() - started) / 1000 });
       if (wantHidden) this.sumHidden(batch, seq, out[HIDDEN]!);
       if (wantAspectFeatures) this.targetFeatures(batch, seq, out[HIDDEN]!);
       if (!wantPolarity) {
