@@ -265,6 +265,22 @@ export function dashboards(): DashboardJson[] {
             queries: [{ expr: 'absa_consumer_lag_messages', legend: '{{service}} {{topic}}/{{partition}}' }],
           },
           {
+            title: 'Ingest to written, per sink',
+            description:
+              'Measured end-to-end latency: seconds from the collector accepting a document (ingested_at) to each sink committing it, median and 99th percentile. A stalled sink writes nothing and so shows no value here; the estimate next to it still rises.',
+            unit: 's',
+            queries: [
+              {
+                expr: quantile(0.5, 'absa_sink_ingest_to_written_seconds', '', 'service'),
+                legend: '{{service}} p50',
+              },
+              {
+                expr: quantile(0.99, 'absa_sink_ingest_to_written_seconds', '', 'service'),
+                legend: '{{service}} p99',
+              },
+            ],
+          },
+          {
             title: 'Ingest to queryable (estimate)',
             description:
               'Lag divided by rate: how long a new document waits at each consumer, and in all (SLO: under 60 s 99 % of the time).',

@@ -24,6 +24,7 @@ import {
   sleep,
 } from '../../common/errors/index';
 import type { DocumentSentiment } from '../../schemas/index';
+import { observeIngestToWritten } from '../shared/metrics';
 import { newestPerDocument } from '../shared/newest';
 import type { SinkWriter } from '../shared/runner';
 import type { ElasticsearchSinkMetrics } from './metrics';
@@ -232,10 +233,10 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
       });
       pending = retry;
     }
-    await this.deleteStaleMentions(
-      docs.filter((_, i) => written.has(i) && results[i] === undefined),
-      earlier,
-    );
+    const indexed = docs.filter((_, i) => written.has(i) && results[i] === undefined);
+    await this.deleteStaleMentions(indexed, earlier);
+    // Searchable after the index's next refresh (1 s by default).
+    observeIngestToWritten(this.metrics?.ingestToWritten, indexed);
     return results;
   }
 

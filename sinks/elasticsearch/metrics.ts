@@ -1,4 +1,5 @@
 import type { Metrics } from '../../common/metrics/index';
+import { ingestToWrittenHistogram } from '../shared/metrics';
 
 export function elasticsearchSinkMetrics(metrics: Metrics) {
   return {
@@ -18,6 +19,7 @@ export function elasticsearchSinkMetrics(metrics: Metrics) {
       [] as const,
       [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     ),
+    ingestToWritten: ingestToWrittenHistogram(metrics),
   };
 }
 

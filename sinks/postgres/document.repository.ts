@@ -15,6 +15,7 @@ import type pg from 'pg';
 import { RetriableError, errorMessage } from '../../common/errors/index';
 import { asPostgresError, sqlstateOf } from '../../common/postgres/errors';
 import type { DocumentSentiment } from '../../schemas/index';
+import { observeIngestToWritten } from '../shared/metrics';
 import { newestPerDocument } from '../shared/newest';
 import type { SinkWriter } from '../shared/runner';
 import type { PostgresSinkMetrics } from './metrics';
@@ -303,6 +304,11 @@ export class PostgresDocumentWriter implements SinkWriter<DocumentSentiment> {
       client.release();
       client = undefined;
       stopTimer?.();
+      // Replayed events (not written now) would measure the replay, not the pipeline.
+      observeIngestToWritten(
+        this.metrics?.ingestToWritten,
+        docs.filter((d) => writtenIds.has(d.event_id)),
+      );
       const counts: WriteCounts = {
         documents: written.rowCount ?? 0,
         duplicateDocuments: batch.length - (written.rowCount ?? 0),

@@ -1,4 +1,5 @@
 import type { Metrics } from '../../common/metrics/index';
+import { ingestToWrittenHistogram } from '../shared/metrics';
 
 export function postgresSinkMetrics(metrics: Metrics) {
   return {
@@ -18,6 +19,7 @@ export function postgresSinkMetrics(metrics: Metrics) {
       [] as const,
       [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     ),
+    ingestToWritten: ingestToWrittenHistogram(metrics),
     partitionsCreated: metrics.counter(
       'sink_postgres_partitions_created_total',
       'Monthly partitions created (ahead of time or for late events)',
