@@ -26,6 +26,7 @@ import {
 } from '../../schemas/index';
 import { TOPICS, dlqTopic } from '../../schemas/topics';
 import { CommittedReader } from '../integration/helpers/committed-reader';
+import { documentedMetrics, documentedProcessMetrics } from '../monitoring/instrumentation-doc';
 import {
   freePort,
   REPO,
@@ -59,6 +60,8 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
   let keys: { ingest: string; reader: string };
   let collectorUrl: string;
   let apiUrl: string;
+  /** Each service's /metrics URL, by its name in docs/instrumentation.md. */
+  const metricsUrls: Record<string, string> = {};
   const readers = {
     documents: new CommittedReader<DocumentSentiment>(TOPICS.documents, (d) => d.tenant === tenant),
     aspects: new CommittedReader<AspectMention>(TOPICS.aspects, (m) => m.tenant === tenant),
@@ -100,7 +103,17 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
       pgSink: await freePort(),
       esSink: await freePort(),
       api: await freePort(),
+      collectorOps: await freePort(),
+      apiOps: await freePort(),
     };
+    const local = (port: number): string => `http://127.0.0.1:${port}/metrics`;
+    Object.assign(metricsUrls, {
+      'collector-http': local(ports.collectorOps),
+      'absa-processor': local(ports.processor),
+      'sink-postgres': local(ports.pgSink),
+      'sink-elasticsearch': local(ports.esSink),
+      api: local(ports.apiOps),
+    });
     collectorUrl = `http://127.0.0.1:${ports.collector}`;
     apiUrl = `http://127.0.0.1:${ports.api}`;
     // Default consumer groups: a pipeline already running on this machine cooperates instead of
@@ -111,7 +124,7 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
         'producers/http/main.ts',
         {
           COLLECTOR_HTTP_PORT: String(ports.collector),
-          COLLECTOR_HTTP_OPS_PORT: '0',
+          COLLECTOR_HTTP_OPS_PORT: String(ports.collectorOps),
           COLLECTOR_HTTP_RATE_LIMIT_RPS: '0',
         },
         ports.collector,
@@ -134,7 +147,12 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
         { SINK_ELASTICSEARCH_OPS_PORT: String(ports.esSink) },
         ports.esSink,
       ),
-      start('api', 'api/main.ts', { API_PORT: String(ports.api), API_OPS_PORT: '0' }, ports.api),
+      start(
+        'api',
+        'api/main.ts',
+        { API_PORT: String(ports.api), API_OPS_PORT: String(ports.apiOps) },
+        ports.api,
+      ),
     ]);
   });
 
@@ -399,6 +417,30 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
     }
     const total = [...sql.values()].reduce((s, c) => s + c.mentions, 0);
     expect(body.categories.reduce((s, c) => s + c.mentions, 0)).to.equal(total);
+  });
+
+  it('every service serves the metrics docs/instrumentation.md lists for it', async () => {
+    const documented = documentedMetrics();
+    const processMetrics = documentedProcessMetrics();
+    for (const [service, url] of Object.entries(metricsUrls)) {
+      const response = await fetch(url);
+      expect(response.status, `${service} ${url}`).to.equal(200);
+      // prom-client writes HELP and TYPE for every registered family, samples or not.
+      const served = new Map(
+        [...(await response.text()).matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!]),
+      );
+      const listed = [...documented].filter(([, d]) => d.services.includes(service));
+      expect(
+        listed.filter(([name]) => !served.has(name)).map(([name]) => name),
+        `${service}: documented but not served`,
+      ).to.deep.equal([]);
+      for (const [name, d] of listed) expect(served.get(name), `${service} ${name}: type`).to.equal(d.type);
+      const listedNames = new Set(listed.map(([name]) => name));
+      expect(
+        [...served.keys()].filter((name) => !listedNames.has(name) && !processMetrics.has(name)),
+        `${service}: served but not documented for it`,
+      ).to.deep.equal([]);
+    }
   });
 });
 

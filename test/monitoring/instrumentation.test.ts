@@ -21,9 +21,9 @@ import { apiMetrics } from '../../api/metrics';
 import { logShipperMetrics } from '../../monitoring/log-shipper/metrics';
 import { alertsMetrics } from '../../stream-processors/alerts/metrics';
 import { dashboards } from '../../monitoring/grafana/dashboards';
+import { code, documentedMetrics, documentedProcessMetrics, tableAfter } from './instrumentation-doc';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const DOC = readFileSync(path.join(ROOT, 'docs/instrumentation.md'), 'utf8');
 
 /** What each service's main wires into its registry (see each main.ts / service.ts). */
 const SERVICES: Record<string, (m: Metrics) => void> = {
@@ -66,45 +66,6 @@ async function registered(service: string, defaults: boolean): Promise<Map<strin
   for (const j of await m.registry.getMetricsAsJSON()) {
     const metric = m.registry.getSingleMetric(j.name) as client.Metric & { labelNames?: string[] };
     out.set(j.name, { type: String(j.type), labels: [...(metric.labelNames ?? [])].sort() });
-  }
-  return out;
-}
-
-/** The rows of the first Markdown table after a heading. */
-function tableAfter(heading: string): string[][] {
-  const start = DOC.indexOf(`\n${heading}\n`);
-  expect(start, `heading ${heading}`).to.be.greaterThan(-1);
-  const rows: string[][] = [];
-  let inTable = false;
-  for (const line of DOC.slice(start + heading.length + 2).split('\n')) {
-    if (line.startsWith('|')) {
-      inTable = true;
-      const cells = line
-        .slice(1, -1)
-        .split(' | ')
-        .map((c) => c.trim());
-      if (!/^-+$/.test(cells[0]!.replaceAll('|', '')) && !/^(metric|action|today)$/.test(cells[0]!))
-        rows.push(cells);
-    } else if (inTable) break;
-  }
-  return rows;
-}
-
-const code = (cell: string): string[] => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
-
-interface Documented {
-  type: string;
-  labels: string[];
-  services: string[];
-}
-function documentedMetrics(): Map<string, Documented> {
-  const out = new Map<string, Documented>();
-  for (const [name, type, labels, _unit, services] of tableAfter('## Metrics')) {
-    out.set(code(name!)[0]!, {
-      type: type!,
-      labels: labels === '—' ? [] : code(labels!).sort(),
-      services: services!.split(',').map((s) => s.trim()),
-    });
   }
   return out;
 }
@@ -173,8 +134,8 @@ describe('monitoring: instrumentation contract (docs/instrumentation.md)', () =>
     const own = await registered('api', false);
     const defaults = [...all.keys()].filter((n) => !own.has(n));
     expect(defaults.length).to.be.greaterThan(10);
-    const section = DOC.slice(DOC.indexOf('### Process metrics'), DOC.indexOf('### Recorded series'));
-    for (const name of defaults) expect(code(section), name).to.include(name);
+    const documented = [...documentedProcessMetrics()];
+    for (const name of defaults) expect(documented, name).to.include(name);
   });
 
   it('lists exactly the log event actions the code writes', () => {
