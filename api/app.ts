@@ -3,10 +3,10 @@
  * thing. Routes come from the OpenAPI document: every operation there has exactly one handler here,
  * guarded by its `x-permission`, rate limited per credential, and validated against its parameters.
  *
- * Order per request: request id + access log → security headers → CORS → ops endpoints → per-IP
- * limit on failed authentication and unknown paths → authentication (401/403) → per-credential
- * rate limit → per-credential and per-tenant concurrency limit (aggregates, exports) → validation
- * (400) → handler → problem+json for every error. A method the document does not declare for a path
+ * Order per request: per-IP limit on failed authentication and unknown paths (its 429 written at
+ * once, its log lines sampled; the ops endpoints exempt) → request id + access log → security
+ * headers → CORS → ops endpoints → authentication (401/403) → per-credential rate limit →
+ * per-credential and per-tenant concurrency limit (aggregates, exports) → validation (400) → handler → problem+json for every error. A method the document does not declare for a path
  * gets 405 with `Allow`. Aggregates that scan raw mentions are bounded further: their range (400),
  * how many run at once across all tenants (429) and their statement timeout (503).
  */
@@ -107,6 +107,18 @@ export function createApiApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', config.trustProxy);
+  // Failed authentications (401) and unknown paths (404) per client address, recorded where they
+  // are decided. Once an address is over the limit it is refused first thing, before the request
+  // context, the access log and the security headers: a flooding client must cost next to nothing.
+  // Its refusals are logged once a minute per address, with the count of those left out.
+  const failures = new FailureLimiter(config.rateLimitPerIpPerMinute);
+  app.use(
+    failureGate(failures, {
+      onLimited: () => m.rateLimited.inc({ limiter: 'ip' }),
+      logger,
+      exemptPaths: ['/healthz', '/readyz'],
+    }),
+  );
   app.use(requestContext(logger, metrics));
   app.use(helmet());
   if (config.corsOrigins.length) {
@@ -136,11 +148,6 @@ export function createApiApp(deps: ApiDeps): Express {
       );
     };
   };
-
-  // Failed authentications (401) and unknown paths (404) per client address, recorded where they
-  // are decided; everything but the ops endpoints is refused once an address is over the limit.
-  const failures = new FailureLimiter(config.rateLimitPerIpPerMinute);
-  app.use(failureGate(failures, () => m.rateLimited.inc({ limiter: 'ip' })));
 
   const keyLimiter = rateLimit({
     windowMs: 60_000,

@@ -12,7 +12,9 @@
  * Both answer 429 with Retry-After and a problem+json body that names the limit.
  */
 import type { Request, RequestHandler, Response } from 'express';
-import { HttpProblem } from './problem';
+import type { Logger } from '../logging/index';
+import { HttpProblem, PROBLEM_BASE } from './problem';
+import { loggedPath } from './request-context';
 
 /** The limit a 429 names in its body (`limit.name`, `limit.max`), so a client can tell them apart. */
 export interface LimitInfo {
@@ -76,23 +78,116 @@ export class FailureLimiter {
   }
 }
 
-/** Refuses a client address that is over its failure limit, before any work is done for it. */
-export function failureGate(limiter: FailureLimiter, onLimited?: (req: Request) => void): RequestHandler {
-  return (req, _res, next) => {
-    const wait = limiter.blockedFor(clientAddress(req));
-    if (wait === undefined) {
+/**
+ * Which refusals of an address get a log line: the first, then at most one per interval, each with
+ * the count of refusals since the previous line. An address over its limit can send thousands of
+ * requests a second; a line for each would cost more than the refusal. Memory is bounded: past
+ * `maxKeys` addresses the oldest is forgotten (its pending count with it).
+ */
+export class RefusalLogSampler {
+  private readonly last = new Map<string, { at: number; suppressed: number }>();
+
+  constructor(
+    readonly intervalMs = 60_000,
+    private readonly now: () => number = Date.now,
+    private readonly maxKeys = 10_000,
+  ) {}
+
+  /** undefined: do not log this one; else log it, with this many refusals left out since the last line. */
+  take(key: string): number | undefined {
+    const now = this.now();
+    const s = this.last.get(key);
+    if (s && now - s.at < this.intervalMs) {
+      s.suppressed++;
+      return undefined;
+    }
+    const suppressed = s?.suppressed ?? 0;
+    this.last.delete(key);
+    if (this.last.size >= this.maxKeys) this.last.delete(this.last.keys().next().value!);
+    this.last.set(key, { at: now, suppressed: 0 });
+    return suppressed;
+  }
+
+  get size(): number {
+    return this.last.size;
+  }
+}
+
+export interface FailureGateOptions {
+  /** Called for every refusal (a metric). */
+  onLimited?: (req: Request) => void;
+  /** Logs refusals, sampled per address (RefusalLogSampler); without it they are not logged here. */
+  logger?: Logger;
+  logIntervalMs?: number;
+  /** Paths answered even for a refused address (health probes behind a shared proxy address). */
+  exemptPaths?: readonly string[];
+}
+
+/**
+ * Refuses a client address that is over its failure limit, before any work is done for it: the
+ * answer is written here, headers and a body prepared once, with no error object, no `instance`
+ * (it would echo a 16 KB path back) and no per-request log line, so a flood of refused requests
+ * costs as little as an answer can. Put it before the request context and the router's work.
+ */
+export function failureGate(
+  limiter: FailureLimiter,
+  options: FailureGateOptions | ((req: Request) => void) = {},
+): RequestHandler {
+  const {
+    onLimited,
+    logger,
+    logIntervalMs,
+    exemptPaths = [],
+  } = typeof options === 'function' ? { onLimited: options } : options;
+  const exempt = new Set(exemptPaths);
+  const limit: LimitInfo = {
+    name: 'failures-per-address',
+    max: limiter.limit,
+    window_s: limiter.windowMs / 1000,
+  };
+  const body = Buffer.from(
+    JSON.stringify({
+      type: `${PROBLEM_BASE}rate-limited`,
+      title: 'Too many requests',
+      status: 429,
+      detail: `more than ${limiter.limit} failed authentications or unknown paths a minute from this address`,
+      limit,
+    }),
+  );
+  const sampler = logger ? new RefusalLogSampler(logIntervalMs) : undefined;
+  return (req, res, next) => {
+    const address = clientAddress(req);
+    const wait = limiter.blockedFor(address);
+    if (wait === undefined || (exempt.size > 0 && exempt.has(pathOf(req.url)))) {
       next();
       return;
     }
     onLimited?.(req);
-    next(
-      tooManyRequests(
-        `more than ${limiter.limit} failed authentications or unknown paths a minute from this address`,
-        { name: 'failures-per-address', max: limiter.limit, window_s: limiter.windowMs / 1000 },
-        wait,
-      ),
-    );
+    const suppressed = sampler?.take(address);
+    if (suppressed !== undefined) {
+      logger!.warn(`refusing ${address}: over its limit of failures (${suppressed} refusals not logged)`, {
+        event: { action: 'http-request-refused', outcome: 'failure', reason: limit.name },
+        client: { address },
+        http: { request: { method: req.method }, response: { status_code: 429 } },
+        url: { path: loggedPath(req.path) },
+        labels: { suppressed },
+      });
+    }
+    res.writeHead(429, {
+      'Content-Type': 'application/problem+json; charset=utf-8',
+      'Content-Length': body.length,
+      'Retry-After': String(Math.max(1, Math.ceil(wait))),
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+    });
+    res.end(body);
   };
+}
+
+/** The path of a raw request URL, without parsing the rest of it. */
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
 }
 
 /** The address limits count by: express's `req.ip` (honours `trust proxy`), else the socket's. */

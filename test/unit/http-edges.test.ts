@@ -13,7 +13,7 @@ import { encodeCursor } from '../../api/routes/params';
 import type { MentionStore, MentionView, SearchIndex } from '../../api/stores';
 import type { Principal } from '../../common/apikeys/store';
 import { parseConfig, withEnv } from '../../common/config/index';
-import { FailureLimiter } from '../../common/http/limits';
+import { FailureLimiter, RefusalLogSampler } from '../../common/http/limits';
 import { createLogger, redactString, silentLogger } from '../../common/logging/index';
 import { cachedReadiness, createMetrics, startOpsServer } from '../../common/metrics/index';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -299,6 +299,68 @@ describe('HTTP edges: hostile input', function () {
       const limiter = new FailureLimiter(3, 60_000, Date.now, 1000);
       for (let i = 0; i < 5000; i++) limiter.record(`10.0.${i >> 8}.${i & 255}`);
       expect(limiter.size).to.be.at.most(1000);
+    });
+
+    it("a limited address's refusals are logged once per interval with the count of suppressed lines", async () => {
+      const stream = new PassThrough();
+      let out = '';
+      stream.on('data', (d: Buffer) => (out += d.toString()));
+      const deps = apiDeps({ rateLimitPerIpPerMinute: 2 });
+      const app = await listen(createApiApp({ ...deps, logger: createLogger({ service: 'edge', stream }) }));
+      try {
+        for (let i = 0; i < 2; i++) expect((await get(`${app.url}/v1/no-such-${i}`)).status).to.equal(404);
+        for (let i = 0; i < 6; i++)
+          expect((await get(`${app.url}/v1/entities`, 'bogus')).status).to.equal(429);
+        await new Promise((r) => setTimeout(r, 50));
+        const lines = out
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { event: { action: string }; labels?: { suppressed: number } });
+        // One access line per request before the limit; for the six refusals, one line.
+        expect(lines.map((l) => l.event.action)).to.deep.equal([
+          'http-request',
+          'http-request',
+          'http-request-refused',
+        ]);
+        expect(lines[2]).to.deep.include({ client: { address: '127.0.0.1' } });
+        expect(lines[2]!.labels).to.deep.equal({ suppressed: 0 });
+      } finally {
+        await app.close();
+      }
+
+      let now = 0;
+      const sampler = new RefusalLogSampler(60_000, () => now);
+      expect(sampler.take('10.0.0.1')).to.equal(0);
+      for (let i = 0; i < 5; i++) expect(sampler.take('10.0.0.1')).to.equal(undefined);
+      expect(sampler.take('10.0.0.2')).to.equal(0);
+      now = 59_999;
+      expect(sampler.take('10.0.0.1')).to.equal(undefined);
+      now = 60_000;
+      expect(sampler.take('10.0.0.1')).to.equal(6);
+      expect(sampler.take('10.0.0.1')).to.equal(undefined);
+    });
+
+    it('keeps the refusal log memory bounded however many addresses are refused', () => {
+      const sampler = new RefusalLogSampler(60_000, Date.now, 1000);
+      for (let i = 0; i < 5000; i++) sampler.take(`10.0.${i >> 8}.${i & 255}`);
+      expect(sampler.size).to.equal(1000);
+    });
+
+    it('answers a limited address without echoing its path: a 14 KB path gets the same small 429 as a short one', async () => {
+      const app = await listen(createApiApp(apiDeps({ rateLimitPerIpPerMinute: 1 })));
+      try {
+        expect((await get(`${app.url}/v1/no-such`)).status).to.equal(404);
+        const long = await get(`${app.url}/${'a.'.repeat(7 * 1024)}`);
+        const short = await get(`${app.url}/v1/entities`);
+        expect([long.status, short.status]).to.deep.equal([429, 429]);
+        const [a, b] = [await long.text(), await short.text()];
+        expect(a).to.equal(b);
+        expect(a.length).to.be.below(400);
+        expect(JSON.parse(a)).to.not.have.property('instance');
+        expect(long.headers.get('x-content-type-options')).to.equal('nosniff');
+      } finally {
+        await app.close();
+      }
     });
   });
 
