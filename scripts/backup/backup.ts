@@ -290,6 +290,57 @@ async function createDatabase(databaseUrl: string): Promise<void> {
   ]);
 }
 
+/**
+ * Drops the owner's tables (a partitioned parent takes its partitions along) before pg_restore: a
+ * database that `make up` migrated has this month's partitions, whose inherited primary keys
+ * pg_restore --clean cannot drop one by one ("cannot drop inherited constraint"). The dump
+ * recreates every table; the functions and the vector extension stay for --clean to handle.
+ */
+async function dropOwnTables(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT quote_ident(c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+          AND pg_get_userbyid(c.relowner) = current_user`,
+    );
+    if (rows.length) await client.query(`DROP TABLE IF EXISTS ${rows.map((r) => r.name).join(', ')} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Elasticsearch refuses to restore over an open index of the same name, and `make up` (es:setup)
+ * creates this month's indices empty. Deletes the snapshot's target indices that exist but hold no
+ * document; one that holds documents stops the restore, naming it, instead of being overwritten.
+ */
+async function clearRestoreTargets(
+  base: string,
+  repository: string,
+  snapshot: string,
+  from: string,
+  to: string,
+): Promise<void> {
+  const info = (await es(base, 'GET', `/_snapshot/${repository}/${snapshot}`)) as {
+    snapshots: Array<{ indices: string[] }>;
+  };
+  const targets = (info.snapshots[0]?.indices ?? [])
+    .filter((i) => i.startsWith(`${from}-`))
+    .map((i) => `${to}-${i.slice(from.length + 1)}`);
+  for (const index of targets) {
+    const res = await fetch(`${base}/${index}/_count`);
+    if (res.status === 404) continue;
+    const { count } = (await res.json()) as { count: number };
+    if (count > 0)
+      throw new Error(
+        `restore: Elasticsearch index ${index} already holds ${count} documents; delete it to restore`,
+      );
+    await es(base, 'DELETE', `/${index}`);
+  }
+}
+
 export async function restore(
   t: Targets,
   dir: string,
@@ -298,6 +349,7 @@ export async function restore(
   const started = Date.now();
   const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
   if (o.createDatabase) await createDatabase(t.databaseUrl);
+  else await dropOwnTables(t.databaseUrl);
   // --clean drops what the dump recreates, so a restore over a half-restored database converges.
   await run(pgTool('pg_restore'), [
     '--no-owner',
@@ -407,6 +459,13 @@ export async function restore(
     try {
       const from = manifest.source.indexPrefix;
       const renamed = from !== t.indexPrefix;
+      await clearRestoreTargets(
+        t.elasticsearchUrl,
+        repository,
+        manifest.elasticsearch.snapshot,
+        from,
+        t.indexPrefix,
+      );
       await es(
         t.elasticsearchUrl,
         'POST',
