@@ -143,7 +143,7 @@ train:
 
 # The whole pipeline on the local stack with the bundled sample corpus; it keeps running afterwards.
 demo: up ui
-	ALERTS_WEBHOOK_ALLOW_PRIVATE=true stack/services.sh up
+	stack/services.sh up
 	$(TSX) scripts/demo.ts
 
 # 10,000 documents through the pipeline while faults hit every component once; prints what arrived
