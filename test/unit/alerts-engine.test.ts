@@ -21,6 +21,7 @@ import {
   tallyMentions,
   type Tally,
 } from '../../stream-processors/alerts/tally';
+import { mentionMaker } from './helpers/alerts-fixtures';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -37,41 +38,8 @@ const rule: Rule = {
   tenant: 't',
 };
 
-let seq = 0;
-function hour(
-  start: number,
-  n: number,
-  negative: number,
-  aspect = 'delivery',
-  entity = 'shop',
-): AspectMention[] {
-  return Array.from({ length: n }, (_, i) => {
-    const id = `00000000-0000-4000-8000-${String(seq++).padStart(12, '0')}`;
-    return {
-      mention_id: id,
-      document_id: id,
-      tenant: 't',
-      source: 's',
-      entity,
-      created_at: start + Math.floor(((i + 0.5) * HOUR) / n),
-      processed_at: 0,
-      lang: 'en',
-      term: aspect,
-      start: 0,
-      end: 1,
-      sentence_index: 0,
-      sentence_text: '',
-      sentence_start: 0,
-      sentence_end: 1,
-      normalized_aspect: aspect,
-      category: 'Shipping',
-      polarity: i < negative ? 'negative' : 'positive',
-      confidence: 1,
-      model: { name: 'm', version: '1' },
-      taxonomy_version: null,
-    };
-  });
-}
+const maker = mentionMaker('Shipping');
+const hour = maker.hour;
 
 /** 30 calm hours, `burst` hours of 60 mentions with 40 negative, then calm hours again. */
 function story(firstHour: number, burst = 1, after = 3): AspectMention[] {
@@ -130,13 +98,13 @@ describe('alert engine', () => {
     const stream = story(start);
     const reference = summary(run(stream, stream.length).alerts);
     for (const chunk of [1, 7, 333]) {
-      seq = 0;
+      maker.restart();
       expect(summary(run(story(start), chunk).alerts)).to.deep.equal(reference);
     }
   });
 
   it('resumes from its changelog with the same alerts as a run that never stopped', () => {
-    seq = 0;
+    maker.restart();
     const stream = story(start);
     const reference = summary(run(stream, 400).alerts);
     const e = engine();
@@ -221,7 +189,7 @@ describe('alert state size', () => {
   const start = NOW - 40 * HOUR;
 
   it('counts the records the changelog keeps and the hours whose window is still open', () => {
-    seq = 0;
+    maker.restart();
     const e = engine();
     const state = emptyPartition();
     const kept = new Set<string>();
@@ -292,7 +260,7 @@ describe('alert services sharing alerts.tallies.v1 and alerts.state.v1', () => {
   }
 
   it('counts only its own tallies: two services reading the same mentions raise the same alerts, once each', () => {
-    seq = 0;
+    maker.restart();
     const stream = story(start);
     const reference = summary(run(stream, 300).alerts);
     expect(reference).to.have.length(2);
@@ -306,7 +274,7 @@ describe('alert services sharing alerts.tallies.v1 and alerts.state.v1', () => {
   });
 
   it('restores only its own keys from the shared changelog, whatever the other service wrote', () => {
-    seq = 0;
+    maker.restart();
     const burst = story(start);
     const calm = story(start, 0, 1).concat(hour(start + 31 * HOUR, 40, 6, 'price', 'other'));
     const topic = interleave(tallyRecords('a', burst, 300), tallyRecords('b', calm, 300));

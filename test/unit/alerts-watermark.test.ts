@@ -23,6 +23,7 @@ import {
   tallyMentions,
   type Tally,
 } from '../../stream-processors/alerts/tally';
+import { mentionMaker } from './helpers/alerts-fixtures';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -55,48 +56,20 @@ const engine = () =>
     rulesFor: () => rules,
   });
 
-let seq = 0;
-function hour(start: number, aspect: string, n: number, negative: number, entity = 'shop'): AspectMention[] {
-  return Array.from({ length: n }, (_, i) => {
-    const id = `00000000-0000-4000-8000-${String(seq++).padStart(12, '0')}`;
-    return {
-      mention_id: id,
-      document_id: id,
-      tenant: 't',
-      source: 's',
-      entity,
-      created_at: start + Math.floor(((i + 0.5) * HOUR) / n),
-      processed_at: 0,
-      lang: 'en',
-      term: aspect,
-      start: 0,
-      end: 1,
-      sentence_index: 0,
-      sentence_text: '',
-      sentence_start: 0,
-      sentence_end: 1,
-      normalized_aspect: aspect,
-      category: 'Service',
-      polarity: i < negative ? 'negative' : 'positive',
-      confidence: 1,
-      model: { name: 'm', version: '1' },
-      taxonomy_version: null,
-    };
-  });
-}
+const maker = mentionMaker('Service');
 
 /**
  * `DAYS` days of one entity, hour by hour: delivery mentions on partition A, price mentions on B,
  * each with negative bursts of its own (A: hours 100 and 200; B: 60, 150 and 220).
  */
 function stream(): { a: AspectMention[]; b: AspectMention[] } {
-  seq = 0;
+  maker.restart();
   const a: AspectMention[] = [];
   const b: AspectMention[] = [];
   for (let h = 0; h < DAYS * 24; h++) {
     const at = START + h * HOUR;
-    a.push(...hour(at, 'delivery', 40, [100, 200].includes(h) ? 30 : 5));
-    b.push(...hour(at, 'price', 40, [60, 150, 220].includes(h) ? 32 : 6));
+    a.push(...maker.hour(at, 40, [100, 200].includes(h) ? 30 : 5, 'delivery'));
+    b.push(...maker.hour(at, 40, [60, 150, 220].includes(h) ? 32 : 6, 'price'));
   }
   return { a, b };
 }
@@ -217,7 +190,7 @@ describe('alert windows over input partitions read at different speeds', () => {
     const { a } = stream();
     const clock = counter(1000);
     // Partition B: another entity's few mentions, read to its end; then A's backlog.
-    const quietB = tallyStage(hour(START, 'price', 5, 0, 'other'), B, 400, clock);
+    const quietB = tallyStage(maker.hour(START, 5, 0, 'price', 'other'), B, 400, clock);
     const fromA = tallyStage(a, A, 400, clock, false);
     const { state } = detect([...quietB.flat(), ...fromA.flat()]);
     const shop = state.entities.get(entityKey('t', 'shop'))!;
@@ -283,7 +256,7 @@ describe('alerts.tallies.v1 with input partition progress', () => {
   const type = avroType('aspectTally');
 
   it('encodes tallies and progress records, and reads records written before the new fields with their defaults', () => {
-    const mentions = hour(START, 'delivery', 3, 1);
+    const mentions = maker.hour(START, 3, 1, 'delivery');
     const source = chunkProgress(mentions, 4, false, NOW);
     expect(source).to.deep.equal({
       partition: 4,
