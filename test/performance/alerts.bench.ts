@@ -928,6 +928,31 @@ function reference(tallies: Tally[], rules: readonly Rule[], now: number): Opene
     }));
 }
 
+/**
+ * The reference over the tallies, timed, and again with the negative-share z of the what-if run
+ * (BENCH_ALERTS_WHAT_IF_Z, 0 = off).
+ */
+function referenceRuns(
+  tallies: Tally[],
+  rules: readonly Rule[],
+): { refAlerts: Opened[]; referenceSeconds: number; whatIfAlerts: Opened[] | undefined } {
+  const now = Date.now();
+  const refStarted = performance.now();
+  const refAlerts = reference(tallies, rules, now);
+  const referenceSeconds = (performance.now() - refStarted) / 1000;
+  const whatIfAlerts =
+    WHAT_IF_Z > 0
+      ? reference(
+          tallies,
+          rules.map((r) =>
+            r.detector === 'negative_share' ? { ...r, thresholds: { ...r.thresholds, z: WHAT_IF_Z } } : r,
+          ),
+          now,
+        )
+      : undefined;
+  return { refAlerts, referenceSeconds, whatIfAlerts };
+}
+
 // ---- the report ------------------------------------------------------------------------------
 
 const pct = (x: number | null): string => (x === null ? '—' : x.toFixed(2));
@@ -1015,20 +1040,7 @@ async function referenceOnly(): Promise<void> {
   const mentions = await generate(sc, tenant, new Map(), async (ms) => {
     tallies.push(...tallyMentions(ms));
   });
-  const now = Date.now();
-  const refStarted = performance.now();
-  const refAlerts = reference(tallies, rules, now);
-  const referenceSeconds = (performance.now() - refStarted) / 1000;
-  const whatIfAlerts =
-    WHAT_IF_Z > 0
-      ? reference(
-          tallies,
-          rules.map((r) =>
-            r.detector === 'negative_share' ? { ...r, thresholds: { ...r.thresholds, z: WHAT_IF_Z } } : r,
-          ),
-          now,
-        )
-      : undefined;
+  const { refAlerts, referenceSeconds, whatIfAlerts } = referenceRuns(tallies, rules);
   const ref = evaluate(sc, refAlerts);
   const whatIf = whatIfAlerts ? evaluate(sc, whatIfAlerts) : undefined;
   const entityDays = (sc.entities.length * (sc.hours - sc.warmupHours)) / 24;
@@ -1174,20 +1186,7 @@ async function main(): Promise<void> {
     const loadEnd = loadAverage();
 
     log('reference: the engine over all tallies at once');
-    const now = Date.now();
-    const refStarted = performance.now();
-    const refAlerts = reference(tallies, rules, now);
-    const referenceSeconds = (performance.now() - refStarted) / 1000;
-    const whatIfAlerts =
-      WHAT_IF_Z > 0
-        ? reference(
-            tallies,
-            rules.map((r) =>
-              r.detector === 'negative_share' ? { ...r, thresholds: { ...r.thresholds, z: WHAT_IF_Z } } : r,
-            ),
-            now,
-          )
-        : undefined;
+    const { refAlerts, referenceSeconds, whatIfAlerts } = referenceRuns(tallies, rules);
     const ev = evaluate(sc, serviceAlerts);
     const ref = evaluate(sc, refAlerts);
     const whatIf = whatIfAlerts ? evaluate(sc, whatIfAlerts) : undefined;
