@@ -6,41 +6,11 @@
  */
 import { expect } from 'chai';
 import { mock } from 'node:test';
-import avro from 'avsc';
-import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { CommitStrategy } from '../../common/kafka/consumer/commit';
-import { ConsumerLoop, type Handled } from '../../common/kafka/consumer/loop';
-import type { RegistryClient } from '../../common/kafka/registry';
-import { silentLogger } from '../../common/logging/index';
-import { createMetrics } from '../../common/metrics/index';
+import { batch, fakeKafka, stuckHandler, testLoop } from './helpers/consumer-loop';
 
 /** What the loop sets for the group (kafka.consumer({ sessionTimeout })). */
 const SESSION_TIMEOUT_MS = 30_000;
-
-const type = avro.Type.forSchema({ type: 'record', name: 'T', fields: [{ name: 'n', type: 'int' }] });
-const wire = (n: number): Buffer => Buffer.concat([Buffer.from([0, 0, 0, 0, 1]), type.toBuffer({ n })]);
-
-/** The parts of kafkajs the loop uses, recording what it was given. */
-function fakeKafka() {
-  const seen: { sessionTimeout?: number; eachBatch?: (p: EachBatchPayload) => Promise<void> } = {};
-  const consumer = {
-    events: { GROUP_JOIN: 'consumer.group_join', CRASH: 'consumer.crash' },
-    on: () => () => undefined,
-    connect: async () => undefined,
-    subscribe: async () => undefined,
-    disconnect: async () => undefined,
-    run: async (config: { eachBatch: (p: EachBatchPayload) => Promise<void> }) => {
-      seen.eachBatch = config.eachBatch;
-    },
-  };
-  const kafka = {
-    consumer: (config: { sessionTimeout?: number }) => {
-      seen.sessionTimeout = config.sessionTimeout;
-      return consumer;
-    },
-  } as unknown as Kafka;
-  return { kafka, seen };
-}
 
 describe('consumer loop: heartbeats while a chunk is handled', () => {
   beforeEach(() => mock.timers.enable({ apis: ['setInterval', 'setTimeout'] }));
@@ -48,9 +18,7 @@ describe('consumer loop: heartbeats while a chunk is handled', () => {
 
   it('heartbeats at least every 3 s while one chunk takes longer than the session timeout', async () => {
     const { kafka, seen } = fakeKafka();
-    let handling!: () => void;
-    const handlerCalled = new Promise<void>((resolve) => (handling = resolve));
-    let finish!: (h: Handled) => void;
+    const stuck = stuckHandler();
     const commits: string[] = [];
     const commit: CommitStrategy = {
       kind: 'after-write',
@@ -58,52 +26,13 @@ describe('consumer loop: heartbeats while a chunk is handled', () => {
       commit: async (chunk) => void commits.push(chunk.next),
       stop: async () => undefined,
     };
-    const registry = {
-      schemaById: async () => type,
-      ping: async () => undefined,
-    } as unknown as RegistryClient;
-    const loop = new ConsumerLoop<{ n: number }>({
-      name: 'heartbeat-test',
-      kafka,
-      registry,
-      logger: silentLogger(),
-      metrics: createMetrics('test', { defaultMetrics: false }),
-      groupId: 'heartbeat-test',
-      topics: ['t'],
-      fromBeginning: true,
-      commit,
-      handler: {
-        // A chunk that takes as long as the test says: it answers only when finish() is called.
-        handle: () => {
-          handling();
-          return new Promise<Handled>((resolve) => (finish = resolve));
-        },
-      },
-      maxChunk: 100,
-      partitionsConcurrently: 1,
-      maxBytesPerPartition: 1_000_000,
-    });
+    const loop = testLoop({ name: 'heartbeat-test', kafka, commit, handler: stuck.handler });
     await loop.start();
     expect(seen.sessionTimeout).to.equal(SESSION_TIMEOUT_MS);
 
-    const messages = [0, 1].map((i) => ({ offset: String(i), value: wire(i), headers: {} }) as KafkaMessage);
     let heartbeats = 0;
-    const payload = {
-      batch: {
-        topic: 't',
-        partition: 0,
-        messages,
-        offsetLag: () => '0',
-        lastOffset: () => '1',
-      },
-      resolveOffset: () => undefined,
-      heartbeat: async () => void heartbeats++,
-      isRunning: () => true,
-      isStale: () => false,
-      commitOffsetsIfNecessary: async () => undefined,
-    } as unknown as EachBatchPayload;
-    const batchDone = seen.eachBatch!(payload);
-    await handlerCalled;
+    const batchDone = seen.eachBatch!(batch(0, 2, async () => void heartbeats++));
+    await stuck.called;
 
     // Well past the session timeout, in steps of 3 s: each step must have sent a heartbeat.
     const perStep: number[] = [];
@@ -119,7 +48,7 @@ describe('consumer loop: heartbeats while a chunk is handled', () => {
       `heartbeats per 3 s step: ${perStep.join(', ')}`,
     ).to.equal(true);
 
-    finish({ outcomes: [undefined, undefined] });
+    stuck.finish({ outcomes: [undefined, undefined] });
     await batchDone;
     expect(commits).to.deep.equal(['2']);
     // The ticker stops with the batch: no heartbeats for a batch that is over.

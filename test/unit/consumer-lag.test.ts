@@ -6,65 +6,9 @@
  */
 import { expect } from 'chai';
 import { mock } from 'node:test';
-import avro from 'avsc';
-import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import type { CommitStrategy } from '../../common/kafka/consumer/commit';
-import { ConsumerLoop, LAG_REFRESH_MS, type Handled } from '../../common/kafka/consumer/loop';
-import type { RegistryClient } from '../../common/kafka/registry';
-import { silentLogger } from '../../common/logging/index';
+import { LAG_REFRESH_MS } from '../../common/kafka/consumer/loop';
 import { createMetrics, type Metrics } from '../../common/metrics/index';
-
-const type = avro.Type.forSchema({ type: 'record', name: 'T', fields: [{ name: 'n', type: 'int' }] });
-const wire = (n: number): Buffer => Buffer.concat([Buffer.from([0, 0, 0, 0, 1]), type.toBuffer({ n })]);
-
-/** The broker as the loop sees it: high watermarks and committed offsets the test moves. */
-function fakeKafka() {
-  const broker = {
-    high: new Map<number, number>(),
-    committed: new Map<number, number>(),
-    adminDown: false,
-  };
-  const seen: {
-    eachBatch?: (p: EachBatchPayload) => Promise<void>;
-    join?: (e: { payload: { memberAssignment: Record<string, number[]> } }) => void;
-  } = {};
-  const consumer = {
-    events: { GROUP_JOIN: 'consumer.group_join', CRASH: 'consumer.crash' },
-    on: (event: string, listener: NonNullable<typeof seen.join>) => {
-      if (event === 'consumer.group_join') seen.join = listener;
-      return () => undefined;
-    },
-    connect: async () => undefined,
-    subscribe: async () => undefined,
-    disconnect: async () => undefined,
-    run: async (config: { eachBatch: (p: EachBatchPayload) => Promise<void> }) => {
-      seen.eachBatch = config.eachBatch;
-    },
-  };
-  const admin = {
-    connect: async () => undefined,
-    disconnect: async () => undefined,
-    fetchTopicOffsets: async () => {
-      if (broker.adminDown) throw new Error('Connection error: connect ECONNREFUSED');
-      return [...broker.high].map(([partition, high]) => ({
-        partition,
-        offset: String(high),
-        high: String(high),
-        low: '0',
-      }));
-    },
-    fetchOffsets: async ({ topics }: { topics: string[] }) =>
-      topics.map((topic) => ({
-        topic,
-        partitions: [...broker.high.keys()].map((partition) => ({
-          partition,
-          offset: String(broker.committed.get(partition) ?? -1),
-        })),
-      })),
-  };
-  const kafka = { consumer: () => consumer, admin: () => admin } as unknown as Kafka;
-  return { kafka, seen, broker };
-}
+import { batch, fakeKafka, stuckHandler, testLoop } from './helpers/consumer-loop';
 
 async function lagOf(metrics: Metrics, partition: number): Promise<number | undefined> {
   const { values } = await metrics.registry.getSingleMetric('absa_consumer_lag_messages')!.get();
@@ -83,39 +27,14 @@ describe('consumer loop: lag keeps rising while no batch is fetched', () => {
   it('reads the high watermarks every 15 s against its own position while a chunk is stuck', async () => {
     const { kafka, seen, broker } = fakeKafka();
     const metrics = createMetrics('test', { defaultMetrics: false });
-    let handling!: () => void;
-    const handlerCalled = new Promise<void>((resolve) => (handling = resolve));
-    let finish!: (h: Handled) => void;
-    const commit: CommitStrategy = {
-      kind: 'after-write',
-      start: async () => undefined,
-      commit: async () => undefined,
-      stop: async () => undefined,
-    };
-    const registry = {
-      schemaById: async () => type,
-      ping: async () => undefined,
-    } as unknown as RegistryClient;
-    const loop = new ConsumerLoop<{ n: number }>({
+    // The store stalls: the first chunk never finishes until the test says so.
+    const stuck = stuckHandler();
+    const loop = testLoop({
       name: 'lag-test',
       kafka,
-      registry,
-      logger: silentLogger(),
       metrics,
-      groupId: 'lag-test',
-      topics: ['t'],
-      fromBeginning: true,
-      commit,
-      // The store stalls: the first chunk never finishes until the test says so.
-      handler: {
-        handle: () => {
-          handling();
-          return new Promise<Handled>((resolve) => (finish = resolve));
-        },
-      },
-      maxChunk: 100,
+      handler: stuck.handler,
       partitionsConcurrently: 2,
-      maxBytesPerPartition: 1_000_000,
     });
     await loop.start();
     broker.high.set(0, 2).set(1, 30);
@@ -123,16 +42,8 @@ describe('consumer loop: lag keeps rising while no batch is fetched', () => {
     seen.join!({ payload: { memberAssignment: { t: [0, 1] } } });
 
     // Partition 0: one batch of two messages, caught up when fetched; partition 1 never fetched.
-    const messages = [0, 1].map((i) => ({ offset: String(i), value: wire(i), headers: {} }) as KafkaMessage);
-    const batchDone = seen.eachBatch!({
-      batch: { topic: 't', partition: 0, messages, offsetLag: () => '0', lastOffset: () => '1' },
-      resolveOffset: () => undefined,
-      heartbeat: async () => undefined,
-      isRunning: () => true,
-      isStale: () => false,
-      commitOffsetsIfNecessary: async () => undefined,
-    } as unknown as EachBatchPayload);
-    await handlerCalled;
+    const batchDone = seen.eachBatch!(batch(0, 2));
+    await stuck.called;
     expect(await lagOf(metrics, 0)).to.equal(0);
 
     // Input keeps arriving while the chunk is stuck: each refresh shows the new backlog.
@@ -162,7 +73,7 @@ describe('consumer loop: lag keeps rising while no batch is fetched', () => {
     seen.join!({ payload: { memberAssignment: { t: [0] } } });
     expect(await lagOf(metrics, 1)).to.equal(undefined);
 
-    finish({ outcomes: [undefined, undefined] });
+    stuck.finish({ outcomes: [undefined, undefined] });
     await batchDone;
     await loop.stop();
   });
@@ -170,25 +81,11 @@ describe('consumer loop: lag keeps rising while no batch is fetched', () => {
   it('stops refreshing once the loop stops', async () => {
     const { kafka, seen, broker } = fakeKafka();
     const metrics = createMetrics('test', { defaultMetrics: false });
-    const loop = new ConsumerLoop<{ n: number }>({
+    const loop = testLoop({
       name: 'lag-test',
       kafka,
-      registry: { schemaById: async () => type, ping: async () => undefined } as unknown as RegistryClient,
-      logger: silentLogger(),
       metrics,
-      groupId: 'lag-test',
-      topics: ['t'],
-      fromBeginning: true,
-      commit: {
-        kind: 'after-write',
-        start: async () => undefined,
-        commit: async () => undefined,
-        stop: async () => undefined,
-      },
       handler: { handle: async (items) => ({ outcomes: items.map(() => undefined) }) },
-      maxChunk: 100,
-      partitionsConcurrently: 1,
-      maxBytesPerPartition: 1_000_000,
     });
     await loop.start();
     broker.high.set(0, 5);
