@@ -953,6 +953,22 @@ function referenceRuns(
   return { refAlerts, referenceSeconds, whatIfAlerts };
 }
 
+/** The generated stream's settings and make-up, as the JSON result line reports them. */
+function scenarioRecord(sc: Scenario, entityDays: number) {
+  return {
+    seed: SEED,
+    entities: sc.entities.length,
+    days: DAYS,
+    warmup_days: WARMUP_DAYS,
+    rates: [RATE_MIN, RATE_MAX],
+    slot_hours: SLOT_HOURS,
+    entity_days_evaluated: entityDays,
+    roles: Object.fromEntries(
+      [...DETECTORS, 'none'].map((r) => [r, sc.entities.filter((e) => e.role === r).length]),
+    ),
+  };
+}
+
 // ---- the report ------------------------------------------------------------------------------
 
 const pct = (x: number | null): string => (x === null ? '—' : x.toFixed(2));
@@ -1054,16 +1070,7 @@ async function referenceOnly(): Promise<void> {
       finished: new Date().toISOString(),
       reference_only: true,
       end: new Date(end).toISOString(),
-      seed: SEED,
-      entities: sc.entities.length,
-      days: DAYS,
-      warmup_days: WARMUP_DAYS,
-      rates: [RATE_MIN, RATE_MAX],
-      slot_hours: SLOT_HOURS,
-      entity_days_evaluated: entityDays,
-      roles: Object.fromEntries(
-        [...DETECTORS, 'none'].map((r) => [r, sc.entities.filter((e) => e.role === r).length]),
-      ),
+      ...scenarioRecord(sc, entityDays),
       mentions,
       reference: ref,
       ...(whatIf ? { what_if: { negative_share_z: WHAT_IF_Z, ...whatIf } } : {}),
@@ -1226,16 +1233,7 @@ async function main(): Promise<void> {
         started: startedAt,
         finished: new Date().toISOString(),
         tenant,
-        seed: SEED,
-        entities: sc.entities.length,
-        days: DAYS,
-        warmup_days: WARMUP_DAYS,
-        rates: [RATE_MIN, RATE_MAX],
-        slot_hours: SLOT_HOURS,
-        entity_days_evaluated: entityDays,
-        roles: Object.fromEntries(
-          [...DETECTORS, 'none'].map((r) => [r, sc.entities.filter((e) => e.role === r).length]),
-        ),
+        ...scenarioRecord(sc, entityDays),
         mentions,
         produce_seconds: round(produceSeconds, 1),
         negative_share_shifts_per_bucket: perBucket,
