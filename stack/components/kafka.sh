@@ -58,11 +58,14 @@ kafka_render_config() {
 # Formats the storage once, with a cluster id generated on first start and kept in the data folder.
 kafka_format() {
   [[ -f "$KAFKA_DATA/data/meta.properties" ]] && return 0
-  local id_file="$KAFKA_DATA/cluster.id"
-  if [[ ! -s "$id_file" ]]; then
-    # A Kafka cluster id is a UUID in URL-safe base64 without padding (22 characters).
-    head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$id_file"
-  fi
+  local id_file="$KAFKA_DATA/cluster.id" id=""
+  [[ -s "$id_file" ]] && id="$(cat "$id_file")"
+  # A Kafka cluster id is a UUID in URL-safe base64 without padding (22 characters). Like Kafka's own
+  # Uuid.randomUuid, draw again when it starts with '-': the storage tool would read it as an option.
+  while [[ -z "$id" || "$id" == -* ]]; do
+    id="$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  done
+  printf '%s' "$id" >"$id_file"
   log "kafka: formatting storage in $KAFKA_DATA/data (cluster id $(cat "$id_file"))"
   "$KAFKA_JAVA" -Xmx256m -cp "$(kafka_classpath)" \
     -Dlog4j2.configurationFile="$KAFKA_CONFIG_DIR/log4j2-tools.xml" \
