@@ -175,7 +175,7 @@ export const apiConfigSpec = defineConfig(
       env: 'API_RAW_AGGREGATE_MAX_DAYS',
       schema: v.int(1, 3660),
       default: '31',
-      doc: 'Longest range, in days, of an aggregate that scans raw mentions instead of the rollups (the summary with `lang`: the rollups carry no language); a longer range gets 400 naming from, to and lang.',
+      doc: 'Longest range, in days, of an aggregate that scans raw rows instead of the rollups (the summary with `lang` or `source`, and the list of sources: the rollups carry neither); a longer range gets 400 naming from, to and lang or source.',
     },
     rawAggregateTimeoutMs: {
       env: 'API_RAW_AGGREGATE_TIMEOUT_MS',

@@ -9,11 +9,13 @@
  */
 import type pg from 'pg';
 import { sqlstateOf } from '../common/postgres/errors';
+import type { OpinionTerm } from '../schemas/index';
 import { apiConfigSpec, type ApiConfig } from './config';
 import {
   ScanCapacityError,
   ScanTimeoutError,
   type AspectPolarityCount,
+  toOpinionViews,
   type DocumentAspect,
   type DocumentView,
   type EntityCursor,
@@ -24,6 +26,7 @@ import {
   type MentionStore,
   type MentionView,
   type Polarity,
+  type SourceVolume,
   type TimeRange,
   type TrendPoint,
 } from './stores';
@@ -111,11 +114,12 @@ interface MentionRow {
   sentence_text: string;
   sentence_start: number;
   sentence_end: number;
+  opinions: OpinionTerm[] | null;
 }
 
 const MENTION_COLUMNS = `id, document_id, term, start_offset, end_offset, polarity, confidence, category,
   normalized_aspect, entity, source, lang, ${ISO_US} AS created_iso, sentence_index, sentence_text,
-  sentence_start, sentence_end`;
+  sentence_start, sentence_end, opinions`;
 
 function toMention(r: MentionRow): MentionView {
   return {
@@ -134,6 +138,7 @@ function toMention(r: MentionRow): MentionView {
     created_at: r.created_iso,
     sentence: { index: r.sentence_index, text: r.sentence_text, from: r.sentence_start, to: r.sentence_end },
     highlight: { from: r.start_offset - r.sentence_start, to: r.end_offset - r.sentence_start },
+    opinions: toOpinionViews(r.opinions),
   };
 }
 
@@ -276,10 +281,11 @@ export class PgMentionStore implements MentionStore {
       confidence_sum: number;
     };
     let rows: Row[];
-    if (filter.lang !== undefined) {
-      // The rollups have no language: a language filter reads the raw mentions of the range.
+    if (filter.lang !== undefined || filter.source !== undefined) {
+      // The rollups have no language or source: such a filter reads the raw mentions of the range.
       w.add((p) => `created_at >= ${p}`, range.from).add((p) => `created_at < ${p}`, range.to);
-      w.eqIf('lang', filter.lang).eqIf('entity', filter.entity).eqIf('category', filter.category);
+      w.eqIf('lang', filter.lang).eqIf('source', filter.source);
+      w.eqIf('entity', filter.entity).eqIf('category', filter.category);
       rows = await this.scanRaw<Row>(
         `SELECT normalized_aspect AS aspect, category, polarity, count(*)::float8 AS mentions,
            sum(confidence)::float8 AS confidence_sum
@@ -351,7 +357,8 @@ export class PgMentionStore implements MentionStore {
       .eqIf('normalized_aspect', filter.aspect)
       .eqIf('category', filter.category)
       .eqIf('polarity', filter.polarity)
-      .eqIf('lang', filter.lang);
+      .eqIf('lang', filter.lang)
+      .eqIf('source', filter.source);
     if (after) {
       const t = w.param(after.createdAt);
       const id = w.param(after.id);
@@ -364,6 +371,16 @@ export class PgMentionStore implements MentionStore {
       w.params,
     );
     return rows.map((r) => ({ mention: toMention(r), cursor: { createdAt: r.created_iso, id: r.id } }));
+  }
+
+  async sources(tenant: string, range: TimeRange, limit: number): Promise<SourceVolume[]> {
+    // No rollup has the source: counted from the range's documents, bounded like aspectCounts.
+    return this.scanRaw<SourceVolume>(
+      `SELECT source, count(*)::int AS documents FROM documents
+       WHERE tenant = $1 AND created_at >= $2 AND created_at < $3
+       GROUP BY source ORDER BY count(*) DESC, source LIMIT $4`,
+      [tenant, range.from, range.to, limit],
+    );
   }
 
   async entities(
@@ -428,9 +445,10 @@ export class PgMentionStore implements MentionStore {
       category: string | null;
       normalized_aspect: string;
       sentence_index: number;
+      opinions: OpinionTerm[] | null;
     }>(
       `SELECT id, document_id, term, start_offset, end_offset, polarity, confidence, category,
-         normalized_aspect, sentence_index
+         normalized_aspect, sentence_index, opinions
        FROM aspect_mentions
        WHERE tenant = $1 AND document_id = ANY($2::uuid[]) AND created_at = ANY($3::timestamptz[])
        ORDER BY document_id, start_offset, end_offset`,
@@ -447,6 +465,7 @@ export class PgMentionStore implements MentionStore {
         category: r.category,
         normalized: r.normalized_aspect,
         sentence_index: r.sentence_index,
+        opinions: toOpinionViews(r.opinions),
       });
     }
     return out;

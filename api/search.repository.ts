@@ -5,14 +5,16 @@
  * every query carries a tenant filter.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
-import type {
-  DocumentAspect,
-  DocumentView,
-  Facet,
-  Polarity,
-  SearchIndex,
-  SearchQuery,
-  SearchResult,
+import type { OpinionTerm } from '../schemas/index';
+import {
+  toOpinionViews,
+  type DocumentAspect,
+  type DocumentView,
+  type Facet,
+  type Polarity,
+  type SearchIndex,
+  type SearchQuery,
+  type SearchResult,
 } from './stores';
 
 interface EsAspect {
@@ -25,6 +27,7 @@ interface EsAspect {
   category: string | null;
   polarity: Polarity;
   confidence: number;
+  opinions?: OpinionTerm[] | null;
 }
 
 interface EsDocument {
@@ -73,6 +76,7 @@ function toDocument(d: EsDocument): DocumentView {
     confidence: a.confidence,
     category: a.category ?? null,
     normalized: a.normalized_aspect,
+    opinions: toOpinionViews(a.opinions),
     sentence_index: a.sentence_index,
   }));
   return {

@@ -7,6 +7,7 @@
 import type { ApiKeyRecord } from '../common/apikeys/store';
 import { RetriableError } from '../common/errors/index';
 import type { Channel, Detector, Level, Severity, Thresholds } from '../stream-processors/alerts/rules';
+import type { OpinionTerm } from '../schemas/index';
 
 export const POLARITIES = ['positive', 'negative', 'neutral', 'conflict'] as const;
 export type Polarity = (typeof POLARITIES)[number];
@@ -25,6 +26,7 @@ export interface MentionFilter {
   polarity?: Polarity;
   entity?: string;
   lang?: string;
+  source?: string;
 }
 
 /** Aggregated counts of one (aspect, category, polarity) over a range. */
@@ -53,6 +55,27 @@ export interface EntityVolume {
   confidenceSum: number;
 }
 
+/** An opinion term about an aspect ("rude" for "waiter"): UTF-16 offsets into the document text. */
+export interface OpinionView {
+  term: string;
+  from: number;
+  to: number;
+  confidence: number;
+}
+
+/** Opinion terms as PostgreSQL and Elasticsearch store them (sentiment.aspects.v1), in the API's shape. */
+export function toOpinionViews(stored: OpinionTerm[] | null | undefined): OpinionView[] | null {
+  return stored
+    ? stored.map((o) => ({ term: o.term, from: o.start, to: o.end, confidence: o.confidence }))
+    : null;
+}
+
+/** A source and how many of the tenant's documents in a range came from it. */
+export interface SourceVolume {
+  source: string;
+  documents: number;
+}
+
 /** An aspect as it appears inside a document: offsets are UTF-16 code units into the document text. */
 export interface DocumentAspect {
   mention_id: string;
@@ -64,6 +87,8 @@ export interface DocumentAspect {
   category: string | null;
   normalized: string;
   sentence_index: number;
+  /** null when the model that analysed the document has no opinion head */
+  opinions: OpinionView[] | null;
 }
 
 export interface DocumentView {
@@ -104,6 +129,8 @@ export interface MentionView {
   /** The sentence holding the mention; `highlight` is the mention's span inside `sentence.text`. */
   sentence: { index: number; text: string; from: number; to: number };
   highlight: { from: number; to: number };
+  /** as in DocumentAspect; offsets into the document text (subtract sentence.from for the sentence) */
+  opinions: OpinionView[] | null;
 }
 
 /** Position after the last item of a page, in the list's order (created_at desc, id desc). */
@@ -142,8 +169,8 @@ export class ScanTimeoutError extends RetriableError {
 
 export interface MentionStore {
   /**
-   * With `filter.lang` this scans raw mentions (the rollups carry no language) and may throw
-   * ScanCapacityError or ScanTimeoutError.
+   * With `filter.lang` or `filter.source` this scans raw mentions (the rollups carry neither) and may
+   * throw ScanCapacityError or ScanTimeoutError.
    */
   aspectCounts(tenant: string, range: TimeRange, filter: MentionFilter): Promise<AspectPolarityCount[]>;
   trend(tenant: string, range: TimeRange, interval: Interval, filter: MentionFilter): Promise<TrendPoint[]>;
@@ -168,6 +195,8 @@ export interface MentionStore {
     id: string,
     k: number,
   ): Promise<Array<DocumentView & { similarity: number }> | undefined>;
+  /** The sources of the range's documents, most documents first; scans raw rows like aspectCounts. */
+  sources(tenant: string, range: TimeRange, limit: number): Promise<SourceVolume[]>;
   ping(): Promise<void>;
 }
 

@@ -57,6 +57,16 @@ const P = {
     type: 'string',
     pattern: '^[a-z]{2,3}$',
   }),
+  source: query(
+    'source',
+    'Only documents from this source (e.g. `app-store`), as the collector received it.',
+    {
+      type: 'string',
+      minLength: 1,
+      maxLength: 100,
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$',
+    },
+  ),
   cursor: query(
     'cursor',
     'Opaque `next_cursor` of the previous page of the same operation; any other value gets 400 naming `cursor`.',
@@ -297,18 +307,18 @@ export const openApiDocument = {
         operationId: 'getAspectSummary',
         summary: 'Mentions and sentiment per aspect and per category (rollups).',
         description:
-          'From the rollups (whole days from the daily ones, the rest from the hourly ones): `from` rounds down and `to` up to whole hours. With `lang` the raw mentions are counted instead (the rollups carry no language), which is bounded: (1) the range may span at most API_RAW_AGGREGATE_MAX_DAYS days (default 31); a longer one gets 400 naming `from`, `to` and `lang` (a rule across parameters, which JSON Schema cannot state), and without `from` the default range is shortened to that bound; (2) only API_RAW_AGGREGATE_CONCURRENCY such counts (default 3) run at once on a server, for all tenants together; more get 429 with Retry-After and `limit.name` raw-scan-concurrency; (3) a count that runs longer than API_RAW_AGGREGATE_TIMEOUT_MS (default 5 s) is stopped and gets 503 `query-timeout` with Retry-After.',
+          'From the rollups (whole days from the daily ones, the rest from the hourly ones): `from` rounds down and `to` up to whole hours. With `lang` or `source` the raw mentions are counted instead (the rollups carry neither), which is bounded: (1) the range may span at most API_RAW_AGGREGATE_MAX_DAYS days (default 31); a longer one gets 400 naming `from`, `to` and `lang` / `source` (a rule across parameters, which JSON Schema cannot state), and without `from` the default range is shortened to that bound; (2) only API_RAW_AGGREGATE_CONCURRENCY such counts (default 3) run at once on a server, for all tenants together; more get 429 with Retry-After and `limit.name` raw-scan-concurrency; (3) a count that runs longer than API_RAW_AGGREGATE_TIMEOUT_MS (default 5 s) is stopped and gets 503 `query-timeout` with Retry-After.',
         'x-permission': 'sentiment:read',
         'x-concurrency': 'aggregate',
-        parameters: [P.entity, P.category, P.from, P.to, P.lang, P.limit(100, 1000)],
+        parameters: [P.entity, P.category, P.from, P.to, P.lang, P.source, P.limit(100, 1000)],
         responses: {
           '200': json(ref('AspectSummary')),
           ...errors,
           '429': problem(
-            'Too many requests; see Retry-After. `limit.name` says which limit: failures-per-address, requests-per-key, aggregate-concurrency-per-key / -per-tenant, or with `lang` raw-scan-concurrency (all tenants together).',
+            'Too many requests; see Retry-After. `limit.name` says which limit: failures-per-address, requests-per-key, aggregate-concurrency-per-key / -per-tenant, or with `lang` / `source` raw-scan-concurrency (all tenants together).',
           ),
           '503': problem(
-            'A dependency is unavailable, or with `lang` the count of raw mentions ran past its statement timeout (`query-timeout`); retry later, with a shorter range, or without `lang`.',
+            'A dependency is unavailable, or with `lang` / `source` the count of raw mentions ran past its statement timeout (`query-timeout`); retry later, with a shorter range, or without `lang` and `source`.',
           ),
         },
       },
@@ -347,6 +357,7 @@ export const openApiDocument = {
           P.polarity,
           P.entity,
           P.lang,
+          P.source,
           P.from,
           P.to,
           P.cursor,
@@ -436,6 +447,39 @@ export const openApiDocument = {
         responses: { '200': json(list(ref('Entity'))), ...errors },
       },
     },
+    '/sources': {
+      get: {
+        operationId: 'listSources',
+        summary: "The sources of the range's documents, most documents first (for a source filter).",
+        description:
+          'Counts raw documents (the rollups carry no source), bounded like the summary with `source`: the range may span at most API_RAW_AGGREGATE_MAX_DAYS days (400 naming `from` and `to` beyond it; without `from` the default range is shortened to it), at most API_RAW_AGGREGATE_CONCURRENCY such counts run at once on a server (429 `raw-scan-concurrency`), and one that runs past API_RAW_AGGREGATE_TIMEOUT_MS gets 503 `query-timeout`.',
+        'x-permission': 'sentiment:read',
+        'x-concurrency': 'aggregate',
+        parameters: [P.from, P.to, P.limit(100, 1000)],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['from', 'to', 'items'],
+            properties: {
+              from: { type: 'string', format: 'date-time' },
+              to: { type: 'string', format: 'date-time' },
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['source', 'documents'],
+                  properties: {
+                    source: { type: 'string' },
+                    documents: { type: 'integer', minimum: 0 },
+                  },
+                },
+              },
+            },
+          }),
+          ...errors,
+        },
+      },
+    },
     '/export/mentions': {
       get: {
         operationId: 'exportMentions',
@@ -449,12 +493,14 @@ export const openApiDocument = {
           P.polarity,
           P.entity,
           P.lang,
+          P.source,
           P.from,
           P.to,
         ],
         responses: {
           '200': {
-            description: 'One mention per line (CSV with a header row).',
+            description:
+              'One mention per line (CSV with a header row; its `opinions` column lists the opinion terms as written, separated by "; ").',
             content: {
               'application/x-ndjson': { schema: ref('Mention') },
               'text/csv': { schema: { type: 'string' } },
@@ -790,6 +836,22 @@ export const openApiDocument = {
           category: nullable('string'),
           normalized: { type: 'string' },
           sentence_index: { type: 'integer', minimum: 0 },
+          opinions: ref('Opinions'),
+        },
+      },
+      Opinions: {
+        type: ['array', 'null'],
+        description:
+          'The words that carry the sentiment towards the aspect ("rude" for "waiter"), in text order, at most 3; `from`/`to` are UTF-16 offsets into the document text (to exclusive). Empty when the model found none; null when the model that analysed the document has no opinion head.',
+        items: {
+          type: 'object',
+          required: ['term', 'from', 'to', 'confidence'],
+          properties: {
+            term: { type: 'string' },
+            from: { type: 'integer', minimum: 0 },
+            to: { type: 'integer', minimum: 0 },
+            confidence: { type: 'number', minimum: 0, maximum: 1 },
+          },
         },
       },
       Document: {
@@ -878,6 +940,7 @@ export const openApiDocument = {
             required: ['from', 'to'],
             properties: { from: { type: 'integer', minimum: 0 }, to: { type: 'integer', minimum: 0 } },
           },
+          opinions: ref('Opinions'),
         },
       },
       AspectStats: {

@@ -1,4 +1,7 @@
-/** GET /v1/aspects/summary, /v1/aspects/trends and /v1/entities: aggregates from the hourly and daily rollups. */
+/**
+ * GET /v1/aspects/summary, /v1/aspects/trends and /v1/entities: aggregates from the hourly and daily
+ * rollups; the summary by language or source and GET /v1/sources count raw rows (bounded).
+ */
 import type { RequestHandler } from 'express';
 import { rollupHours } from '../mention.repository';
 import { invalidParameters, parameterProblem } from '../openapi/validate';
@@ -38,28 +41,31 @@ export function bucketStart(ms: number, interval: Interval): number {
 const STEP: Record<Interval, number> = { hour: HOUR, day: DAY, week: WEEK };
 
 /**
- * The range of an aggregate that scans raw mentions, refused beyond `maxDays` with a 400 that names
- * `from`, `to` and `lang` (a rule across three parameters, which JSON Schema cannot state). Without
- * `from` it defaults to the shorter of the default range and `maxDays`.
+ * The range of an aggregate that scans raw rows, refused beyond `maxDays` with a 400 that names
+ * `from`, `to` and the parameters that made the scan raw (`byParams`: lang, source; none where the
+ * operation always scans; a rule across parameters, which JSON Schema cannot state). Without `from` it defaults to the shorter of the
+ * default range and `maxDays`.
  */
 export function rawScanRange(
   query: Record<string, unknown>,
   ctx: Pick<RouteContext, 'defaultRangeDays' | 'rawAggregateMaxDays'>,
+  byParams: readonly string[] = ['lang'],
 ): TimeRange {
   const max = ctx.rawAggregateMaxDays;
   const range = requiredRange(query, Math.min(ctx.defaultRangeDays, max));
   const days = (range.to.getTime() - range.from.getTime()) / DAY;
   if (days <= max) return range;
-  const spans = `the range spans ${Math.ceil(days)} days; with lang it may span at most ${max}`;
+  const by = byParams.join(' or ');
+  const spans = `the range spans ${Math.ceil(days)} days; ${by ? `with ${by} ` : ''}it may span at most ${max}`;
   throw invalidParameters([
     { in: 'query', parameter: 'from', pointer: '/from', reason: `${spans} (narrow from and to)` },
     { in: 'query', parameter: 'to', pointer: '/to', reason: `${spans} (narrow from and to)` },
-    {
-      in: 'query',
-      parameter: 'lang',
-      pointer: '/lang',
-      reason: `counts raw mentions (the rollups carry no language), so its range is bounded to ${max} days; without lang any range is answered from the rollups`,
-    },
+    ...byParams.map((parameter) => ({
+      in: 'query' as const,
+      parameter,
+      pointer: `/${parameter}`,
+      reason: `counts raw rows (the rollups carry no ${parameter === 'lang' ? 'language' : parameter}), so its range is bounded to ${max} days; without ${by} any range is answered from the rollups`,
+    })),
   ]);
 }
 
@@ -68,11 +74,15 @@ export function aspectRoutes(store: MentionStore, ctx: RouteContext): Record<str
     getAspectSummary: async (_req, res) => {
       const q = queryOf(res);
       const lang = str(q.lang);
-      const range = lang === undefined ? requiredRange(q, ctx.defaultRangeDays) : rawScanRange(q, ctx);
+      const source = str(q.source);
+      const rawBy = [...(lang === undefined ? [] : ['lang']), ...(source === undefined ? [] : ['source'])];
+      const raw = rawBy.length > 0;
+      const range = raw ? rawScanRange(q, ctx, rawBy) : requiredRange(q, ctx.defaultRangeDays);
       const rows = await store.aspectCounts(tenantOf(res), range, {
         entity: str(q.entity),
         category: str(q.category),
         lang,
+        source,
       });
       const byAspect = new Map<
         string,
@@ -95,7 +105,7 @@ export function aspectRoutes(store: MentionStore, ctx: RouteContext): Record<str
         c.conf += r.confidenceSum;
         byCategory.set(r.category, c);
       }
-      const shown = lang === undefined ? rollupHours(range) : range;
+      const shown = raw ? range : rollupHours(range);
       const aspects = [...byAspect.values()]
         .map((a) => ({ aspect: a.aspect, category: a.category, ...stats(a.counts, a.conf) }))
         .sort((x, y) => y.mentions - x.mentions || x.aspect.localeCompare(y.aspect))
@@ -146,6 +156,13 @@ export function aspectRoutes(store: MentionStore, ctx: RouteContext): Record<str
           return { start: new Date(t).toISOString(), ...s };
         }),
       });
+    },
+
+    listSources: async (_req, res) => {
+      const q = queryOf(res);
+      const range = rawScanRange(q, ctx, []);
+      const items = await store.sources(tenantOf(res), range, Number(q.limit));
+      res.json({ from: range.from.toISOString(), to: range.to.toISOString(), items });
     },
 
     listEntities: async (_req, res) => {

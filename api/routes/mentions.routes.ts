@@ -22,6 +22,7 @@ function filterOf(q: Record<string, unknown>): MentionFilter {
     polarity: str(q.polarity) as Polarity | undefined,
     entity: str(q.entity),
     lang: str(q.lang),
+    source: str(q.source),
   };
 }
 
@@ -40,6 +41,7 @@ export const CSV_COLUMNS = [
   'from',
   'to',
   'sentence',
+  'opinions',
 ] as const;
 
 /** RFC 4180 field; a leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula. */
@@ -65,6 +67,8 @@ export function csvRow(m: MentionView): string {
     from: m.from,
     to: m.to,
     sentence: m.sentence.text,
+    // the opinion words, as written, in text order ("rude; slow")
+    opinions: m.opinions?.map((o) => o.term).join('; '),
   };
   return `${CSV_COLUMNS.map((c) => csvField(values[c])).join(',')}\r\n`;
 }

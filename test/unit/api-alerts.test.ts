@@ -205,6 +205,7 @@ async function listen(alerts: AlertStore | undefined) {
       entities: async () => [],
       document: async () => undefined,
       similar: async () => undefined,
+      sources: async () => [],
       ping: async () => undefined,
     },
     search: {

@@ -77,6 +77,7 @@ describe('OpenID Connect bearer tokens (JWKS on loopback, key rotated mid-test)'
       entities: async () => [],
       document: async () => undefined,
       similar: async () => undefined,
+      sources: async () => [],
       ping: async () => undefined,
     };
     api = http.createServer(

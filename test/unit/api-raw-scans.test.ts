@@ -140,10 +140,10 @@ async function listen(c: ApiConfig, mentions: MentionStore) {
 
 /** An in-memory store that records the ranges it was asked for. */
 function recordingStore() {
-  const ranges: Array<{ from: Date; to: Date; lang?: string }> = [];
+  const ranges: Array<{ from: Date; to: Date; lang?: string; source?: string }> = [];
   const store: MentionStore = {
     aspectCounts: async (_t, range, filter) => {
-      ranges.push({ ...range, lang: filter.lang });
+      ranges.push({ ...range, lang: filter.lang, source: filter.source });
       return [];
     },
     trend: async () => [],
@@ -151,6 +151,7 @@ function recordingStore() {
     entities: async () => [],
     document: async () => undefined,
     similar: async () => undefined,
+    sources: async () => [],
     ping: async () => undefined,
   };
   return { store, ranges };
@@ -197,6 +198,36 @@ describe('read API: aggregates that scan raw mentions', function () {
         const bound = { from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z', lang: 'en' };
         expect((await api.get(`/v1/aspects/summary?${qs(bound)}`)).status).to.equal(200);
         expect(ranges.map((r) => r.lang)).to.deep.equal([undefined, 'en']);
+      } finally {
+        await api.close();
+      }
+    });
+
+    it('a source filter and the list of sources are bounded the same way, and the 400 names what made the scan raw', async () => {
+      const { store, ranges } = recordingStore();
+      const api = await listen(config(), store);
+      try {
+        const year = { from: '2025-11-01T00:00:00Z', to: '2026-11-01T00:00:00Z' };
+        const both = await problemOf(
+          await api.get(`/v1/aspects/summary?${qs({ ...year, lang: 'en', source: 'app-store' })}`),
+        );
+        expect(both.errors!.map((e) => e.parameter)).to.deep.equal(['from', 'to', 'lang', 'source']);
+        expect(both.detail).to.match(/with lang or source it may span at most 31/);
+        const sources = await api.get(`/v1/sources?${qs(year)}`);
+        expect(sources.status).to.equal(400);
+        expect((await problemOf(sources)).errors!.map((e) => e.parameter)).to.deep.equal(['from', 'to']);
+        expect(ranges).to.deep.equal([]);
+
+        const month = { from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z' };
+        expect(
+          (await api.get(`/v1/aspects/summary?${qs({ ...month, source: 'app-store' })}`)).status,
+        ).to.equal(200);
+        expect(ranges.map((r) => r.source)).to.deep.equal(['app-store']);
+        expect((await api.get(`/v1/sources?${qs(month)}`)).status).to.equal(200);
+        // a source the collector would never accept is refused before any query
+        const bad = await api.get(`/v1/aspects/summary?${qs({ ...month, source: '-x y' })}`);
+        expect(bad.status).to.equal(400);
+        expect((await problemOf(bad)).errors!.map((e) => e.parameter)).to.deep.equal(['source']);
       } finally {
         await api.close();
       }

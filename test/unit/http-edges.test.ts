@@ -63,6 +63,7 @@ const mention = (i: number): MentionView => ({
   created_at: new Date(1_700_000_000_000 - i).toISOString(),
   sentence: { index: 0, text: `battery ${'x'.repeat(2000)}`, from: 0, to: 2008 },
   highlight: { from: 0, to: 7 },
+  opinions: null,
 });
 
 /** A store whose aggregate queries wait until the test lets them finish. */
@@ -105,6 +106,9 @@ class Store implements MentionStore {
   async similar() {
     return undefined;
   }
+  async sources() {
+    return [];
+  }
   async ping() {}
 }
 
@@ -113,6 +117,9 @@ class Search implements SearchIndex {
   async search() {
     this.calls++;
     return { hits: [], total: 0, facets: { aspects: [], categories: [], polarity: [] } };
+  }
+  async sources() {
+    return [];
   }
   async ping() {}
 }
