@@ -91,6 +91,31 @@ export interface AspectSpan {
   category: string | null;
   polarity: AspectPolarity;
   confidence: number;
+  /**
+   * Where the words carrying the sentiment are; null when the model has no opinion head. Absent when
+   * a record written before the field existed is decoded with its own schema.
+   */
+  opinions?: OpinionOffsets[] | null;
+}
+
+/** An opinion term's place in the document text (UTF-16 offsets, end exclusive). */
+export interface OpinionOffsets {
+  start: number;
+  end: number;
+  confidence: number;
+}
+
+/** An opinion term written out, as sentiment.aspects.v1, PostgreSQL and the API carry it. */
+export interface OpinionTerm extends OpinionOffsets {
+  term: string;
+}
+
+/** The opinion terms of an aspect of `text`, written out; null stays null (no opinion head). */
+export function opinionTerms(
+  text: string,
+  opinions: OpinionOffsets[] | null | undefined,
+): OpinionTerm[] | null {
+  return opinions ? opinions.map((o) => ({ term: text.slice(o.start, o.end), ...o })) : null;
 }
 
 export type DocumentStatus = 'ok' | 'unsupported_language' | 'empty';
@@ -152,6 +177,8 @@ export interface AspectMention {
   category: string | null;
   polarity: AspectPolarity;
   confidence: number;
+  /** as in AspectSpan, with each term written out */
+  opinions?: OpinionTerm[] | null;
   model: ModelInfo;
   taxonomy_version: string | null;
 }

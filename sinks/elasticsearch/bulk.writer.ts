@@ -23,7 +23,7 @@ import {
   backoffDelay,
   sleep,
 } from '../../common/errors/index';
-import type { DocumentSentiment } from '../../schemas/index';
+import { opinionTerms, type DocumentSentiment } from '../../schemas/index';
 import { observeIngestToWritten } from '../shared/metrics';
 import { newestPerDocument } from '../shared/newest';
 import type { SinkWriter } from '../shared/runner';
@@ -68,7 +68,7 @@ export function documentSource(doc: DocumentSentiment, indexedAt: string): Recor
     aspect_terms: [...new Set(doc.aspects.map((a) => a.term))],
     normalized_aspects: [...new Set(doc.aspects.map((a) => a.normalized_aspect))],
     categories: [...new Set(doc.aspects.flatMap((a) => (a.category ? [a.category] : [])))],
-    aspects: doc.aspects,
+    aspects: doc.aspects.map((a) => ({ ...a, opinions: opinionTerms(doc.text, a.opinions) })),
     embedding: compactVector(doc.embedding),
     embedding_model: doc.embedding_model,
   };
@@ -100,6 +100,7 @@ export function mentionSources(doc: DocumentSentiment, indexedAt: string): Array
       sentence_text: s ? doc.text.slice(s.start, s.end) : null,
       sentence_start: s?.start ?? null,
       sentence_end: s?.end ?? null,
+      opinions: opinionTerms(doc.text, a.opinions),
       model: doc.model,
       taxonomy_version: doc.taxonomy_version,
     };

@@ -6,12 +6,13 @@
  * contract does not have is refused (and dead-lettered) instead of guessed.
  *
  * Installing is idempotent (PUT replaces a template with itself). A changed template applies to the
- * next monthly index; existing indices keep their mapping.
+ * next monthly index, and its mappings are put on the existing indices too: mappings only ever gain
+ * fields, so an event with a new optional field is never refused by an older, strict index.
  */
 import type { Client } from '@elastic/elasticsearch';
 import { asElasticsearchError } from '../../common/elasticsearch/errors';
 
-export const TEMPLATE_VERSION = 1;
+export const TEMPLATE_VERSION = 2;
 
 const keyword = { type: 'keyword' } as const;
 const keywordLong = { type: 'keyword', ignore_above: 1024 } as const;
@@ -24,6 +25,10 @@ const englishText = {
   fields: { keyword: { type: 'keyword', ignore_above: 256 } },
 } as const;
 const model = { properties: { name: keyword, version: keyword } } as const;
+/** The opinion terms of an aspect, e.g. `opinions.term: rude` finds what people call rude. */
+const opinions = {
+  properties: { term: englishText, start: integer, end: integer, confidence: float },
+} as const;
 
 export const documentsMappings = {
   dynamic: 'strict',
@@ -68,6 +73,7 @@ export const documentsMappings = {
         category: keyword,
         polarity: keyword,
         confidence: float,
+        opinions,
       },
     },
     embedding: { type: 'dense_vector', dims: 384, index: true, similarity: 'cosine' },
@@ -100,6 +106,7 @@ export const mentionsMappings = {
     sentence_text: { type: 'text', analyzer: 'english' },
     sentence_start: integer,
     sentence_end: integer,
+    opinions,
     model,
     taxonomy_version: keyword,
   },
@@ -201,6 +208,22 @@ export async function ensureCurrentIndices(
   }
 }
 
+/** Puts the current mappings on every existing monthly index (adding the fields they lack). */
+export async function updateExistingMappings(client: Client, indexPrefix: string): Promise<void> {
+  const aliases = aliasNames(indexPrefix);
+  for (const [alias, mappings] of [
+    [aliases.documents, documentsMappings],
+    [aliases.mentions, mentionsMappings],
+  ] as const) {
+    await client.indices.putMapping({
+      index: `${alias}-*`,
+      allow_no_indices: true,
+      expand_wildcards: 'open',
+      ...mappings,
+    });
+  }
+}
+
 /**
  * Templates and this month's indices, as the sink and `npm run es:setup` install them; errors in our
  * hierarchy, so a caller can wait out an unavailable cluster.
@@ -209,6 +232,7 @@ export async function setUpIndices(client: Client, settings: TemplateSettings): 
   try {
     const names = await installTemplates(client, settings);
     await ensureCurrentIndices(client, settings.indexPrefix);
+    await updateExistingMappings(client, settings.indexPrefix);
     return names;
   } catch (err) {
     throw asElasticsearchError(err);

@@ -135,10 +135,11 @@ WITH ins AS (
   INSERT INTO aspect_mentions (
     id, document_id, tenant, source, entity, lang, term, start_offset, end_offset, sentence_index,
     sentence_text, sentence_start, sentence_end, normalized_aspect, category, polarity, confidence,
-    model_name, model_version, taxonomy_version, created_at, processed_at)
+    model_name, model_version, taxonomy_version, created_at, processed_at, opinions)
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
     $8::int[], $9::int[], $10::int[], $11::text[], $12::int[], $13::int[], $14::text[], $15::text[],
-    $16::text[], $17::real[], $18::text[], $19::text[], $20::text[], $21::timestamptz[], $22::timestamptz[])
+    $16::text[], $17::real[], $18::text[], $19::text[], $20::text[], $21::timestamptz[], $22::timestamptz[],
+    $23::jsonb[])
   ON CONFLICT (id, created_at) DO NOTHING
   RETURNING tenant, entity, category, normalized_aspect, polarity, created_at, confidence
 ), up AS (${upsertRollup(ROLLUPS[0])}
@@ -399,5 +400,6 @@ function mentionColumns(rows: ReturnType<typeof mentionRows>): unknown[] {
     rows.map((m) => m.taxonomy_version),
     rows.map((m) => m.created_at),
     rows.map((m) => m.processed_at),
+    rows.map((m) => m.opinions),
   ];
 }

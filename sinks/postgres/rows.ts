@@ -3,7 +3,7 @@
  * checks that send an event to the DLQ before it can fail a whole transaction.
  */
 import { FatalError } from '../../common/errors/index';
-import type { DocumentSentiment } from '../../schemas/index';
+import { opinionTerms, type DocumentSentiment } from '../../schemas/index';
 
 export const EMBEDDING_DIMENSIONS = 384;
 
@@ -30,6 +30,8 @@ export interface MentionRow {
   category: string | null;
   polarity: string;
   confidence: number;
+  /** JSON of the opinion terms (jsonb), null when the model has no opinion head */
+  opinions: string | null;
   model_name: string;
   model_version: string;
   taxonomy_version: string | null;
@@ -75,6 +77,7 @@ export function mentionRows(doc: DocumentSentiment): MentionRow[] {
       category: a.category,
       polarity: a.polarity,
       confidence: a.confidence,
+      opinions: a.opinions ? JSON.stringify(opinionTerms(doc.text, a.opinions)) : null,
       model_name: doc.model.name,
       model_version: doc.model.version,
       taxonomy_version: doc.taxonomy_version,

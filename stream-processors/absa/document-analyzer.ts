@@ -8,14 +8,16 @@
  */
 import { FatalError, errorMessage } from '../../common/errors/index';
 import { aspectMentionId } from '../../common/ids/index';
-import type {
-  AspectMention,
-  AspectSpan,
-  DocumentSentiment,
-  RawDocument,
-  SentenceSpan,
-  SentimentScore,
-  Truncation,
+import {
+  opinionTerms,
+  type AspectMention,
+  type AspectSpan,
+  type DocumentSentiment,
+  type OpinionOffsets,
+  type RawDocument,
+  type SentenceSpan,
+  type SentimentScore,
+  type Truncation,
 } from '../../schemas/index';
 import { normalizeAspect } from './enrichment/aspect-normalizer';
 import type { LanguageDetector } from './enrichment/language-detector';
@@ -23,7 +25,14 @@ import type { Sentence, SentenceSplitter } from './enrichment/sentence-splitter'
 import { normalizeText, toOriginalSpan, type NormalizedText } from './enrichment/text-normalizer';
 import type { Analysis, AspectSentiment, SentimentModel } from './model/sentiment-model';
 import type { CategoryAssigner, CategoryMatch } from './taxonomy/taxonomy';
-import { ASPECTS_PER_DOCUMENT, excerptAround, MENTION_SENTENCE_CHARS, strongest } from './output-bounds';
+import {
+  ASPECTS_PER_DOCUMENT,
+  excerptAround,
+  MENTION_SENTENCE_CHARS,
+  OPINION_CHARS_MAX,
+  OPINIONS_PER_ASPECT,
+  strongest,
+} from './output-bounds';
 import { createdAtProblem, DEFAULT_CREATED_AT_BOUNDS, type CreatedAtBounds } from '../../schemas/bounds';
 
 export interface AnalyzerDeps {
@@ -59,6 +68,8 @@ interface Found {
   span: { from: number; to: number };
   sentenceIndex: number;
   normalized: string;
+  /** null when the model has no opinion head */
+  opinions: OpinionOffsets[] | null;
 }
 
 interface Pending {
@@ -162,7 +173,19 @@ export class DocumentAnalyzer {
           ) {
             return [];
           }
-          return [{ a, span, sentenceIndex, normalized }];
+          const opinions = a.opinions
+            ? strongest(
+                a.opinions
+                  .map((o) => ({
+                    ...toOriginalSpan(doc.normalized, sentence.from + o.from, sentence.from + o.to),
+                    confidence: o.confidence,
+                  }))
+                  .filter((o) => o.to - o.from <= OPINION_CHARS_MAX),
+                OPINIONS_PER_ASPECT,
+                (o) => o.confidence,
+              ).map((o) => ({ start: o.from, end: o.to, confidence: o.confidence }))
+            : null;
+          return [{ a, span, sentenceIndex, normalized, opinions }];
         }),
       );
     } catch (err) {
@@ -271,6 +294,7 @@ export class DocumentAnalyzer {
       category: categories[i]!.category,
       polarity: f.a.polarity,
       confidence: f.a.confidence,
+      opinions: f.opinions,
     }));
     const document = this.documentEvent(raw, 'ok', doc.lang, documentSentiment(doc.sentences, analyses), {
       sentences,
@@ -311,6 +335,7 @@ export class DocumentAnalyzer {
         category: a.category,
         polarity: a.polarity,
         confidence: a.confidence,
+        opinions: opinionTerms(raw.text, a.opinions),
         model: document.model,
         taxonomy_version: document.taxonomy_version,
       };

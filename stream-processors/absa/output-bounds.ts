@@ -16,14 +16,15 @@
  * - sentences: at most one per unit, three varints of ≤ 3 bytes: 20,000 × 9 = 180,000.
  * - embedding (384 floats), model, sentiment, status: < 3,000.
  * - aspects: per aspect besides its term < 300 (mention id 37, offsets 9, polarity 9, confidence 4,
- *   category, length prefixes); terms are disjoint spans of the text (≤ 60,000 together) and their
- *   normalized forms at most twice that (≤ 120,000).
- * So 650,000 + 300 × aspects: 950,000 at the default 1,000 aspects; at the allowed maximum of 2,000
- * and a raw part at its full 1 MiB, 1,048,576 + 180,000 + 3,000 + 180,000 + 600,000 = 2,011,576.
+ *   category, length prefixes) plus its opinions' offsets, at most OPINIONS_PER_ASPECT × 10 + 2 = 32
+ *   (the document event carries no opinion text for this reason); terms are disjoint spans of the text
+ *   (≤ 60,000 together) and their normalized forms at most twice that (≤ 120,000).
+ * So 650,000 + 332 × aspects: 982,000 at the default 1,000 aspects; at the allowed maximum of 2,000
+ * and a raw part at its full 1 MiB, 1,048,576 + 180,000 + 3,000 + 180,000 + 664,000 = 2,075,576.
  * (Encoded, the largest collector document with 2,000 aspects is 792,000: test/unit/absa-output-bounds.)
  *
  * sentiment.aspects.v1 (max.message.bytes 1 MiB = 1,048,576): fixed fields < 3,000, term ≤ 60,000,
- * normalized ≤ 120,000, sentence_text ≤ 3 × ABSA_MAX_MENTION_SENTENCE_CHARS: < 190,000 at the
+ * normalized ≤ 120,000, opinions ≤ OPINIONS_PER_ASPECT × (3 × OPINION_CHARS_MAX + 14) ≈ 950, sentence_text ≤ 3 × ABSA_MAX_MENTION_SENTENCE_CHARS: < 190,000 at the
  * default 1,000 units, < 490,000 at the allowed maximum of 100,000. The sentence cap is what bounds a
  * document's aspect events together: ≤ 1,000 × ~6,000 plus the terms, about 6 MB.
  *
@@ -34,6 +35,9 @@
 
 export const ASPECTS_PER_DOCUMENT = { default: 1_000, max: 2_000 } as const;
 export const MENTION_SENTENCE_CHARS = { default: 1_000, min: 20, max: 100_000 } as const;
+/** Opinion terms kept per aspect (the most confident) and the longest kept; a longer span is no word. */
+export const OPINIONS_PER_ASPECT = 3;
+export const OPINION_CHARS_MAX = 100;
 
 /**
  * The `max` items of highest confidence (the earlier one on a tie), in their original order; all of

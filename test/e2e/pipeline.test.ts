@@ -4,7 +4,7 @@
  * HTTP, plus deliberate poison; then every valid document must be in PostgreSQL and Elasticsearch
  * exactly once with the same aspects as on `sentiment.aspects.v1`, every poison message must be in a
  * dead-letter topic (or the importer's reject file) with the right reason, and the API's summary
- * must agree with SQL.
+ * must agree with SQL. Each aspect's opinion terms travel with it everywhere.
  */
 import { expect } from 'chai';
 import { Client as Elasticsearch } from '@elastic/elasticsearch';
@@ -41,6 +41,17 @@ const ELASTICSEARCH_URL = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:920
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const REGISTRY_URL = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 const DOCUMENTS = Number(process.env.E2E_DOCUMENTS ?? 2000);
+/** A text whose opinion words the shipped model finds (test/unit/absa-model-real-artifact). */
+const OPINION_TEXT = 'The pasta was great but the waiter was rude and slow.';
+
+/** An aspect as the comparisons see it: document, span, polarity and its opinions' spans. */
+function aspectKey(
+  documentId: string,
+  a: { start: number; end: number; polarity: string; opinions?: { start: number; end: number }[] | null },
+): string {
+  const opinions = a.opinions?.map((o) => `${o.start}-${o.end}`).join(',') ?? 'none';
+  return `${documentId}|${a.start}|${a.end}|${a.polarity}|${opinions}`;
+}
 
 interface Sample {
   source: string;
@@ -181,6 +192,13 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
         ...(s.lang ? { lang: s.lang } : {}),
       };
     });
+    docs.push({
+      source: 'opinion-check',
+      source_id: `${run}-opinion`,
+      entity: 'Trattoria Lucca',
+      text: OPINION_TEXT,
+      created_at: new Date(created).toISOString(),
+    });
     for (let i = 0; i < docs.length; i += 100) {
       const batch = docs.slice(i, i + 100);
       const res = await fetch(`${collectorUrl}/v1/documents`, {
@@ -316,10 +334,9 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
       'document events',
     );
     expect(documents.length, 'document events, duplicates included').to.equal(valid.size);
-    const expected = new Map<string, string>(); // mention id → "doc|start|end|polarity"
+    const expected = new Map<string, string>(); // mention id → "doc|start|end|polarity|opinions"
     for (const { value } of documents) {
-      for (const a of value.aspects)
-        expected.set(a.mention_id, `${value.event_id}|${a.start}|${a.end}|${a.polarity}`);
+      for (const a of value.aspects) expected.set(a.mention_id, aspectKey(value.event_id, a));
     }
     expect(expected.size, 'aspects found in the sample texts').to.be.greaterThan(valid.size);
 
@@ -327,10 +344,7 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
     await new Promise((r) => setTimeout(r, 3000)); // a duplicate would arrive now
     expect(events.length, 'aspect events, duplicates included').to.equal(expected.size);
     const fromTopic = new Map(
-      events.map((e) => [
-        e.value.mention_id,
-        `${e.value.document_id}|${e.value.start}|${e.value.end}|${e.value.polarity}`,
-      ]),
+      events.map((e) => [e.value.mention_id, aspectKey(e.value.document_id, e.value)]),
     );
     expect(fromTopic).to.deep.equal(expected);
 
@@ -340,21 +354,86 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
       start_offset: number;
       end_offset: number;
       polarity: string;
-    }>('SELECT id, document_id, start_offset, end_offset, polarity FROM aspect_mentions WHERE tenant = $1', [
-      tenant,
-    ]);
+      opinions: { start: number; end: number }[] | null;
+    }>(
+      'SELECT id, document_id, start_offset, end_offset, polarity, opinions FROM aspect_mentions WHERE tenant = $1',
+      [tenant],
+    );
     const fromPostgres = new Map(
-      rows.map((r) => [r.id, `${r.document_id}|${r.start_offset}|${r.end_offset}|${r.polarity}`]),
+      rows.map((r) => [r.id, aspectKey(r.document_id, { ...r, start: r.start_offset, end: r.end_offset })]),
     );
     expect(rows.length, 'PostgreSQL mention rows').to.equal(expected.size);
     expect(fromPostgres).to.deep.equal(expected);
 
     const fromElasticsearch = new Map<string, string>();
     for await (const hit of scrollAll(es, tenant)) {
-      for (const a of hit.aspects)
-        fromElasticsearch.set(a.mention_id, `${hit.event_id}|${a.start}|${a.end}|${a.polarity}`);
+      for (const a of hit.aspects) fromElasticsearch.set(a.mention_id, aspectKey(hit.event_id, a));
     }
     expect(fromElasticsearch).to.deep.equal(expected);
+  });
+
+  it("carries an aspect's opinion terms to the aspects topic, PostgreSQL, Elasticsearch and the API", async () => {
+    const documentId = documentEventId(tenant, 'opinion-check', `${run}-opinion`);
+    const slices = (opinions: { term: string; start: number; end: number }[] | null | undefined) =>
+      (opinions ?? []).map((o) => {
+        expect(OPINION_TEXT.slice(o.start, o.end), 'offsets slice the text').to.equal(o.term);
+        return o.term;
+      });
+    const events = await readers.aspects.until(
+      (r) => r.some((e) => e.value.document_id === documentId && e.value.term === 'waiter'),
+      60_000,
+      'the waiter mention',
+    );
+    const waiter = events.find((e) => e.value.document_id === documentId && e.value.term === 'waiter')!.value;
+    expect(slices(waiter.opinions)).to.include('rude');
+
+    const { rows } = await pool.query<{ opinions: { term: string; start: number; end: number }[] }>(
+      'SELECT opinions FROM aspect_mentions WHERE id = $1',
+      [waiter.mention_id],
+    );
+    expect(slices(rows[0]!.opinions)).to.deep.equal(slices(waiter.opinions));
+
+    await es.indices.refresh({ index: 'absa-mentions' });
+    const hit = await es.search<{ opinions: { term: string; start: number; end: number }[] }>({
+      index: 'absa-mentions',
+      query: { term: { mention_id: waiter.mention_id } },
+    });
+    expect(slices(hit.hits.hits[0]!._source!.opinions)).to.deep.equal(slices(waiter.opinions));
+    // and Kibana users can search by opinion word
+    const byWord = await es.count({
+      index: 'absa-mentions',
+      query: { bool: { filter: [{ term: { tenant } }, { match: { 'opinions.term': 'rude' } }] } },
+    });
+    expect(byWord.count).to.be.at.least(1);
+
+    const api = async <T>(pathAndQuery: string): Promise<T> => {
+      const res = await fetch(`${apiUrl}/v1${pathAndQuery}`, { headers: { 'x-api-key': keys.reader } });
+      expect(res.status, await res.clone().text()).to.equal(200);
+      return (await res.json()) as T;
+    };
+    type ApiOpinion = { term: string; from: number; to: number };
+    const fromApi = (opinions: ApiOpinion[] | null) =>
+      slices(opinions?.map((o) => ({ term: o.term, start: o.from, end: o.to })));
+    const range = 'from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z';
+    const page = await api<{ items: { id: string; opinions: ApiOpinion[] | null }[] }>(
+      `/mentions?${range}&source=opinion-check&aspect=${encodeURIComponent(waiter.normalized_aspect)}`,
+    );
+    expect(page.items.map((m) => m.id)).to.deep.equal([waiter.mention_id]);
+    expect(fromApi(page.items[0]!.opinions)).to.deep.equal(slices(waiter.opinions));
+    const document = await api<{ aspects: { mention_id: string; opinions: ApiOpinion[] | null }[] }>(
+      `/documents/${documentId}`,
+    );
+    const aspect = document.aspects.find((a) => a.mention_id === waiter.mention_id)!;
+    expect(fromApi(aspect.opinions)).to.deep.equal(slices(waiter.opinions));
+
+    // the source filter: this one document is all its source has
+    const summary = await api<{ aspects: { aspect: string; mentions: number }[] }>(
+      `/aspects/summary?${range}&source=opinion-check`,
+    );
+    const ofDocument = events.filter((e) => e.value.document_id === documentId).map((e) => e.value);
+    expect(summary.aspects.reduce((n, a) => n + a.mentions, 0)).to.equal(ofDocument.length);
+    const sources = await api<{ items: { source: string; documents: number }[] }>(`/sources?${range}`);
+    expect(sources.items).to.deep.include({ source: 'opinion-check', documents: 1 });
   });
 
   it('puts nothing of this run in a dead-letter topic besides the deliberate poison', async () => {
@@ -446,7 +525,13 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
 
 interface IndexedDocument {
   event_id: string;
-  aspects: { mention_id: string; start: number; end: number; polarity: string }[];
+  aspects: {
+    mention_id: string;
+    start: number;
+    end: number;
+    polarity: string;
+    opinions?: { start: number; end: number }[] | null;
+  }[];
 }
 
 async function* scrollAll(es: Elasticsearch, tenant: string): AsyncGenerator<IndexedDocument> {

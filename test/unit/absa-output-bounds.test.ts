@@ -23,7 +23,12 @@ import type { Embedder } from '../../stream-processors/absa/embedding';
 import { LanguageDetector } from '../../stream-processors/absa/enrichment/language-detector';
 import { SentenceSplitter } from '../../stream-processors/absa/enrichment/sentence-splitter';
 import type { Analysis, SentimentModel } from '../../stream-processors/absa/model/sentiment-model';
-import { ASPECTS_PER_DOCUMENT, MENTION_SENTENCE_CHARS } from '../../stream-processors/absa/output-bounds';
+import {
+  ASPECTS_PER_DOCUMENT,
+  MENTION_SENTENCE_CHARS,
+  OPINION_CHARS_MAX,
+  OPINIONS_PER_ASPECT,
+} from '../../stream-processors/absa/output-bounds';
 import { CategoryAssigner } from '../../stream-processors/absa/taxonomy/taxonomy';
 
 /** Tags every word listed in `confidence` as an aspect with that confidence; nothing else. */
@@ -120,6 +125,46 @@ describe('ABSA output bounds', () => {
     expect(avroType('documentSentiment').isValid(document)).to.equal(true);
   });
 
+  it("places each aspect's opinion terms in the original text, the most confident few, in text order", async () => {
+    // a zero-width space (removed before the model) shifts every original offset after it by one
+    const text = 'Fine.\u200b The pasta was cold, bland, salty and awful really.';
+    const words = ['cold', 'bland', 'salty', 'awful'];
+    const base = scriptedModel({ pasta: 0.9 });
+    const model: SentimentModel = {
+      ...base,
+      analyze: async (texts) =>
+        (await base.analyze(texts)).map((analysis, i) => ({
+          ...analysis,
+          aspects: analysis.aspects.map((a) => ({
+            ...a,
+            opinions: [
+              ...words.map((w, k) => {
+                const from = texts[i]!.indexOf(w);
+                return { term: w, from, to: from + w.length, confidence: [0.9, 0.5, 0.8, 0.7][k]! };
+              }),
+              // a span longer than any opinion word is dropped, however confident
+              { term: texts[i]!, from: 0, to: texts[i]!.length, confidence: 0.99 },
+            ],
+          })),
+        })),
+    };
+    const analyzer = await analyzerWith(model, {});
+    const long = 'x'.repeat(OPINION_CHARS_MAX + 1);
+    const { document, mentions } = await analyseOne(analyzer, `${text} ${long}`);
+    const kept = document.aspects[0]!.opinions!;
+    expect(kept.map((o) => text.slice(o.start, o.end))).to.deep.equal(['cold', 'salty', 'awful']);
+    expect(kept).to.have.length(OPINIONS_PER_ASPECT);
+    expect(mentions[0]!.opinions).to.deep.equal(
+      kept.map((o) => ({ term: text.slice(o.start, o.end), ...o })),
+    );
+    expect(avroType('documentSentiment').isValid(document)).to.equal(true);
+    expect(avroType('aspectMention').isValid(mentions[0])).to.equal(true);
+    // a model without an opinion head says so with null, not with an empty list
+    const plain = await analyseOne(await analyzerWith(base, {}), text);
+    expect(plain.document.aspects[0]!.opinions).to.equal(null);
+    expect(plain.mentions[0]!.opinions).to.equal(null);
+  });
+
   it('marks nothing truncated when a document stays within the bounds', async () => {
     const analyzer = await analyzerWith(scriptedModel({ pasta: 0.9 }), {});
     const { document, mentions } = await analyseOne(analyzer, 'The pasta was great.');
@@ -198,6 +243,12 @@ describe('ABSA output bounds', () => {
           category: 'hardware-and-accessories',
           polarity: 'conflict',
           confidence: 0.5,
+          // offsets as large as the text allows
+          opinions: Array.from({ length: OPINIONS_PER_ASPECT }, () => ({
+            start: text.length - OPINION_CHARS_MAX,
+            end: text.length,
+            confidence: 0.5,
+          })),
         })),
         embedding: Array.from({ length: 384 }, () => 0.05),
         embedding_model: `${model.name}-${model.version}`,
@@ -238,6 +289,12 @@ describe('ABSA output bounds', () => {
         category: 'hardware-and-accessories',
         polarity: 'conflict',
         confidence: 0.5,
+        opinions: Array.from({ length: OPINIONS_PER_ASPECT }, () => ({
+          term: cp4(OPINION_CHARS_MAX / 2),
+          start: text.length - OPINION_CHARS_MAX,
+          end: text.length,
+          confidence: 0.5,
+        })),
         model,
         taxonomy_version: 'electronics-v1',
       };
@@ -336,6 +393,50 @@ describe('ABSA output bounds', () => {
       expect(old).to.not.have.property('truncated');
       // a writer that does not set it (the sinks' test fixtures, older code) still encodes
       expect(current.isValid(record)).to.equal(true);
+    });
+  });
+
+  describe('sentiment.aspects.v1 with opinions', () => {
+    const withoutOpinions = (schema: typeof schemas.aspectMention) =>
+      avro.Type.forSchema({
+        ...schema,
+        fields: schema.fields.filter((f) => f.name !== 'opinions'),
+      } as avro.Schema);
+    const mention = {
+      mention_id: '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+      document_id: '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+      tenant: 'acme',
+      source: 'reviews',
+      entity: null,
+      created_at: 1714566600000,
+      processed_at: 1714566602000,
+      lang: 'en',
+      term: 'waiter',
+      start: 4,
+      end: 10,
+      sentence_index: 0,
+      sentence_text: 'The waiter was rude',
+      sentence_start: 0,
+      sentence_end: 19,
+      normalized_aspect: 'waiter',
+      category: 'service',
+      polarity: 'negative',
+      confidence: 0.9,
+      model: { name: 'm', version: '1' },
+      taxonomy_version: null,
+    };
+
+    it('reads aspect events written before the field existed as opinions null, and old readers skip it', () => {
+      const current = avroType('aspectMention');
+      const previous = withoutOpinions(schemas.aspectMention);
+      const fromOld = current.fromBuffer(previous.toBuffer(mention), current.createResolver(previous));
+      expect(fromOld.opinions).to.equal(null);
+      const opinions = [{ term: 'rude', start: 15, end: 19, confidence: 0.75 }];
+      const written = current.toBuffer({ ...mention, opinions });
+      expect(JSON.parse(JSON.stringify(current.fromBuffer(written).opinions))).to.deep.equal(opinions);
+      const old = previous.fromBuffer(written, previous.createResolver(current));
+      expect(old.sentence_text).to.equal('The waiter was rude');
+      expect(old).to.not.have.property('opinions');
     });
   });
 });
