@@ -5,7 +5,7 @@
  */
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { setUnauthorizedHandler } from './api';
+import { alertsAvailable, resetOffered, setUnauthorizedHandler } from './api';
 import { clearCredential, loadCredential } from './auth';
 import { I18nContext, initialLang, LANGS, makeI18n, saveLang, type Lang } from './i18n/index';
 import type { MessageKey } from './i18n/en';
@@ -20,16 +20,42 @@ import { applyTheme, initialTheme, type Theme } from './theme';
 import './styles.css';
 
 /**
- * The pages in the navigation. The alert pages (list, one alert, acknowledge, rule editor) join
- * here once the alert service's API is part of the read API's OpenAPI document; until then the
- * dashboard shows nothing for alerts, since it offers only what the API offers.
+ * The pages in the navigation. Alerts only where the API offers them: a deployment without the
+ * alert service answers 503 there (an older API 404), and then the dashboard shows nothing of them.
  */
-const NAV: Array<{ page: PageId; label: MessageKey }> = [
+const NAV: Array<{ page: PageId; label: MessageKey; alerts?: true }> = [
   { page: 'overview', label: 'nav.overview' },
   { page: 'trends', label: 'nav.trends' },
   { page: 'mentions', label: 'nav.mentions' },
   { page: 'search', label: 'nav.search' },
+  { page: 'alerts', label: 'nav.alerts', alerts: true },
 ];
+
+/** The navigation entry a page belongs to (one alert and the rules are part of Alerts). */
+const SECTION: Partial<Record<PageId, PageId>> = { alert: 'alerts', rules: 'alerts' };
+
+/**
+ * The alert pages are a chunk of their own, so the overview's first load does not carry them; it is
+ * fetched once the API says alerts exist, before anyone opens them.
+ */
+let loadedAlertPages: typeof import('./pages/alert-pages') | undefined;
+const alertPages = () =>
+  import('./pages/alert-pages').then((m) => {
+    loadedAlertPages = m;
+    return m;
+  });
+
+function lazyAlertPage(name: 'Alerts' | 'AlertPage' | 'Rules') {
+  return function AlertPageLoader({ route }: { route: Route }) {
+    const [pages, setPages] = useState(loadedAlertPages);
+    useEffect(() => {
+      if (!pages) void alertPages().then(setPages);
+    }, []);
+    if (!pages) return <p class="muted" aria-busy="true" />;
+    const Page = pages[name];
+    return <Page route={route} />;
+  };
+}
 
 const PAGES: Record<Exclude<PageId, 'signin'>, (p: { route: Route }) => preact.JSX.Element> = {
   overview: Overview,
@@ -37,6 +63,9 @@ const PAGES: Record<Exclude<PageId, 'signin'>, (p: { route: Route }) => preact.J
   mentions: Mentions,
   document: DocumentPage,
   search: Search,
+  alerts: lazyAlertPage('Alerts'),
+  alert: lazyAlertPage('AlertPage'),
+  rules: lazyAlertPage('Rules'),
 };
 
 function App() {
@@ -45,11 +74,25 @@ function App() {
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const [signedIn, setSignedIn] = useState(() => Boolean(loadCredential()));
   const [expired, setExpired] = useState(false);
+  const [alerts, setAlerts] = useState(false);
   const i18n = useMemo(() => makeI18n(lang), [lang]);
+  useEffect(() => {
+    setAlerts(false);
+    if (!signedIn) return;
+    let live = true;
+    void alertsAvailable().then((yes) => {
+      if (yes) void alertPages();
+      if (live) setAlerts(yes);
+    });
+    return () => {
+      live = false;
+    };
+  }, [signedIn]);
 
   useEffect(() => {
     setUnauthorizedHandler(() => {
       clearCredential();
+      resetOffered();
       setExpired(true);
       setSignedIn(false);
     });
@@ -71,6 +114,7 @@ function App() {
 
   const signOut = () => {
     clearCredential();
+    resetOffered();
     setExpired(false);
     setSignedIn(false);
     navigate('#/signin');
@@ -88,9 +132,14 @@ function App() {
         {signedIn && (
           <nav aria-label={i18n.t('nav.label')}>
             <ul>
-              {NAV.map((n) => (
+              {NAV.filter((n) => !n.alerts || alerts).map((n) => (
                 <li key={n.page}>
-                  <a href={href(n.page)} aria-current={route.page === n.page ? 'page' : undefined}>
+                  <a
+                    href={href(n.page)}
+                    aria-current={
+                      route.page === n.page ? 'page' : SECTION[route.page] === n.page ? 'true' : undefined
+                    }
+                  >
                     {i18n.t(n.label)}
                   </a>
                 </li>
@@ -157,6 +206,9 @@ function navLabel(page: PageId): MessageKey {
     mentions: 'nav.mentions',
     search: 'nav.search',
     document: 'document.title',
+    alerts: 'nav.alerts',
+    alert: 'alert.title',
+    rules: 'rules.title',
   };
   return labels[page];
 }

@@ -4,11 +4,12 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 
-export type PageId = 'signin' | 'overview' | 'trends' | 'mentions' | 'document' | 'search';
+export type PageId =
+  'signin' | 'overview' | 'trends' | 'mentions' | 'document' | 'search' | 'alerts' | 'alert' | 'rules';
 
 export interface Route {
   page: PageId;
-  /** Path segments after the page name (the document id). */
+  /** Path segments after the page name (a document, alert or rule id, or `new`). */
   rest: string[];
   params: URLSearchParams;
 }
@@ -17,7 +18,17 @@ export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#\/?/, '');
   const [path = '', qs = ''] = raw.split('?', 2);
   const [page = '', ...rest] = path.split('/').map((s) => decodeURIComponent(s));
-  const known: PageId[] = ['signin', 'overview', 'trends', 'mentions', 'document', 'search'];
+  const known: PageId[] = [
+    'signin',
+    'overview',
+    'trends',
+    'mentions',
+    'document',
+    'search',
+    'alerts',
+    'alert',
+    'rules',
+  ];
   return {
     page: known.includes(page as PageId) ? (page as PageId) : 'overview',
     rest,

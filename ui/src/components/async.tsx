@@ -1,17 +1,21 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { useI18n } from '../i18n/index';
 
 export type Async<T> =
   { state: 'loading' } | { state: 'error'; error: unknown } | { state: 'done'; value: T };
 
-/** Runs `load` whenever `deps` change; a late answer for old deps is dropped. */
+/**
+ * Runs `load` whenever `deps` change; a late answer for old deps is dropped. The request goes out
+ * right after the render that needs it (a layout effect), not a frame later: the overview's requests
+ * come in rounds (entities, summaries, trends) and each round would otherwise wait for a paint.
+ */
 export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
   const [result, setResult] = useState<Async<T>>({ state: 'loading' });
-  useEffect(() => {
+  useLayoutEffect(() => {
     let live = true;
-    setResult({ state: 'loading' });
+    setResult((r) => (r.state === 'loading' ? r : { state: 'loading' }));
     load().then(
       (value) => live && setResult({ state: 'done', value }),
       (error: unknown) => live && setResult({ state: 'error', error }),

@@ -1,11 +1,22 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { POLARITIES, type Entity } from '../api';
+import { ALERT_STATUSES, POLARITIES, SEVERITIES, type Entity, type Source } from '../api';
 import { defaultRange } from '../dates';
 import { useI18n } from '../i18n/index';
 import { href, navigate, type PageId } from '../router';
 
-export type FilterName = 'from' | 'to' | 'entity' | 'aspect' | 'category' | 'polarity' | 'interval' | 'q';
+export type FilterName =
+  | 'from'
+  | 'to'
+  | 'entity'
+  | 'source'
+  | 'aspect'
+  | 'category'
+  | 'polarity'
+  | 'interval'
+  | 'q'
+  | 'status'
+  | 'severity';
 
 /** Reads the filters of a view from its route, with the default time range filled in. */
 export function filtersOf(params: URLSearchParams): Record<FilterName, string> {
@@ -15,11 +26,14 @@ export function filtersOf(params: URLSearchParams): Record<FilterName, string> {
     from: get('from') || d.from,
     to: get('to') || d.to,
     entity: get('entity'),
+    source: get('source'),
     aspect: get('aspect'),
     category: get('category'),
     polarity: get('polarity'),
     interval: get('interval') || 'day',
     q: get('q'),
+    status: get('status'),
+    severity: get('severity'),
   };
 }
 
@@ -34,6 +48,7 @@ export function FilterBar({
   values,
   fields,
   entities = [],
+  sources,
   keep = {},
   children,
 }: {
@@ -41,6 +56,8 @@ export function FilterBar({
   values: Record<FilterName, string>;
   fields: FilterName[];
   entities?: Entity[];
+  /** The choices of the source filter; without them (the API has no list of sources) no such field. */
+  sources?: Source[] | null;
   keep?: Record<string, string>;
   children?: ComponentChildren;
 }) {
@@ -52,7 +69,7 @@ export function FilterBar({
   const submit = (e: Event) => {
     e.preventDefault();
     const params: Record<string, string> = { ...keep };
-    for (const f of fields) if (draft[f]) params[f] = draft[f];
+    for (const f of fields) if (draft[f] && (f !== 'source' || sources)) params[f] = draft[f];
     navigate(href(page, params));
   };
   const field = (k: FilterName) => {
@@ -78,6 +95,52 @@ export function FilterBar({
               {entities.map((e) => (
                 <option key={e.entity} value={e.entity}>
                   {e.entity}
+                </option>
+              ))}
+            </select>
+          </div>
+        );
+      case 'source':
+        if (!sources) return null;
+        return (
+          <div class="field" key={k}>
+            <label for={fid}>{t('filters.source')}</label>
+            <select id={fid} value={draft.source} onChange={set(k)}>
+              <option value="">{t('filters.allSources')}</option>
+              {draft.source && !sources.some((s) => s.source === draft.source) && (
+                <option value={draft.source}>{draft.source}</option>
+              )}
+              {sources.map((s) => (
+                <option key={s.source} value={s.source}>
+                  {s.source}
+                </option>
+              ))}
+            </select>
+          </div>
+        );
+      case 'status':
+        return (
+          <div class="field" key={k}>
+            <label for={fid}>{t('filters.status')}</label>
+            <select id={fid} value={draft.status} onChange={set(k)}>
+              <option value="">{t('filters.anyStatus')}</option>
+              {ALERT_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`alertStatus.${s}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+        );
+      case 'severity':
+        return (
+          <div class="field" key={k}>
+            <label for={fid}>{t('filters.severity')}</label>
+            <select id={fid} value={draft.severity} onChange={set(k)}>
+              <option value="">{t('filters.anySeverity')}</option>
+              {SEVERITIES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`severity.${s}`)}
                 </option>
               ))}
             </select>

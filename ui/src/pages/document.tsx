@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Doc } from '../api';
 import { ErrorText, Show, useAsync } from '../components/async';
-import { Marked, PolarityBadge } from '../components/highlight';
+import { Marked, opinionSpans, PolarityBadge } from '../components/highlight';
 import { useI18n } from '../i18n/index';
 import { href, type Route } from '../router';
 
@@ -20,7 +20,11 @@ export function DocumentPage({ route }: { route: Route }) {
           <>
             <article class="card document">
               <p class="doc-text" lang={d.lang ?? undefined}>
-                <Marked text={d.text} spans={d.aspects} />
+                <Marked
+                  text={d.text}
+                  spans={d.aspects}
+                  opinions={d.aspects.flatMap((a) => opinionSpans(a.opinions))}
+                />
               </p>
               <dl class="facts">
                 <dt>{t('filters.entity')}</dt>
@@ -56,6 +60,12 @@ export function DocumentPage({ route }: { route: Route }) {
                   <li key={i}>
                     <PolarityBadge polarity={a.polarity} /> <strong>{a.term}</strong> → {a.normalized}
                     {a.category ? ` (${a.category})` : ''}
+                    {a.opinions && a.opinions.length > 0 && (
+                      <span class="muted">
+                        {' · '}
+                        {t('mentions.opinions', { terms: a.opinions.map((o) => o.term).join(', ') })}
+                      </span>
+                    )}
                   </li>
                 ))}
               </ul>

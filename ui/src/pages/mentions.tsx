@@ -3,11 +3,11 @@
  * in the polarity's colour (and named, for those who do not see the colour), paged by the API cursor.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Mention, type Params } from '../api';
+import { api, sourcesIn, type Mention, type Params } from '../api';
 import { ErrorText, useAsync } from '../components/async';
 import { ExportButton } from '../components/export';
 import { FilterBar, filtersOf } from '../components/filters';
-import { Marked, PolarityBadge } from '../components/highlight';
+import { Marked, opinionSpans, PolarityBadge } from '../components/highlight';
 import { apiRange } from '../dates';
 import { useI18n } from '../i18n/index';
 import { href, type Route } from '../router';
@@ -21,12 +21,14 @@ export function Mentions({ route }: { route: Route }) {
   const params: Params = {
     ...range,
     entity: f.entity || undefined,
+    source: f.source || undefined,
     aspect: f.aspect || undefined,
     category: f.category || undefined,
     polarity: f.polarity || undefined,
   };
   const key = JSON.stringify(params);
   const entities = useAsync(() => api.entities({ ...range, limit: 50 }), [range.from, range.to]);
+  const sources = useAsync(() => sourcesIn(range), [range.from, range.to]);
   const [items, setItems] = useState<Mention[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [state, setState] = useState<{ loading: boolean; error?: unknown }>({ loading: true });
@@ -45,7 +47,13 @@ export function Mentions({ route }: { route: Route }) {
     setItems([]);
     void load(null, true);
   }, [key]);
-  const described = [f.entity, f.aspect, f.category, f.polarity && t(`polarity.${f.polarity as 'positive'}`)]
+  const described = [
+    f.entity,
+    f.source,
+    f.aspect,
+    f.category,
+    f.polarity && t(`polarity.${f.polarity as 'positive'}`),
+  ]
     .filter(Boolean)
     .join(' · ');
   return (
@@ -57,8 +65,9 @@ export function Mentions({ route }: { route: Route }) {
         key={location.hash}
         page="mentions"
         values={f}
-        fields={['from', 'to', 'entity', 'aspect', 'category', 'polarity']}
+        fields={['from', 'to', 'entity', 'source', 'aspect', 'category', 'polarity']}
         entities={entities.state === 'done' ? entities.value.items : []}
+        sources={sources.state === 'done' ? sources.value : null}
       />
       <ExportButton params={params} />
       {items.length === 0 && !state.loading && !state.error && <p>{t('common.none')}</p>}
@@ -88,14 +97,24 @@ export function Mentions({ route }: { route: Route }) {
 
 function MentionItem({ m }: { m: Mention }) {
   const { t, dateTime, pct } = useI18n();
+  const opinions = opinionSpans(m.opinions, m.sentence.from, m.sentence.text.length);
   return (
     <li class="mention card">
       <blockquote class="sentence" lang={m.lang ?? undefined}>
-        <Marked text={m.sentence.text} spans={[{ ...m.highlight, polarity: m.polarity }]} />
+        <Marked
+          text={m.sentence.text}
+          spans={[{ ...m.highlight, polarity: m.polarity }]}
+          opinions={opinions}
+        />
       </blockquote>
       <p class="meta">
         <PolarityBadge polarity={m.polarity} />
         <span>{m.normalized}</span>
+        {m.opinions && m.opinions.length > 0 && (
+          <span lang={m.lang ?? undefined}>
+            {t('mentions.opinions', { terms: m.opinions.map((o) => o.term).join(', ') })}
+          </span>
+        )}
         {m.category && <span>{m.category}</span>}
         {m.entity && <span>{m.entity}</span>}
         <span>{t('mentions.confidence', { value: pct(m.confidence) })}</span>

@@ -1,8 +1,20 @@
 /**
  * Overview: the entities by volume, then per entity its aspects (mentions, positive and negative
  * shares, a daily sparkline) and its category breakdown. Every number links to the mentions behind it.
+ *
+ * Load order, for the first paint: the entity list and the sources go out together; a picked entity's
+ * summary does not wait for the list; each section draws its tables as soon as its summary is in, and
+ * its sparklines follow (one trend request per aspect: the API's trends take a single aspect).
  */
-import { api, type AspectStats, type AspectSummary, type Entity, type Page, type TrendPoint } from '../api';
+import {
+  api,
+  sourcesIn,
+  type AspectStats,
+  type AspectSummary,
+  type Entity,
+  type Page,
+  type TrendPoint,
+} from '../api';
 import { useAsync, Show } from '../components/async';
 import { categoryLabel, ShareBar, Sparkline } from '../components/charts';
 import { ExportButton } from '../components/export';
@@ -21,8 +33,11 @@ export function Overview({ route }: { route: Route }) {
   const f = filtersOf(route.params);
   const range = apiRange(f.from, f.to);
   const entities = useAsync(() => api.entities({ ...range, limit: 50 }), [range.from, range.to]);
+  const sources = useAsync(() => sourcesIn(range), [range.from, range.to]);
   const list = entities.state === 'done' ? entities.value.items : [];
   const sections = f.entity ? [f.entity] : list.slice(0, SECTIONS).map((e) => e.entity);
+  // Only a source the API can filter by: without GET /v1/sources there is no source filter.
+  const source = sources.state === 'done' && sources.value ? f.source : '';
   return (
     <>
       <h1 id="page-title" tabIndex={-1}>
@@ -33,10 +48,12 @@ export function Overview({ route }: { route: Route }) {
         key={location.hash}
         page="overview"
         values={f}
-        fields={['from', 'to', 'entity']}
+        fields={['from', 'to', 'entity', 'source']}
         entities={list}
+        sources={sources.state === 'done' ? sources.value : null}
       />
-      <ExportButton params={{ ...range, entity: f.entity || undefined }} />
+      <ExportButton params={{ ...range, entity: f.entity || undefined, source: source || undefined }} />
+      {source && <p class="notice">{t('overview.sourceNote', { source })}</p>}
       {!f.entity && (
         <section aria-labelledby="entities-title">
           <h2 id="entities-title">{t('overview.entities')}</h2>
@@ -62,7 +79,7 @@ export function Overview({ route }: { route: Route }) {
                       {page.items.map((e) => (
                         <tr key={e.entity}>
                           <th scope="row">
-                            <a href={href('overview', { from: f.from, to: f.to, entity: e.entity })}>
+                            <a href={href('overview', { from: f.from, to: f.to, entity: e.entity, source })}>
                               {e.entity}
                             </a>
                           </th>
@@ -83,18 +100,40 @@ export function Overview({ route }: { route: Route }) {
         </section>
       )}
       {sections.map((entity) => (
-        <EntitySection key={`${entity}|${range.from}|${range.to}`} entity={entity} from={f.from} to={f.to} />
+        <EntitySection
+          key={`${entity}|${range.from}|${range.to}|${source}`}
+          entity={entity}
+          from={f.from}
+          to={f.to}
+          source={source}
+        />
       ))}
     </>
   );
 }
 
-function EntitySection({ entity, from, to }: { entity: string; from: string; to: string }) {
+function EntitySection({
+  entity,
+  from,
+  to,
+  source,
+}: {
+  entity: string;
+  from: string;
+  to: string;
+  source: string;
+}) {
   const { t, num, pct } = useI18n();
   const range = apiRange(from, to);
-  const summary = useAsync(() => api.summary({ ...range, entity, limit: ASPECTS }), [entity, from, to]);
+  const summary = useAsync(
+    () => api.summary({ ...range, entity, source: source || undefined, limit: ASPECTS }),
+    [entity, from, to, source],
+  );
   const slug = entity.replace(/[^\p{L}\p{N}]+/gu, '-');
-  const drill = (extra: Record<string, string>) => href('mentions', { from, to, entity, ...extra });
+  const drill = (extra: Record<string, string>) =>
+    href('mentions', { from, to, entity, source: source || undefined, ...extra });
+  // The API's trends have no source filter: a sparkline over all sources would not match the row.
+  const sparklines = !source;
   const catName = (c: string | null) => c ?? t('common.uncategorized');
   return (
     <section class="card entity" aria-labelledby={`e-${slug}`}>
@@ -120,7 +159,7 @@ function EntitySection({ entity, from, to }: { entity: string; from: string; to:
                       <th scope="col" class="num">
                         {t('overview.negative')}
                       </th>
-                      <th scope="col">{t('overview.trend')}</th>
+                      {sparklines && <th scope="col">{t('overview.trend')}</th>}
                     </tr>
                   </thead>
                   <tbody>
@@ -163,9 +202,11 @@ function EntitySection({ entity, from, to }: { entity: string; from: string; to:
                             {pct(a.shares.negative)}
                           </a>
                         </td>
-                        <td>
-                          <AspectSparkline entity={entity} aspect={a.aspect} from={from} to={to} />
-                        </td>
+                        {sparklines && (
+                          <td>
+                            <AspectSparkline entity={entity} aspect={a.aspect} from={from} to={to} />
+                          </td>
+                        )}
                       </tr>
                     ))}
                   </tbody>
@@ -245,11 +286,20 @@ function AspectSparkline({
   from: string;
   to: string;
 }) {
+  const { t } = useI18n();
   const range = apiRange(from, to);
   const trend = useAsync(
     () => api.trends({ ...range, entity, aspect, interval: 'day' }),
     [entity, aspect, from, to],
   );
-  if (trend.state !== 'done') return <span class="sparkline-placeholder" aria-hidden="true" />;
+  if (trend.state === 'loading') return <span class="sparkline-placeholder" aria-hidden="true" />;
+  // A refused or failed trend leaves the row without its sparkline; the numbers are all there.
+  if (trend.state === 'error')
+    return (
+      <span>
+        <span aria-hidden="true">–</span>
+        <span class="visually-hidden">{t('overview.noTrend')}</span>
+      </span>
+    );
   return <Sparkline aspect={aspect} points={trend.value.points as TrendPoint[]} />;
 }
