@@ -7,7 +7,7 @@ import { createMetrics, startOpsServer } from '../../common/metrics/index';
 import { dlqTopic, TOPICS } from '../../schemas/topics';
 import { elasticsearchSinkConfigSpec } from '../../sinks/elasticsearch/config';
 import { startElasticsearchSink, type ElasticsearchSink } from '../../sinks/elasticsearch/service';
-import { installTemplates } from '../../sinks/elasticsearch/templates';
+import { installTemplates, mentionsMappings, setUpIndices } from '../../sinks/elasticsearch/templates';
 import {
   EventProducer,
   endOffsets,
@@ -80,6 +80,44 @@ describe('Elasticsearch sink (sentiment.documents.v1 → absa-documents, absa-me
     const ms = await sink.client.indices.simulateIndexTemplate({ name: 'absa-mentions-2030.01' });
     expect(ms.template.mappings.properties!.polarity).to.deep.equal({ type: 'keyword' });
     expect(ms.template.mappings.properties!.confidence).to.deep.equal({ type: 'float' });
+  });
+
+  it('gives indices created before a field was added that field at setup, so strict mappings never refuse newer events', async () => {
+    const prefix = `mapcheck-${tenant.toLowerCase()}`;
+    const old = `${prefix}-mentions-2026.01`;
+    const { opinions: _added, ...before } = mentionsMappings.properties;
+    try {
+      await sink.client.indices.create({ index: old, mappings: { dynamic: 'strict', properties: before } });
+      const withOpinions = {
+        mention_id: 'm1',
+        opinions: [{ term: 'rude', start: 15, end: 19, confidence: 0.8 }],
+      };
+      // what an older index does with the new field
+      const refused = await sink.client
+        .index({ index: old, document: withOpinions })
+        .catch((e: unknown) => e);
+      expect(String(refused)).to.match(/strict_dynamic_mapping_exception/);
+      await setUpIndices(sink.client, { indexPrefix: prefix, numberOfReplicas: 0, refreshInterval: '1s' });
+      const mapping = await sink.client.indices.getMapping({ index: old });
+      expect(mapping[old]!.mappings.properties!.opinions).to.deep.include({
+        properties: mentionsMappings.properties.opinions.properties,
+      });
+      await sink.client.index({ index: old, document: withOpinions, refresh: true });
+      const found = await sink.client.count({ index: old, query: { match: { 'opinions.term': 'rude' } } });
+      expect(found.count).to.equal(1);
+    } finally {
+      // destructive requests take names, not wildcards
+      const created = await sink.client.indices.get({ index: `${prefix}-*`, allow_no_indices: true });
+      for (const index of Object.keys(created)) await sink.client.indices.delete({ index });
+      for (const kind of ['documents', 'mentions']) {
+        await sink.client.indices.deleteIndexTemplate({ name: `${prefix}-${kind}` }).catch(() => undefined);
+      }
+      for (const name of ['settings', 'documents-mappings', 'mentions-mappings']) {
+        await sink.client.cluster
+          .deleteComponentTemplate({ name: `${prefix}-${name}` })
+          .catch(() => undefined);
+      }
+    }
   });
 
   it('indexes each document under its event id and each aspect as a mention, in the monthly index of created_at', async () => {
