@@ -114,6 +114,16 @@ describe('ABSA enrichment', () => {
       expect(normalizeAspect('wine glass')).to.equal('wine glass');
       expect(normalizeAspect('main courses')).to.equal('main course');
       expect(normalizeAspect('Speakers')).to.equal('speaker');
+      expect(normalizeAspect('the acoustics')).to.equal('the acoustics');
+      expect(normalizeAspect('logistics')).to.equal('logistics');
+    });
+
+    it('gets the singulars right where the plural rules do not', () => {
+      expect(normalizeAspect('cookies')).to.equal('cookie');
+      expect(normalizeAspect('camera lenses')).to.equal('camera lens');
+      expect(normalizeAspect('canvases')).to.equal('canvas');
+      expect(normalizeAspect('knives')).to.equal('knife');
+      expect(normalizeAspect('potatoes')).to.equal('potato');
     });
   });
 });

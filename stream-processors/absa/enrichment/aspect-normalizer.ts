@@ -57,11 +57,26 @@ const KEEP_PLURAL = new Set([
   'amenities',
   'toiletries',
   'refreshments',
+  // fields of study and qualities, not a count of things: "the acoustics", "logistics"
+  'acoustics',
+  'aesthetics',
+  'ergonomics',
+  'logistics',
+  'lyrics',
+]);
+
+/** Singulars the pluralize library gets wrong for words reviews use ("cookies" → "cooky"). */
+const SINGULAR = new Map([
+  ['cookies', 'cookie'],
+  ['lenses', 'lens'],
+  ['canvases', 'canvas'],
+  ['biases', 'bias'],
+  ['atlases', 'atlas'],
 ]);
 
 function singular(word: string): string {
   // pluralize only knows English; leave non-Latin words and short tokens ("os", "ui") alone.
   if (word.length <= 3 || !/^[a-z'-]+$/.test(word)) return word;
   if (KEEP_PLURAL.has(word)) return word;
-  return pluralize.singular(word);
+  return SINGULAR.get(word) ?? pluralize.singular(word);
 }
