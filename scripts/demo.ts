@@ -154,24 +154,58 @@ async function report(
   say(`  aspect mentions (PostgreSQL)    ${c.mentions}`);
   say(`  documents in Elasticsearch      ${c.indexed}`);
 
-  const top = await db.query<{ entity: string; aspect: string; mentions: string; pos: string; neg: string }>(
-    `SELECT entity, aspect, mentions, pos, neg FROM (
+  const top = await db.query<{
+    entity: string;
+    aspect: string;
+    mentions: string;
+    pos: string;
+    neg: string;
+    said: string | null;
+  }>(
+    `WITH ranked AS (
        SELECT entity, normalized_aspect AS aspect, count(*) AS mentions,
               round(100.0 * count(*) FILTER (WHERE polarity = 'positive') / count(*)) AS pos,
               round(100.0 * count(*) FILTER (WHERE polarity = 'negative') / count(*)) AS neg,
               row_number() OVER (PARTITION BY entity ORDER BY count(*) DESC, normalized_aspect) AS rank
        FROM aspect_mentions WHERE tenant = $1 AND entity IS NOT NULL
-       GROUP BY entity, normalized_aspect) ranked
-     WHERE rank <= 3 ORDER BY entity, rank`,
+       GROUP BY entity, normalized_aspect
+     ), words AS (
+       SELECT m.entity, m.normalized_aspect AS aspect, lower(o->>'term') AS word, count(*) AS n
+       FROM aspect_mentions m CROSS JOIN LATERAL jsonb_array_elements(coalesce(m.opinions, '[]')) o
+       WHERE m.tenant = $1 AND m.entity IS NOT NULL
+       GROUP BY 1, 2, 3
+     )
+     SELECT r.entity, r.aspect, r.mentions, r.pos, r.neg,
+            (SELECT string_agg(word, ', ' ORDER BY n DESC, word) FROM (
+               SELECT word, n FROM words w WHERE w.entity = r.entity AND w.aspect = r.aspect
+               ORDER BY n DESC, word LIMIT 3) t) AS said
+     FROM ranked r WHERE rank <= 3 ORDER BY entity, rank`,
     [TENANT],
   );
-  say('\ntop aspects per entity');
+  say('\ntop aspects per entity, with the opinion words said of them most');
   say(
-    `  ${'entity'.padEnd(24)} ${'aspect'.padEnd(20)} ${'mentions'.padStart(8)} ${'positive'.padStart(9)} ${'negative'.padStart(9)}`,
+    `  ${'entity'.padEnd(24)} ${'aspect'.padEnd(20)} ${'mentions'.padStart(8)} ${'positive'.padStart(9)} ${'negative'.padStart(9)}  opinion words`,
   );
   for (const r of top.rows) {
     say(
-      `  ${r.entity.slice(0, 24).padEnd(24)} ${r.aspect.slice(0, 20).padEnd(20)} ${r.mentions.padStart(8)} ${`${r.pos}%`.padStart(9)} ${`${r.neg}%`.padStart(9)}`,
+      `  ${r.entity.slice(0, 24).padEnd(24)} ${r.aspect.slice(0, 20).padEnd(20)} ${r.mentions.padStart(8)} ${`${r.pos}%`.padStart(9)} ${`${r.neg}%`.padStart(9)}  ${r.said ?? ''}`,
+    );
+  }
+
+  const categories = await db.query<{ category: string; mentions: string; pos: string; neg: string }>(
+    `SELECT coalesce(category, '(none)') AS category, count(*) AS mentions,
+            round(100.0 * count(*) FILTER (WHERE polarity = 'positive') / count(*)) AS pos,
+            round(100.0 * count(*) FILTER (WHERE polarity = 'negative') / count(*)) AS neg
+     FROM aspect_mentions WHERE tenant = $1 GROUP BY 1 ORDER BY count(*) DESC, 1`,
+    [TENANT],
+  );
+  say('\naspect categories');
+  say(
+    `  ${'category'.padEnd(28)} ${'mentions'.padStart(8)} ${'positive'.padStart(9)} ${'negative'.padStart(9)}`,
+  );
+  for (const r of categories.rows) {
+    say(
+      `  ${r.category.slice(0, 28).padEnd(28)} ${r.mentions.padStart(8)} ${`${r.pos}%`.padStart(9)} ${`${r.neg}%`.padStart(9)}`,
     );
   }
   say('\nendpoints');

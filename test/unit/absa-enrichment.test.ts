@@ -116,6 +116,7 @@ describe('ABSA enrichment', () => {
       expect(normalizeAspect('Speakers')).to.equal('speaker');
       expect(normalizeAspect('the acoustics')).to.equal('the acoustics');
       expect(normalizeAspect('logistics')).to.equal('logistics');
+      expect(normalizeAspect('vocals')).to.equal('vocals');
     });
 
     it('gets the singulars right where the plural rules do not', () => {

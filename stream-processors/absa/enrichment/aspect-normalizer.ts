@@ -63,6 +63,7 @@ const KEEP_PLURAL = new Set([
   'ergonomics',
   'logistics',
   'lyrics',
+  'vocals',
 ]);
 
 /** Singulars the pluralize library gets wrong for words reviews use ("cookies" → "cooky"). */
