@@ -253,6 +253,8 @@ describe('Read API (real PostgreSQL, Elasticsearch and sinks)', function () {
           category: a.category,
           normalized: a.normalized_aspect,
           sentence_index: a.sentence_index,
+          // these events come from a model without an opinion head
+          opinions: null,
         })),
       );
       const missing = await get('/v1/documents/00000000-0000-4000-8000-000000000000');
@@ -327,7 +329,7 @@ describe('Read API (real PostgreSQL, Elasticsearch and sinks)', function () {
       expect(csv.headers.get('content-type')).to.match(/^text\/csv/);
       const rows = csv.text.trim().split('\r\n');
       expect(rows[0]).to.equal(
-        'id,document_id,created_at,entity,source,lang,normalized,category,term,polarity,confidence,from,to,sentence',
+        'id,document_id,created_at,entity,source,lang,normalized,category,term,polarity,confidence,from,to,sentence,opinions',
       );
       expect(rows).to.have.length(want.length + 1);
     });
