@@ -3,6 +3,7 @@
  * API (PostgreSQL, Elasticsearch) serving the built ui/dist, with data this test writes for its own
  * tenant through Kafka and the real sinks. It also writes the README's screenshots to docs/screenshots/.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import {
 } from '../../test/integration/api-fixtures';
 import { makeDocument, stableUuid, uniqueTenant } from '../../test/integration/sinks-fixtures';
 import { UI_CSP, UI_DIST } from '../../api/ui-static';
+import { startApiWithAlerts, type AlertsApi } from './alerts-api';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -33,6 +35,8 @@ const ENTITIES = ['Aurora X2 phone', 'Lumen 11 tablet', 'Trattoria Lucca', 'Nimb
 const XSS_TEXT =
   'The battery <img src=x onerror="window.__xss=1"> is <script>window.__xss=2</script> terrible.';
 const EMOJI_TEXT = 'Love it 😀😀 but the price is steep.';
+const OPINION_TEXT = 'Lovely room 😀, but the support was rude and slow.';
+const OPINION_ENTITY = 'Opinion test hotel';
 
 /** A one-sentence document with one aspect at `term`'s UTF-16 offset in `text`. */
 function custom(tenant: string, i: number, text: string, term: string, entity: string, createdAt: number) {
@@ -75,14 +79,84 @@ describe('Dashboard in Chromium (real API, PostgreSQL and Elasticsearch)', funct
       entity: ENTITIES[i % ENTITIES.length]!,
     }),
   );
+  // Every other document of the first entity comes from a second source (the source filter's test).
+  for (const [i, d] of docs.entries()) if (i % 8 === 0) d.source = 'app-store';
   docs.push(custom(tenant, 900, XSS_TEXT, 'battery', ENTITIES[0]!, now - 2 * HOUR));
   docs.push(custom(tenant, 901, EMOJI_TEXT, 'price', 'Emoji test shop', now - 3 * HOUR));
+  // An aspect with an opinion word after an emoji (UTF-16 offsets into the document text).
+  const opinionDoc = custom(tenant, 902, OPINION_TEXT, 'support', OPINION_ENTITY, now - 4 * HOUR);
+  const rude = OPINION_TEXT.indexOf('rude');
+  opinionDoc.aspects[0]!.opinions = [{ start: rude, end: rude + 4, confidence: 0.91 }];
+  docs.push(opinionDoc);
   const mentions = docs.flatMap((d) => d.aspects.map((a) => ({ ...a, entity: d.entity })));
   let db: pg.Pool;
   let api: RunningApi;
   let key: string;
   let browser: Browser;
+  let alertsApi: AlertsApi;
+  let alertsKey: string;
+  let alertsReaderKey: string;
   const contexts: BrowserContext[] = [];
+  // Alerts as the alert service writes them: one open, one resolved (the list's filters), one
+  // acknowledged; the open one has samples, contributors and two delivery attempts.
+  const alertIds = { open: randomUUID(), resolved: randomUUID(), acknowledged: randomUUID() };
+  const batteryDocs = docs
+    .filter((d) => d.entity === ENTITIES[0] && d.aspects.some((a) => a.normalized_aspect === 'battery life'))
+    .slice(0, 3);
+
+  async function seedAlerts(): Promise<void> {
+    const rows = [
+      [alertIds.open, 'open', 'critical', 'negative_share', ENTITIES[0], 'battery life', 2],
+      [alertIds.resolved, 'resolved', 'warning', 'volume_spike', ENTITIES[1], null, 30],
+      [alertIds.acknowledged, 'acknowledged', 'info', 'negative_share', ENTITIES[2], 'price', 50],
+    ] as const;
+    for (const [id, status, severity, detector, entity, aspect, hoursAgo] of rows) {
+      const windowStart = Math.floor(now / HOUR) * HOUR - hoursAgo * HOUR;
+      const share = detector === 'negative_share';
+      await db.query(
+        `INSERT INTO alerts (alert_id, tenant, rule, rule_id, detector, severity, status, historical, entity,
+           normalized_aspect, category, window_start, window_end, metric, observed, baseline, threshold,
+           mention_count, sample_document_ids, contributors, message, created_at, resolved_at, resolution,
+           acknowledged_at, acknowledged_by)
+         VALUES ($1, $2, 'aspect-negative-share', NULL, $3, $4, $5, false, $6, $7, NULL, $8, $9, $10, $11, $12,
+           $13, 42, $14, $15::jsonb, $16, $9, $17, $18, $19, $20)`,
+        [
+          id,
+          tenant,
+          detector,
+          severity,
+          status,
+          entity,
+          aspect,
+          new Date(windowStart),
+          new Date(windowStart + HOUR),
+          share ? 'negative_share' : 'mention_count',
+          share ? 0.6 : 42,
+          share ? 0.2 : 6,
+          share ? 0.35 : 18,
+          id === alertIds.open ? batteryDocs.map((d) => d.event_id) : [],
+          JSON.stringify(
+            id === alertIds.open ? [{ kind: 'term', value: 'battery', mentions: 12, negative: 9 }] : [],
+          ),
+          share ? 'negative share rose' : 'mention volume spiked',
+          status === 'resolved' ? new Date(windowStart + 3 * HOUR) : null,
+          status === 'resolved' ? 'recovered' : null,
+          status === 'acknowledged' ? new Date(windowStart + 2 * HOUR) : null,
+          status === 'acknowledged' ? 'someone-else' : null,
+        ],
+      );
+    }
+    for (const [attempt, outcome, status] of [
+      [1, 'failed', 503],
+      [2, 'delivered', 200],
+    ] as const) {
+      await db.query(
+        `INSERT INTO alert_deliveries (alert_id, tenant, url, attempt, outcome, http_status, latency_ms, error, attempted_at)
+         VALUES ($1, $2, 'https://hooks.example.com/ui', $3, $4, $5, 42.4, NULL, $6)`,
+        [alertIds.open, tenant, attempt, outcome, status, new Date(now - (10 - attempt) * 60_000)],
+      );
+    }
+  }
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -91,6 +165,10 @@ describe('Dashboard in Chromium (real API, PostgreSQL and Elasticsearch)', funct
     api = await startApi(db);
     // Analyst: export and similar documents need sentiment:analyze.
     key = (await api.keys.create({ tenant, name: 'ui-test', role: 'analyst' })).key;
+    alertsApi = await startApiWithAlerts(db);
+    alertsKey = (await alertsApi.keys.create({ tenant, name: 'ui-alerts-analyst', role: 'analyst' })).key;
+    alertsReaderKey = (await alertsApi.keys.create({ tenant, name: 'ui-alerts-reader', role: 'reader' })).key;
+    await seedAlerts();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   });
 
@@ -98,7 +176,12 @@ describe('Dashboard in Chromium (real API, PostgreSQL and Elasticsearch)', funct
     await Promise.allSettled(contexts.map((c) => c.close()));
     await browser?.close();
     await api?.close();
-    await db?.end();
+    await alertsApi?.close();
+    if (db) {
+      for (const table of ['alert_deliveries', 'alerts', 'alert_rules'])
+        await db.query(`DELETE FROM ${table} WHERE tenant = $1`, [tenant]);
+      await db.end();
+    }
   });
 
   /** A fresh browser context (own sessionStorage) whose page records CSP violations and errors. */
@@ -130,9 +213,14 @@ describe('Dashboard in Chromium (real API, PostgreSQL and Elasticsearch)', funct
     return page;
   }
 
-  async function signIn(page: Page, hash = ''): Promise<void> {
-    await page.goto(`${api.url}/${hash}`);
-    await page.getByLabel('Credential', { exact: true }).fill(key);
+  async function signIn(
+    page: Page,
+    hash = '',
+    base = api.url,
+    credential = base === api.url ? key : alertsKey,
+  ): Promise<void> {
+    await page.goto(`${base}/${hash}`);
+    await page.getByLabel('Credential', { exact: true }).fill(credential);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('h1', { hasNotText: 'Sign in' }).waitFor();
   }
@@ -238,7 +326,7 @@ describe('Dashboard in Chromium (real API, PostgreSQL and Elasticsearch)', funct
       .trim()
       .split('\r\n');
     expect(csv[0]).to.equal(
-      'id,document_id,created_at,entity,source,lang,normalized,category,term,polarity,confidence,from,to,sentence',
+      'id,document_id,created_at,entity,source,lang,normalized,category,term,polarity,confidence,from,to,sentence,opinions',
     );
     const want = mentions.filter((m) => m.entity === entity && m.polarity === 'negative');
     expect(csv.length - 1).to.equal(want.length);
@@ -294,6 +382,9 @@ describe('Dashboard in Chromium (real API, PostgreSQL and Elasticsearch)', funct
     for (const e of ENTITIES)
       expect(await all.getByRole('link', { name: e, exact: true }).count()).to.equal(1);
     await shot(page, 'overview-light-en');
+    // This API has no alert store (its alert routes answer 503): no Alerts in the navigation.
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByRole('navigation').getByRole('link', { name: 'Alerts' }).count()).to.equal(0);
     await noProblems(page);
   });
 
@@ -384,6 +475,65 @@ describe('Dashboard in Chromium (real API, PostgreSQL and Elasticsearch)', funct
     expect(page.url()).to.include('aspect=battery+life');
     expect(await page.locator('ol.results > li').count()).to.be.greaterThan(0);
     await shot(page, 'search-light-en');
+    await noProblems(page);
+  });
+
+  it('filters the overview by source and carries the source into the drill-down', async () => {
+    const page = await open();
+    await signIn(page);
+    const entity = ENTITIES[0]!;
+    const source = page.getByLabel('Source', { exact: true });
+    await source.locator('option', { hasText: 'app-store' }).waitFor({ state: 'attached' });
+    await source.selectOption('app-store');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/source=app-store/);
+    await page.getByText('Counts of the source app-store only.').waitFor();
+    const section = page.locator('section', {
+      has: page.getByRole('heading', { name: `Aspects of ${entity}` }),
+    });
+    const want = docs
+      .filter((d) => d.source === 'app-store' && d.entity === entity)
+      .flatMap((d) => d.aspects)
+      .filter((a) => a.normalized_aspect === 'battery life').length;
+    const all = mentions.filter((m) => m.entity === entity && m.normalized_aspect === 'battery life').length;
+    expect(want).to.be.greaterThan(0).and.lessThan(all);
+    const link = section
+      .getByRole('row', { name: /^battery life/ })
+      .getByRole('link', { name: `${want} mentions of battery life` });
+    await link.waitFor();
+    // No sparkline over all sources next to counts of one (the API's trends take no source).
+    expect(await section.locator('svg.sparkline').count()).to.equal(0);
+    await link.click();
+    await page
+      .getByRole('heading', { level: 1, name: `Mentions: ${entity} · app-store · battery life` })
+      .waitFor();
+    expect(page.url()).to.include('source=app-store');
+    await page
+      .locator('ol.mentions > li')
+      .nth(want - 1)
+      .waitFor();
+    expect(await page.locator('ol.mentions > li').count()).to.equal(want);
+    await noProblems(page);
+  });
+
+  it('underlines the opinion word in the drill-down and on the document, named for screen readers', async () => {
+    const page = await open();
+    await signIn(page, `#/mentions?entity=${encodeURIComponent(OPINION_ENTITY)}`);
+    const item = page.locator('ol.mentions > li').first();
+    const opinion = item.locator('blockquote .opinion');
+    await opinion.waitFor();
+    expect(await opinion.evaluate((e) => e.firstChild?.textContent)).to.equal('rude');
+    expect(await opinion.locator('.visually-hidden').textContent()).to.equal(' (opinion word)');
+    expect(await item.locator('blockquote mark.aspect').evaluate((e) => e.firstChild?.textContent)).to.equal(
+      'support',
+    );
+    expect(await visibleText(item.locator('blockquote'))).to.equal(OPINION_TEXT);
+    await item.getByText('Opinion words: rude').waitFor();
+    await item.getByRole('link', { name: 'Whole document' }).click();
+    const docOpinion = page.locator('.doc-text .opinion');
+    await docOpinion.waitFor();
+    expect(await docOpinion.evaluate((e) => e.firstChild?.textContent)).to.equal('rude');
+    await axe(page, 'document with an opinion word');
     await noProblems(page);
   });
 
@@ -500,5 +650,171 @@ describe('Dashboard in Chromium (real API, PostgreSQL and Elasticsearch)', funct
       }
       await noProblems(page);
     }
+  });
+  describe('alerts (the API with its alert store)', () => {
+    const alertsUrl = () => alertsApi.url;
+
+    it('lists alerts by status, opens one with its explanation, samples and deliveries, and acknowledges it', async () => {
+      const page = await open();
+      await signIn(page, '', alertsUrl());
+      await page.getByRole('navigation').getByRole('link', { name: 'Alerts' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
+      const items = page.locator('ol.alerts > li');
+      await items.nth(2).waitFor();
+      expect(await items.count()).to.equal(3);
+      await shot(page, 'alerts-light-en');
+      await page.getByLabel('Status').selectOption('open');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.waitForURL(/status=open/);
+      await page.waitForFunction(() => document.querySelectorAll('ol.alerts > li').length === 1);
+      const title = `Negative share rise: battery life · ${ENTITIES[0]}`;
+      await items.first().getByRole('link', { name: title }).click();
+      await page.getByRole('heading', { level: 1, name: title }).waitFor();
+      await page
+        .getByText(
+          '60% of the 42 mentions in this window were negative, against 20% in the baseline; the rule fires at 35%.',
+        )
+        .waitFor();
+      await page.getByRole('row', { name: 'battery 12 9' }).waitFor();
+      const samples = page.locator('ul.samples > li');
+      await samples.nth(batteryDocs.length - 1).waitFor();
+      expect(
+        await samples.locator('mark.aspect').evaluateAll((els) => els.map((e) => e.firstChild?.textContent)),
+      ).to.deep.equal(batteryDocs.map(() => 'battery'));
+      const deliveries = page.locator('section', {
+        has: page.getByRole('heading', { name: 'Webhook deliveries' }),
+      });
+      await deliveries.getByRole('row', { name: /^1 .* failed, retried 503 42 ms/ }).waitFor();
+      await deliveries.getByRole('row', { name: /^2 .* delivered 200 42 ms/ }).waitFor();
+      await shot(page, 'alert-light-en');
+      await page.getByRole('button', { name: 'Acknowledge' }).click();
+      await page.getByRole('status').filter({ hasText: 'Alert acknowledged.' }).waitFor();
+      await page
+        .locator('.facts')
+        .getByText(/^by ui-alerts-analyst, /)
+        .waitFor();
+      expect(await page.getByRole('button', { name: 'Acknowledge' }).count()).to.equal(0);
+      const stored = await db.query('SELECT status, acknowledged_by FROM alerts WHERE alert_id = $1', [
+        alertIds.open,
+      ]);
+      expect(stored.rows[0]).to.deep.equal({ status: 'acknowledged', acknowledged_by: 'ui-alerts-analyst' });
+      await noProblems(page);
+    });
+
+    it('tells a reader that acknowledging needs another role', async () => {
+      const id = randomUUID();
+      await db.query(
+        `INSERT INTO alerts (alert_id, tenant, rule, rule_id, detector, severity, status, historical, entity,
+           normalized_aspect, category, window_start, window_end, metric, observed, baseline, threshold,
+           mention_count, sample_document_ids, contributors, message, created_at)
+         VALUES ($1, $2, 'r', NULL, 'volume_spike', 'warning', 'open', false, $3, NULL, NULL, $4, $5,
+           'mention_count', 40, 5, 20, 40, '{}', '[]', 'mention volume spiked', $5)`,
+        [id, tenant, ENTITIES[3], new Date(now - 3 * HOUR), new Date(now - 2 * HOUR)],
+      );
+      const page = await open();
+      await signIn(page, `#/alert/${id}`, alertsUrl(), alertsReaderKey);
+      await page.getByRole('button', { name: 'Acknowledge' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Your role may not acknowledge alerts' }).waitFor();
+      await page.getByText('No delivery attempts yet.').waitFor();
+    });
+
+    it('creates, edits, disables and deletes a rule in the editor, with the API’s problems next to the fields', async () => {
+      const page = await open();
+      await signIn(page, '#/rules', alertsUrl());
+      await page.getByRole('heading', { level: 1, name: 'Alert rules' }).waitFor();
+      await page.getByText('built-in defaults are in force').waitFor();
+      await page.getByRole('link', { name: 'New rule', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: 'New alert rule' }).waitFor();
+      await page.getByLabel('Name').fill('battery watch');
+      await page.getByLabel('Entity', { exact: true }).fill(ENTITIES[0]!);
+      await page.getByLabel('Aspect', { exact: true }).fill('battery life');
+      await page.getByLabel('Score needed (z)').fill('20');
+      await page.getByRole('button', { name: 'Add a webhook' }).click();
+      await page.getByLabel('Webhook address').fill('ftp://hooks.example.com/x');
+      await page.getByRole('button', { name: 'Create rule' }).click();
+      await page.getByRole('alert').filter({ hasText: 'The rule was not saved' }).waitFor();
+      const z = page.getByLabel('Score needed (z)');
+      expect(await z.getAttribute('aria-invalid')).to.equal('true');
+      const zError = await z.getAttribute('aria-describedby');
+      expect(await page.locator(`[id="${zError!.split(' ').pop()}"]`).textContent()).to.match(/10/);
+      expect(await page.evaluate(() => document.activeElement?.id)).to.equal('rule-thresholds-z');
+      await axe(page, 'rule editor with problems (light)');
+      // The OpenAPI check passed the ftp: URL; the alert service's own check names it next.
+      await z.fill('3');
+      await page.getByRole('button', { name: 'Create rule' }).click();
+      const hook = page.getByLabel('Webhook address');
+      await page.waitForFunction(() => document.activeElement?.id === 'rule-channels-0');
+      expect(await hook.getAttribute('aria-invalid')).to.equal('true');
+      expect(await z.getAttribute('aria-invalid')).to.equal(null);
+      await page.getByText('must be an http(s) URL').waitFor();
+      await hook.fill('https://hooks.example.com/battery');
+      await page.getByRole('button', { name: 'Create rule' }).click();
+      await page.getByRole('status').filter({ hasText: 'Rule battery watch saved.' }).waitFor();
+      const row = page.getByRole('row', { name: /^battery watch/ });
+      await row.getByText('enabled').waitFor();
+
+      await row.getByRole('link', { name: 'Edit battery watch' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Edit alert rule' }).waitFor();
+      expect(await page.getByLabel('Score needed (z)').inputValue()).to.equal('3');
+      await page.getByLabel('Severity').selectOption('critical');
+      await page.getByRole('button', { name: 'Save rule' }).click();
+      await page.getByRole('status').filter({ hasText: 'Rule battery watch saved.' }).waitFor();
+      await row.locator('.badge', { hasText: 'critical' }).waitFor();
+
+      await row.getByRole('button', { name: 'Disable battery watch' }).click();
+      await page.getByRole('status').filter({ hasText: 'Rule battery watch disabled.' }).waitFor();
+      await row.getByText('disabled').waitFor();
+      const stored = await db.query('SELECT enabled, severity FROM alert_rules WHERE tenant = $1', [tenant]);
+      expect(stored.rows).to.deep.equal([{ enabled: false, severity: 'critical' }]);
+
+      await row.getByRole('button', { name: 'Delete battery watch' }).click();
+      await row.getByRole('button', { name: 'Delete', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: 'Rule battery watch deleted.' }).waitFor();
+      await page.getByText('built-in defaults are in force').waitFor();
+      expect(await page.getByRole('row', { name: /^battery watch/ }).count()).to.equal(0);
+      await noProblems(page);
+    });
+
+    it('shows a reader’s refused rule change as a sentence', async () => {
+      const page = await open();
+      await signIn(page, '#/rules/new', alertsUrl(), alertsReaderKey);
+      await page.getByLabel('Name').fill('reader rule');
+      await page.getByRole('button', { name: 'Create rule' }).click();
+      await page
+        .getByRole('alert')
+        .filter({
+          hasText: 'Your role may not change alert rules: that needs an analyst or admin credential.',
+        })
+        .waitFor();
+    });
+
+    it('has no axe-core violations on the alert pages, light and dark, and fits 360 px', async () => {
+      const pages: Array<[string, string, string]> = [
+        ['alerts', '#/alerts', 'ol.alerts > li'],
+        ['alert', `#/alert/${alertIds.resolved}`, '.facts'],
+        ['rules', '#/rules', 'table.rules tbody tr'],
+        ['rule editor', '#/rules/new', 'form.rule-form'],
+      ];
+      for (const scheme of ['light', 'dark'] as const) {
+        const page = await open({ colorScheme: scheme });
+        await signIn(page, '', alertsUrl());
+        for (const [name, hash, ready] of pages) {
+          await page.goto(`${alertsUrl()}/${hash}`);
+          await page.locator(ready).first().waitFor();
+          await page.waitForLoadState('networkidle');
+          await axe(page, `${name} (${scheme})`);
+        }
+        await noProblems(page);
+      }
+      const narrow = await open({ viewport: { width: 360, height: 780 } });
+      await signIn(narrow, '', alertsUrl());
+      for (const [name, hash, ready] of pages) {
+        await narrow.goto(`${alertsUrl()}/${hash}`);
+        await narrow.locator(ready).first().waitFor();
+        await narrow.waitForLoadState('networkidle');
+        const width = await narrow.evaluate(() => document.documentElement.scrollWidth);
+        expect(width, `page width of ${name}`).to.be.at.most(360);
+      }
+    });
   });
 });

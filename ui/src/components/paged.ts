@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Page } from '../api';
 
 export interface Paged<T> {
@@ -33,7 +33,8 @@ export function usePaged<T>(load: (cursor: string | undefined) => Promise<Page<T
       if (forKey === live.current) setState({ loading: false, error });
     }
   };
-  useEffect(() => {
+  // Before the paint: the new filters never show the old list.
+  useLayoutEffect(() => {
     live.current = key;
     setItems([]);
     setCursor(null);

@@ -215,7 +215,6 @@ export const en = {
   'rules.on': 'enabled',
   'rules.off': 'disabled',
   'rules.copy': 'Copy into a new rule',
-  'rules.copyOf': 'Copy {name} into a new rule',
   'rules.edit': 'Edit',
   'rules.editOf': 'Edit {name}',
   'rules.enable': 'Enable',

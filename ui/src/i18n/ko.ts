@@ -216,7 +216,6 @@ export const ko: Record<MessageKey, string> = {
   'rules.on': '사용',
   'rules.off': '사용 안 함',
   'rules.copy': '새 규칙으로 복사',
-  'rules.copyOf': '{name} 규칙을 새 규칙으로 복사',
   'rules.edit': '편집',
   'rules.editOf': '{name} 편집',
   'rules.enable': '사용',

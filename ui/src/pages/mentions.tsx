@@ -2,7 +2,7 @@
  * Drill-down: the mentions behind a number, newest first, each sentence with its aspect span marked
  * in the polarity's colour (and named, for those who do not see the colour), paged by the API cursor.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { api, sourcesIn, type Mention, type Params } from '../api';
 import { ErrorText, useAsync } from '../components/async';
 import { ExportButton } from '../components/export';
@@ -43,7 +43,8 @@ export function Mentions({ route }: { route: Route }) {
       setState({ loading: false, error });
     }
   };
-  useEffect(() => {
+  // Before the paint: the new filters never show the old list.
+  useLayoutEffect(() => {
     setItems([]);
     void load(null, true);
   }, [key]);

@@ -126,11 +126,9 @@ function RuleList({ saved }: { saved?: string }) {
                       <td>{r.default ? t('rules.default') : r.enabled ? t('rules.on') : t('rules.off')}</td>
                       <td>
                         {r.default ? (
-                          <a
-                            href={href('rules', { copy: r.id }, ['new'])}
-                            aria-label={t('rules.copyOf', { name: r.name })}
-                          >
+                          <a href={href('rules', { copy: r.id }, ['new'])}>
                             {t('rules.copy')}
+                            <span class="visually-hidden">: {r.name}</span>
                           </a>
                         ) : confirming === r.id ? (
                           <span class="row-actions">

@@ -1,5 +1,5 @@
 /** Full-text search with the API's highlights and facets; an aspect or polarity facet filters. */
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { api, type Facet, type SearchHit, type SearchResults } from '../api';
 import { ErrorText } from '../components/async';
 import { FilterBar, filtersOf } from '../components/filters';
@@ -35,7 +35,8 @@ export function Search({ route }: { route: Route }) {
       setState({ loading: false, error });
     }
   };
-  useEffect(() => {
+  // Before the paint: the new filters never show the old list.
+  useLayoutEffect(() => {
     setItems([]);
     setResult(undefined);
     if (active) void load();
