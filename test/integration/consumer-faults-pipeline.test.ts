@@ -26,7 +26,7 @@ import { TOPICS, dlqTopic } from '../../schemas/topics';
 import { CommittedReader } from './helpers/committed-reader';
 import { FaultProxy } from './helpers/fault-proxy';
 import { freePort, startProcess, waitFor, type Started } from './helpers/processes';
-import { createRawTopic, rawDocuments } from './helpers/raw-input';
+import { createRawTopic, publishRaw, rawDocuments } from './helpers/raw-input';
 import { DATABASE_URL, ELASTICSEARCH_URL, stack, startGroupAtEnd } from './sinks-fixtures';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -122,14 +122,7 @@ describe('the pipeline under shared-component faults: nothing lost, nothing dupl
     return { topic, schemaId: await registry.registerSchema(valueSubject(topic), schemas.rawDocument) };
   };
   const send = async (topic: string, schemaId: number, docs: RawDocument[]) => {
-    for (let i = 0; i < docs.length; i += 500) {
-      const messages = await Promise.all(
-        docs
-          .slice(i, i + 500)
-          .map(async (d) => ({ key: d.event_id, value: await registry.encode(schemaId, d) })),
-      );
-      await producer.send({ topic, acks: -1, messages });
-    }
+    await publishRaw(producer, registry, topic, schemaId, docs);
   };
   const outputs = async (tenant: string, topic: string) => {
     const out = {

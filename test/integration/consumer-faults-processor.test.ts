@@ -14,7 +14,7 @@ import { schemas, type DeadLetter, type DocumentSentiment, type RawDocument } fr
 import { TOPICS, dlqTopic } from '../../schemas/topics';
 import { CommittedReader } from './helpers/committed-reader';
 import { HttpFaultProxy } from './helpers/faults';
-import { createRawTopic, rawDocuments as makeRawDocuments } from './helpers/raw-input';
+import { createRawTopic, publishRaw, rawDocuments as makeRawDocuments } from './helpers/raw-input';
 import { freePort, startProcess, waitFor, type Started } from './helpers/processes';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -59,14 +59,7 @@ describe('the ABSA processor under faults: nothing lost, nothing duplicated, not
   const rawDocuments = (tenant: string, from: number, to: number) =>
     makeRawDocuments(tenant, from, to, (i) => `${TEXTS[i % TEXTS.length]} (#${i})`);
   const send = async (topic: string, schemaId: number, docs: RawDocument[]) => {
-    for (let i = 0; i < docs.length; i += 500) {
-      const messages = await Promise.all(
-        docs
-          .slice(i, i + 500)
-          .map(async (d) => ({ key: d.event_id, value: await registry.encode(schemaId, d) })),
-      );
-      await producer.send({ topic, acks: -1, messages });
-    }
+    await publishRaw(producer, registry, topic, schemaId, docs);
   };
   const processor = async (topic: string, tenant: string, env: Record<string, string> = {}) => {
     const port = await freePort();

@@ -25,6 +25,7 @@ import { absaProcessorConfigSpec } from '../../stream-processors/absa/config';
 import { SentenceSplitter } from '../../stream-processors/absa/enrichment/sentence-splitter';
 import { AbsaProcessor } from '../../stream-processors/absa/processor';
 import { buildProcessorParts } from '../../stream-processors/absa/wiring';
+import { publishRaw } from '../integration/helpers/raw-input';
 
 const COPIES = Number(process.env.BENCH_COPIES ?? 2);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -88,14 +89,7 @@ async function writeInput(
   const schemaId = await registry.registerSchema(valueSubject(TOPICS.rawText), schemas.rawDocument);
   const producer = kafka.producer({ idempotent: true });
   await producer.connect();
-  for (let i = 0; i < docs.length; i += 500) {
-    const messages = await Promise.all(
-      docs
-        .slice(i, i + 500)
-        .map(async (d) => ({ key: d.event_id, value: await registry.encode(schemaId, d) })),
-    );
-    await producer.send({ topic, acks: -1, messages });
-  }
+  await publishRaw(producer, registry, topic, schemaId, docs);
   await producer.disconnect();
   return { topic, docs };
 }

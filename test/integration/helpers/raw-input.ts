@@ -1,6 +1,7 @@
 /** An input topic of one test run, and raw documents to put on it, for tests of the real processor. */
 import type kafkajs from 'kafkajs';
 import { documentEventId } from '../../../common/ids/index';
+import type { RegistryClient } from '../../../common/kafka/registry';
 import type { RawDocument } from '../../../schemas/index';
 import { dlqTopic } from '../../../schemas/topics';
 
@@ -50,4 +51,22 @@ export function rawDocuments(
       ...extra,
     };
   });
+}
+
+/** Publishes raw documents to `topic` in the registry's wire format, 500 per produce call. */
+export async function publishRaw(
+  producer: kafkajs.Producer,
+  registry: RegistryClient,
+  topic: string,
+  schemaId: number,
+  docs: RawDocument[],
+): Promise<void> {
+  for (let i = 0; i < docs.length; i += 500) {
+    const messages = await Promise.all(
+      docs
+        .slice(i, i + 500)
+        .map(async (d) => ({ key: d.event_id, value: await registry.encode(schemaId, d) })),
+    );
+    await producer.send({ topic, acks: -1, messages });
+  }
 }
