@@ -43,8 +43,8 @@ const STEP: Record<Interval, number> = { hour: HOUR, day: DAY, week: WEEK };
 /**
  * The range of an aggregate that scans raw rows, refused beyond `maxDays` with a 400 that names
  * `from`, `to` and the parameters that made the scan raw (`byParams`: lang, source; none where the
- * operation always scans; a rule across parameters, which JSON Schema cannot state). Without `from` it defaults to the shorter of the
- * default range and `maxDays`.
+ * operation always scans): a rule across parameters, which JSON Schema cannot state. Without `from`
+ * it defaults to the shorter of the default range and `maxDays`.
  */
 export function rawScanRange(
   query: Record<string, unknown>,
