@@ -19,6 +19,7 @@ import { createElasticsearchClient } from '../../sinks/elasticsearch/client';
 import { startElasticsearchSink } from '../../sinks/elasticsearch/service';
 import { postgresSinkConfigSpec } from '../../sinks/postgres/config';
 import { startPostgresSink } from '../../sinks/postgres/service';
+import { PgAlertStore } from '../../api/alerts.repository';
 import { createApiApp, type ApiDeps } from '../../api/app';
 import { apiConfigSpec, type ApiConfig } from '../../api/config';
 import { TenantKeyAdmin } from '../../api/key-admin';
@@ -103,7 +104,12 @@ export interface RunningApi {
 }
 
 /** The real app (PostgreSQL, Elasticsearch, key store) on a free port, with config overrides. */
-export async function startApi(db: pg.Pool, overrides: Partial<ApiConfig> = {}): Promise<RunningApi> {
+/** The read API app on a free port; `alerts` adds the alert store (without it the alert routes answer 503). */
+export async function startApi(
+  db: pg.Pool,
+  overrides: Partial<ApiConfig> = {},
+  options: { alerts?: boolean } = {},
+): Promise<RunningApi> {
   const config: ApiConfig = {
     ...parseConfig(apiConfigSpec, withEnv({ API_JWT_SECRET: JWT_SECRET })),
     rateLimitPerKeyPerMinute: 1_000_000,
@@ -118,6 +124,7 @@ export async function startApi(db: pg.Pool, overrides: Partial<ApiConfig> = {}):
     keyAdmin: new TenantKeyAdmin(keys),
     mentions: new PgMentionStore(db),
     search: new EsSearchIndex(es, 'absa-documents'),
+    ...(options.alerts ? { alerts: new PgAlertStore(db) } : {}),
     logger: silentLogger(),
     metrics,
     ready: async () => ({ ready: true, checks: {} }),

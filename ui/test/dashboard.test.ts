@@ -22,7 +22,6 @@ import {
 } from '../../test/integration/api-fixtures';
 import { makeDocument, stableUuid, uniqueTenant } from '../../test/integration/sinks-fixtures';
 import { UI_CSP, UI_DIST } from '../../api/ui-static';
-import { startApiWithAlerts, type AlertsApi } from './alerts-api';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -93,7 +92,7 @@ describe('Dashboard in Chromium (real API, PostgreSQL and Elasticsearch)', funct
   let api: RunningApi;
   let key: string;
   let browser: Browser;
-  let alertsApi: AlertsApi;
+  let alertsApi: RunningApi;
   let alertsKey: string;
   let alertsReaderKey: string;
   const contexts: BrowserContext[] = [];
@@ -165,7 +164,7 @@ describe('Dashboard in Chromium (real API, PostgreSQL and Elasticsearch)', funct
     api = await startApi(db);
     // Analyst: export and similar documents need sentiment:analyze.
     key = (await api.keys.create({ tenant, name: 'ui-test', role: 'analyst' })).key;
-    alertsApi = await startApiWithAlerts(db);
+    alertsApi = await startApi(db, {}, { alerts: true });
     alertsKey = (await alertsApi.keys.create({ tenant, name: 'ui-alerts-analyst', role: 'analyst' })).key;
     alertsReaderKey = (await alertsApi.keys.create({ tenant, name: 'ui-alerts-reader', role: 'reader' })).key;
     await seedAlerts();
