@@ -12,7 +12,7 @@ case "${1:-help}" in
   alerts) run stream-processors/alerts/main.js ;;
   migrate) run common/postgres/main.js ;;
   topics) run schemas/main.js ;;
-  es-setup) run sinks/elasticsearch/setup.js ;;
+  es-setup) run sinks/elasticsearch/setup-cli.js ;;
   reprocess) shift; exec node --import /app/image/resolve.mjs /app/stream-processors/absa/reprocess.js "$@" ;;
   apikey) shift; exec node --import /app/image/resolve.mjs /app/common/apikeys/main.js "$@" ;;
   dlq) shift; exec node --import /app/image/resolve.mjs /app/common/kafka/dead-letters/main.js "$@" ;;

@@ -9,11 +9,10 @@ import type { Logger } from '../../common/logging/index';
 import type { Metrics, ReadinessCheck } from '../../common/metrics/index';
 import type { DocumentSentiment } from '../../schemas/index';
 import { SinkRunner } from '../shared/runner';
-import { ElasticsearchDocumentWriter } from './bulk.writer';
-import { createElasticsearchClient, pingElasticsearch } from './client';
 import type { ElasticsearchSinkConfig } from './config';
 import { elasticsearchSinkMetrics } from './metrics';
-import { setUpIndices } from './templates';
+import { createElasticsearchClient, pingElasticsearch, setUpIndices } from './setup';
+import { ElasticsearchDocumentWriter } from './writer';
 
 export const PROCESSOR = { name: 'sink-elasticsearch', version: process.env.npm_package_version };
 

@@ -8,14 +8,14 @@ import { createKafka } from '../../common/kafka/client';
 import { RegistryClient } from '../../common/kafka/registry';
 import type { Logger } from '../../common/logging/index';
 import type { Metrics, ReadinessCheck } from '../../common/metrics/index';
-import { migrate } from '../../common/postgres/migrate';
 import { createPool, pingPool } from '../../common/postgres/pool';
 import type { DocumentSentiment } from '../../schemas/index';
 import { SinkRunner } from '../shared/runner';
 import type { PostgresSinkConfig } from './config';
-import { PostgresDocumentWriter } from './document.repository';
+import { monthsBefore } from './encoder';
 import { postgresSinkMetrics } from './metrics';
-import { monthsBefore } from './rows';
+import { migrateSchema, partitionMaintenance } from './setup';
+import { PostgresDocumentWriter } from './writer';
 
 export const PROCESSOR = { name: 'sink-postgres', version: process.env.npm_package_version };
 
@@ -53,31 +53,8 @@ export async function startPostgresSink(
   });
 
   // Started while PostgreSQL is down, the sink waits for it (and says so in /readyz), never exits.
-  if (config.migrate) {
-    const result = await runner.untilAvailable('postgres', () =>
-      migrate(pool, { log: (m) => logger.info(m, { event: { action: 'migration-applied' } }) }),
-    );
-    logger.info(`migrations: ${result.applied.length} applied, ${result.alreadyApplied} already applied`, {
-      event: { action: 'migrations-done' },
-    });
-  }
-
-  const maintain = async (): Promise<void> => {
-    const now = Date.now();
-    const created = await writer.ensurePartitions(
-      now,
-      Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() + config.partitionsAheadMonths, 1),
-    );
-    if (created > 0)
-      logger.info(`created ${created} partitions ahead`, { event: { action: 'partitions-created' } });
-    const cutoff = retentionCutoff();
-    if (cutoff !== undefined) {
-      const dropped = await writer.dropPartitionsBefore(cutoff);
-      if (dropped.length > 0) {
-        logger.info(`retention dropped ${dropped.join(', ')}`, { event: { action: 'partitions-dropped' } });
-      }
-    }
-  };
+  if (config.migrate) await runner.untilAvailable('postgres', () => migrateSchema(pool, logger));
+  const maintain = partitionMaintenance(writer, config, retentionCutoff, logger);
   await runner.untilAvailable('postgres', maintain);
   const timer = setInterval(() => {
     maintain().catch((err: unknown) =>

@@ -15,7 +15,7 @@ import { createMetrics, startOpsServer, type Metrics } from '../../common/metric
 import { TOPICS } from '../../schemas/topics';
 import type { DocumentSentiment } from '../../schemas/index';
 import { elasticsearchSinkConfigSpec } from '../../sinks/elasticsearch/config';
-import { createElasticsearchClient } from '../../sinks/elasticsearch/client';
+import { createElasticsearchClient } from '../../sinks/elasticsearch/setup';
 import { startElasticsearchSink } from '../../sinks/elasticsearch/service';
 import { postgresSinkConfigSpec } from '../../sinks/postgres/config';
 import { startPostgresSink } from '../../sinks/postgres/service';

@@ -7,7 +7,7 @@ import { createMetrics, startOpsServer } from '../../common/metrics/index';
 import { dlqTopic, TOPICS } from '../../schemas/topics';
 import { elasticsearchSinkConfigSpec } from '../../sinks/elasticsearch/config';
 import { startElasticsearchSink, type ElasticsearchSink } from '../../sinks/elasticsearch/service';
-import { installTemplates, mentionsMappings, setUpIndices } from '../../sinks/elasticsearch/templates';
+import { installTemplates, mentionsMappings, setUpIndices } from '../../sinks/elasticsearch/setup';
 import {
   EventProducer,
   endOffsets,

@@ -12,7 +12,7 @@ import { expect } from 'chai';
 import { parseConfig } from '../../common/config/index';
 import { logShipperConfigSpec } from '../../monitoring/log-shipper/config';
 import { logsMappings } from '../../monitoring/log-shipper/templates';
-import { aliasNames, documentsMappings, mentionsMappings } from '../../sinks/elasticsearch/templates';
+import { aliasNames, documentsMappings, mentionsMappings } from '../../sinks/elasticsearch/setup';
 
 const DIR = path.resolve(import.meta.dirname, '../../monitoring/kibana');
 const FILE = path.join(DIR, 'saved-objects.ndjson');

@@ -10,7 +10,7 @@
  */
 import type { Client } from '@elastic/elasticsearch';
 import type pg from 'pg';
-import { installTemplates, monthlyIndex } from '../../sinks/elasticsearch/templates';
+import { installTemplates, monthlyIndex } from '../../sinks/elasticsearch/setup';
 
 export const BENCH_TENANT = 'bench-api';
 export const ASPECTS = [

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ConfigError, parseConfig } from '../../common/config/index';
-import { documentSource, mentionSources } from '../../sinks/elasticsearch/bulk.writer';
-import { monthlyIndex } from '../../sinks/elasticsearch/templates';
+import { documentSource, mentionSources } from '../../sinks/elasticsearch/encoder';
+import { monthlyIndex } from '../../sinks/elasticsearch/setup';
 import { postgresSinkConfigSpec } from '../../sinks/postgres/config';
 import {
   mentionRows,
@@ -9,7 +9,7 @@ import {
   monthStart,
   validateDocument,
   vectorLiteral,
-} from '../../sinks/postgres/rows';
+} from '../../sinks/postgres/encoder';
 import { makeDocument } from '../integration/sinks-fixtures';
 
 describe('sinks: from document events to rows and index documents', () => {

@@ -12,14 +12,14 @@
  * to exist (late or backfilled events), in a short transaction of their own.
  */
 import type pg from 'pg';
-import { RetriableError, errorMessage } from '../../common/errors/index';
-import { asPostgresError, sqlstateOf } from '../../common/postgres/errors';
 import type { DocumentSentiment } from '../../schemas/index';
 import { observeIngestToWritten } from '../shared/metrics';
 import { newestPerDocument } from '../shared/newest';
 import type { SinkWriter } from '../shared/runner';
 import type { PostgresSinkMetrics } from './metrics';
-import { isoTime, mentionRows, monthStart, validateDocument, vectorLiteral } from './rows';
+import { isoTime, mentionRows, monthStart, validateDocument, vectorLiteral } from './encoder';
+import { asStoreError } from './retry';
+import type { RetriableError } from '../../common/errors/index';
 
 interface Rollup {
   table: string;
@@ -146,22 +146,6 @@ WITH ins AS (
 ), up_daily AS (${upsertRollup(ROLLUPS[1])}
 )
 SELECT (SELECT count(*) FROM ins)::int AS mentions, (SELECT count(*) FROM up)::int AS rollups`;
-
-/**
- * What a write threw, in our hierarchy (common/postgres/errors). A row that falls in a monthly
- * partition that retention dropped since we cached it is a check violation without a constraint
- * name: the partition is made again and the batch retried.
- */
-function asStoreError(err: unknown): unknown {
-  const e = err as { constraint?: unknown };
-  if (sqlstateOf(err) === '23514' && e.constraint === undefined) {
-    return new RetriableError(`missing partition: ${errorMessage(err)}`, {
-      cause: err,
-      code: 'missing_partition',
-    });
-  }
-  return asPostgresError(err);
-}
 
 export interface WriteCounts {
   documents: number;

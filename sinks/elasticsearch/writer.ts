@@ -16,96 +16,15 @@ import type { Client, estypes } from '@elastic/elasticsearch';
 type BulkOperationContainer = estypes.BulkOperationContainer;
 type BulkResponseItem = estypes.BulkResponseItem;
 import { asElasticsearchError, ELASTICSEARCH } from '../../common/elasticsearch/errors';
-import {
-  DependencyUnavailableError,
-  FatalError,
-  RetriableError,
-  backoffDelay,
-  sleep,
-} from '../../common/errors/index';
-import { opinionTerms, type DocumentSentiment } from '../../schemas/index';
+import { DependencyUnavailableError, RetriableError, sleep } from '../../common/errors/index';
+import type { DocumentSentiment } from '../../schemas/index';
 import { observeIngestToWritten } from '../shared/metrics';
 import { newestPerDocument } from '../shared/newest';
 import type { SinkWriter } from '../shared/runner';
 import type { ElasticsearchSinkMetrics } from './metrics';
-import { aliasNames, firstCreatedIndex, monthlyIndex } from './templates';
-
-/** Elasticsearch refused a document for good (mapping or value error). */
-export class ElasticsearchRejectedError extends FatalError {}
-
-const SCORE: Record<string, number> = { positive: 1, negative: -1, neutral: 0, conflict: 0 };
-
-/** Floats as Avro gives them (float32 widened) have 17 digits; 9 keep every float32 exactly. */
-function compactVector(v: number[] | null): number[] | null {
-  return v === null ? null : v.map((x) => Number(x.toPrecision(9)));
-}
-
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-export function documentSource(doc: DocumentSentiment, indexedAt: string): Record<string, unknown> {
-  return {
-    event_id: doc.event_id,
-    tenant: doc.tenant,
-    source: doc.source,
-    source_id: doc.source_id,
-    entity: doc.entity,
-    author_id: doc.author_id,
-    url: doc.url,
-    text: doc.text,
-    metadata: doc.metadata,
-    created_at: iso(doc.created_at),
-    ingested_at: iso(doc.ingested_at),
-    processed_at: iso(doc.processed_at),
-    indexed_at: indexedAt,
-    status: doc.status,
-    lang: doc.lang,
-    lang_confidence: doc.lang_confidence,
-    model: doc.model,
-    taxonomy_version: doc.taxonomy_version,
-    sentiment: doc.sentiment,
-    sentences: doc.sentences,
-    aspect_count: doc.aspects.length,
-    aspect_terms: [...new Set(doc.aspects.map((a) => a.term))],
-    normalized_aspects: [...new Set(doc.aspects.map((a) => a.normalized_aspect))],
-    categories: [...new Set(doc.aspects.flatMap((a) => (a.category ? [a.category] : [])))],
-    aspects: doc.aspects.map((a) => ({ ...a, opinions: opinionTerms(doc.text, a.opinions) })),
-    embedding: compactVector(doc.embedding),
-    embedding_model: doc.embedding_model,
-  };
-}
-
-export function mentionSources(doc: DocumentSentiment, indexedAt: string): Array<Record<string, unknown>> {
-  const sentences = new Map(doc.sentences.map((s) => [s.index, s]));
-  return doc.aspects.map((a) => {
-    const s = sentences.get(a.sentence_index);
-    return {
-      mention_id: a.mention_id,
-      document_id: doc.event_id,
-      tenant: doc.tenant,
-      source: doc.source,
-      entity: doc.entity,
-      lang: doc.lang,
-      created_at: iso(doc.created_at),
-      processed_at: iso(doc.processed_at),
-      indexed_at: indexedAt,
-      term: a.term,
-      normalized_aspect: a.normalized_aspect,
-      category: a.category,
-      polarity: a.polarity,
-      sentiment_score: SCORE[a.polarity] ?? 0,
-      confidence: a.confidence,
-      start: a.start,
-      end: a.end,
-      sentence_index: a.sentence_index,
-      sentence_text: s ? doc.text.slice(s.start, s.end) : null,
-      sentence_start: s?.start ?? null,
-      sentence_end: s?.end ?? null,
-      opinions: opinionTerms(doc.text, a.opinions),
-      model: doc.model,
-      taxonomy_version: doc.taxonomy_version,
-    };
-  });
-}
+import { documentSource, mentionSources } from './encoder';
+import { itemOutcome, itemRetryDelay } from './retry';
+import { aliasNames, firstCreatedIndex, monthlyIndex } from './setup';
 
 /** External versioning by processed_at: the newest analysis of a document wins, a replay is a no-op. */
 function newestWins(doc: DocumentSentiment): { version: number; version_type: 'external' } {
@@ -199,38 +118,22 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
             },
           );
         }
-        await sleep(
-          backoffDelay(round, {
-            initialMs: this.options.retryInitialMs ?? 250,
-            maxMs: this.options.retryMaxMs ?? 10_000,
-            multiplier: 2,
-            jitter: 0.5,
-          }),
-        );
+        await sleep(itemRetryDelay(round, this.options));
       }
       const items = await this.bulk(pending);
       const retry: Op[] = [];
       items.forEach((item, k) => {
         const op = pending[k]!;
-        const status = item.status;
-        if (status >= 200 && status < 300) {
+        const outcome = itemOutcome(item, `${op.alias} ${op.id}`);
+        if (outcome === 'written') {
           this.metrics?.docs.inc({ alias: op.alias });
           if (op.alias === 'documents') written.add(op.doc);
           return;
         }
-        // An older analysis than the one stored (a replay), or a first created_at recorded before:
-        // nothing to write, not an error.
-        if (status === 409 && item.error?.type === 'version_conflict_engine_exception') return;
-        this.metrics?.itemFailures.inc({ status: String(status) });
-        if (status === 429 || status >= 500) {
-          retry.push(op);
-        } else if (results[op.doc] === undefined) {
-          const e = item.error;
-          results[op.doc] = new ElasticsearchRejectedError(
-            `Elasticsearch refused ${op.alias} ${op.id} in ${item._index} (${status}): ${e?.type ?? 'error'}: ${e?.reason ?? ''}${e?.caused_by?.reason ? ` (${e.caused_by.reason})` : ''}`,
-            { code: e?.type ?? `http_${status}` },
-          );
-        }
+        if (outcome === 'unchanged') return;
+        this.metrics?.itemFailures.inc({ status: String(item.status) });
+        if (outcome === 'retry') retry.push(op);
+        else if (results[op.doc] === undefined) results[op.doc] = outcome;
       });
       pending = retry;
     }
