@@ -93,7 +93,7 @@ export const absaProcessorConfigSpec = defineConfig(
       env: 'ABSA_PARTITIONS_CONCURRENTLY',
       schema: v.int(1, 64),
       default: '6',
-      doc: 'Partitions processed at once; their sentences share model batches. Below the input topic\'s partition count (6), a partition that has documents waits for others to finish: ingest-to-queryable p99 at half capacity was 6-8 s at 3 and 2.4-2.6 s at 6.',
+      doc: "Partitions processed at once; their sentences share model batches. Below the input topic's partition count (6), a partition that has documents waits for others to finish: ingest-to-queryable p99 at half capacity was 6-8 s at 3 and 2.4-2.6 s at 6.",
     },
     maxBytesPerPartition: {
       env: 'ABSA_MAX_BYTES_PER_PARTITION',
