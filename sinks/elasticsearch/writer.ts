@@ -106,6 +106,8 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
 
     const results: Array<unknown | undefined> = docs.map(() => undefined);
     const written = new Set<number>();
+    // Mentions indexed per document, withdrawn if the document itself is refused.
+    const mentionsWritten = new Map<number, Op[]>();
     const rounds = this.options.itemRetries ?? 5;
     for (let round = 0; pending.length > 0; round++) {
       if (round > 0) {
@@ -128,6 +130,8 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
         if (outcome === 'written') {
           this.metrics?.docs.inc({ alias: op.alias });
           if (op.alias === 'documents') written.add(op.doc);
+          if (op.alias === 'mentions')
+            mentionsWritten.set(op.doc, [...(mentionsWritten.get(op.doc) ?? []), op]);
           return;
         }
         if (outcome === 'unchanged') return;
@@ -139,6 +143,7 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
     }
     const indexed = docs.filter((_, i) => written.has(i) && results[i] === undefined);
     await this.deleteStaleMentions(indexed, earlier);
+    await this.withdrawMentionsOfRefused(docs, results, mentionsWritten);
     // Searchable after the index's next refresh (1 s by default).
     observeIngestToWritten(this.metrics?.ingestToWritten, indexed);
     return results;
@@ -230,6 +235,36 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
           },
         }));
     });
+    await this.deleteMentions(operations, 'mentions-deleted');
+  }
+
+  /**
+   * A document Elasticsearch refused goes to the DLQ whole: the mentions of it that were indexed in
+   * the same bulk request are deleted again, so the store never holds mentions of a document it
+   * does not have (a redrive indexes both). `external_gte` with the event's own version deletes what
+   * this write indexed and leaves a newer analysis alone.
+   */
+  private async withdrawMentionsOfRefused(
+    docs: DocumentSentiment[],
+    results: Array<unknown | undefined>,
+    mentionsWritten: Map<number, Op[]>,
+  ): Promise<void> {
+    const operations = docs.flatMap((d, i) =>
+      results[i] === undefined
+        ? []
+        : (mentionsWritten.get(i) ?? []).map((op) => ({
+            delete: {
+              _index: op.action.index!._index!,
+              _id: op.id,
+              version: d.processed_at,
+              version_type: 'external_gte' as const,
+            },
+          })),
+    );
+    await this.deleteMentions(operations, 'mentions-withdrawn');
+  }
+
+  private async deleteMentions(operations: BulkOperationContainer[], counted: string): Promise<void> {
     if (operations.length === 0) return;
     try {
       const response = await this.client.bulk({ operations }, { maxRetries: 0 });
@@ -240,11 +275,11 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
         // 404: never indexed or already gone; 409: a newer analysis owns it. Anything else: retry.
         else if (item.status !== 404 && item.status !== 409) {
           throw new RetriableError(
-            `deleting stale mention ${item._id} failed (${item.status}): ${item.error?.reason ?? ''}`,
+            `deleting mention ${item._id} failed (${item.status}): ${item.error?.reason ?? ''}`,
           );
         }
       }
-      this.metrics?.docs.inc({ alias: 'mentions-deleted' }, deleted);
+      this.metrics?.docs.inc({ alias: counted }, deleted);
     } catch (err) {
       throw asElasticsearchError(err);
     }
