@@ -49,7 +49,7 @@ const STEP: Record<Interval, number> = { hour: HOUR, day: DAY, week: WEEK };
 export function rawScanRange(
   query: Record<string, unknown>,
   ctx: Pick<RouteContext, 'defaultRangeDays' | 'rawAggregateMaxDays'>,
-  byParams: readonly string[] = ['lang'],
+  byParams: readonly string[],
 ): TimeRange {
   const max = ctx.rawAggregateMaxDays;
   const range = requiredRange(query, Math.min(ctx.defaultRangeDays, max));

@@ -106,8 +106,7 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
 
     const results: Array<unknown | undefined> = docs.map(() => undefined);
     const written = new Set<number>();
-    // Mentions indexed per document, withdrawn if the document itself is refused.
-    const mentionsWritten = new Map<number, Op[]>();
+    const all = pending;
     const rounds = this.options.itemRetries ?? 5;
     for (let round = 0; pending.length > 0; round++) {
       if (round > 0) {
@@ -130,8 +129,6 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
         if (outcome === 'written') {
           this.metrics?.docs.inc({ alias: op.alias });
           if (op.alias === 'documents') written.add(op.doc);
-          if (op.alias === 'mentions')
-            mentionsWritten.set(op.doc, [...(mentionsWritten.get(op.doc) ?? []), op]);
           return;
         }
         if (outcome === 'unchanged') return;
@@ -143,7 +140,7 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
     }
     const indexed = docs.filter((_, i) => written.has(i) && results[i] === undefined);
     await this.deleteStaleMentions(indexed, earlier);
-    await this.withdrawMentionsOfRefused(docs, results, mentionsWritten);
+    await this.withdrawMentionsOfRefused(docs, results, all);
     // Searchable after the index's next refresh (1 s by default).
     observeIngestToWritten(this.metrics?.ingestToWritten, indexed);
     return results;
@@ -247,20 +244,19 @@ export class ElasticsearchDocumentWriter implements SinkWriter<DocumentSentiment
   private async withdrawMentionsOfRefused(
     docs: DocumentSentiment[],
     results: Array<unknown | undefined>,
-    mentionsWritten: Map<number, Op[]>,
+    ops: Op[],
   ): Promise<void> {
-    const operations = docs.flatMap((d, i) =>
-      results[i] === undefined
-        ? []
-        : (mentionsWritten.get(i) ?? []).map((op) => ({
-            delete: {
-              _index: op.action.index!._index!,
-              _id: op.id,
-              version: d.processed_at,
-              version_type: 'external_gte' as const,
-            },
-          })),
-    );
+    // A mention of the refused document that was not indexed answers 404, which deleteMentions ignores.
+    const operations = ops
+      .filter((op) => op.alias === 'mentions' && results[op.doc] !== undefined)
+      .map((op) => ({
+        delete: {
+          _index: op.action.index!._index!,
+          _id: op.id,
+          version: docs[op.doc]!.processed_at,
+          version_type: 'external_gte' as const,
+        },
+      }));
     await this.deleteMentions(operations, 'mentions-withdrawn');
   }
 
