@@ -126,13 +126,16 @@ $(FUZZ_VENV)/.installed: test/fuzz/requirements.txt
 test-fuzz: install $(FUZZ_VENV)/.installed
 	$(TSX) test/fuzz/run.ts
 
-# In CI (CI set) the stack components this run started are stopped at the end, pass or fail.
+# In CI (CI set) the stack components this run started are stopped at the end, pass or fail. The last
+# line adds up the counts of every test runner ("tests: N passed, N failed, N skipped").
+TEST_LOG := stack/.data/test-output.log
 test: install ui
-	@mkdir -p stack/.data && rm -f $(STARTED)
+	@mkdir -p stack/.data && rm -f $(STARTED) $(TEST_LOG)
 	@rc=0; \
 	STACK_STARTED_FILE=$(CURDIR)/$(STARTED) $(STACK) up && $(MAKE) --no-print-directory setup || rc=$$?; \
-	if [ $$rc -eq 0 ]; then $(MAKE) --no-print-directory typecheck lint test-unit test-monitoring test-k8s test-integration test-e2e test-ui test-fuzz || rc=$$?; fi; \
+	if [ $$rc -eq 0 ]; then $(MAKE) --no-print-directory typecheck lint test-unit test-monitoring test-k8s test-integration test-e2e test-ui test-fuzz 2>&1 | tee $(TEST_LOG) || rc=$$?; fi; \
 	if [ -n "$${CI:-}" ] && [ -s $(STARTED) ]; then $(STACK) down $$(cat $(STARTED)) || true; fi; \
+	if [ -s $(TEST_LOG) ]; then scripts/test-summary.sh $(TEST_LOG); fi; \
 	exit $$rc
 
 # Retrains the shipped ABSA model on CPU (2-2.5 h on 2 free cores; PyTorch from PyPI, a large first
