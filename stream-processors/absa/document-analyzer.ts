@@ -19,11 +19,11 @@ import {
   type SentimentScore,
   type Truncation,
 } from '../../schemas/index';
-import { normalizeAspect } from './enrichment/aspect-normalizer';
 import type { LanguageDetector } from './enrichment/language-detector';
-import type { Sentence, SentenceSplitter } from './enrichment/sentence-splitter';
+import type { Sentence } from './enrichment/sentence-splitter';
 import { normalizeText, toOriginalSpan, type NormalizedText } from './enrichment/text-normalizer';
-import type { Analysis, AspectSentiment, SentimentModel } from './model/sentiment-model';
+import type { TextHandling } from './languages';
+import type { Analysis, AspectSentiment, ModelInfo, SentimentModel } from './model/sentiment-model';
 import type { CategoryAssigner, CategoryMatch } from './taxonomy/taxonomy';
 import {
   ASPECTS_PER_DOCUMENT,
@@ -35,12 +35,20 @@ import {
 } from './output-bounds';
 import { createdAtProblem, DEFAULT_CREATED_AT_BOUNDS, type CreatedAtBounds } from '../../schemas/bounds';
 
-export interface AnalyzerDeps {
+/** How the documents of one language are analysed. */
+export interface LanguageSetup {
   model: SentimentModel;
-  languages: LanguageDetector;
-  sentences: SentenceSplitter;
+  text: TextHandling;
   /** The category assigner for a document (its tenant's domain, or the document's own). */
   categoriesFor(doc: RawDocument): CategoryAssigner;
+}
+
+export interface AnalyzerDeps {
+  languages: LanguageDetector;
+  /** The languages analysed; a document in any other is `unsupported_language`. */
+  setups: ReadonlyMap<string, LanguageSetup>;
+  /** Named in the events of documents no model analysed (empty, unsupported language). */
+  defaultModel: ModelInfo;
   /** Longest text (UTF-16 units) analysed; longer ones are dead-lettered. */
   maxTextChars: number;
   /** The created_at range accepted; events outside it are dead-lettered. */
@@ -76,6 +84,7 @@ interface Pending {
   raw: RawDocument;
   normalized: NormalizedText;
   lang: string;
+  setup: LanguageSetup;
   sentences: Sentence[];
 }
 
@@ -89,7 +98,6 @@ export class DocumentAnalyzer {
   async analyze(docs: readonly RawDocument[]): Promise<AnalysisOutcome[]> {
     const outcomes: (AnalysisOutcome | undefined)[] = new Array(docs.length);
     const pending: { index: number; doc: Pending }[] = [];
-    const supported = new Set(this.deps.model.info.languages);
 
     docs.forEach((raw, index) => {
       if (raw.text.length > this.deps.maxTextChars) {
@@ -118,7 +126,8 @@ export class DocumentAnalyzer {
         return;
       }
       const lang = this.deps.languages.detect(normalized.text, raw.lang).language;
-      if (!supported.has(lang)) {
+      const setup = this.deps.setups.get(lang);
+      if (!setup) {
         outcomes[index] = {
           ok: true,
           document: this.documentEvent(raw, 'unsupported_language', lang, null),
@@ -126,8 +135,8 @@ export class DocumentAnalyzer {
         };
         return;
       }
-      const sentences = this.deps.sentences.split(normalized.text, lang);
-      pending.push({ index, doc: { raw, normalized, lang, sentences } });
+      const sentences = setup.text.splitSentences(normalized.text);
+      pending.push({ index, doc: { raw, normalized, lang, setup, sentences } });
     });
 
     const analysed = await this.runModel(pending.map((p) => p.doc));
@@ -143,7 +152,7 @@ export class DocumentAnalyzer {
       return kept;
     });
     const categories = await this.assignCategories(
-      pending.map((p) => p.doc.raw),
+      pending.map((p) => p.doc),
       found,
     );
     for (let i = 0; i < pending.length; i++) {
@@ -159,13 +168,13 @@ export class DocumentAnalyzer {
 
   private findAspects(doc: Pending, analyses: Analysis[]): Found[] | Error {
     try {
-      const assigner = this.deps.categoriesFor(doc.raw);
-      const entity = entitySpans(doc.raw.text, doc.raw.entity);
+      const assigner = doc.setup.categoriesFor(doc.raw);
+      const entity = entitySpans(doc.raw.text, doc.raw.entity, doc.setup.text.aspectKey);
       return analyses.flatMap((analysis, sentenceIndex) =>
         analysis.aspects.flatMap((a) => {
           const sentence = doc.sentences[sentenceIndex]!;
           const span = toOriginalSpan(doc.normalized, sentence.from + a.from, sentence.from + a.to);
-          const normalized = assigner.canonical(normalizeAspect(a.term));
+          const normalized = assigner.canonical(doc.setup.text.aspectKey(a.term));
           // the document's own entity ("Harbor Sushi" in its reviews) is what it is about, not an aspect
           if (
             entity.key !== '' &&
@@ -201,19 +210,19 @@ export class DocumentAnalyzer {
    * terms cost a model pass, so they share one); if that fails, each document alone.
    */
   private async assignCategories(
-    raws: readonly RawDocument[],
+    docs: readonly Pending[],
     found: readonly (Found[] | Error)[],
   ): Promise<(CategoryMatch[] | Error)[]> {
-    const out: (CategoryMatch[] | Error)[] = new Array(raws.length);
+    const out: (CategoryMatch[] | Error)[] = new Array(docs.length);
     const groups = new Map<CategoryAssigner, number[]>();
-    raws.forEach((raw, i) => {
+    docs.forEach((doc, i) => {
       const aspects = found[i]!;
       if (aspects instanceof Error) return;
       if (aspects.length === 0) {
         out[i] = [];
         return;
       }
-      const assigner = this.deps.categoriesFor(raw);
+      const assigner = doc.setup.categoriesFor(doc.raw);
       const members = groups.get(assigner);
       if (members) members.push(i);
       else groups.set(assigner, [i]);
@@ -245,21 +254,42 @@ export class DocumentAnalyzer {
     return out;
   }
 
+  /** The documents of each model (one per language served) in one call per model, the models at once. */
+  private async runModel(docs: Pending[]): Promise<(Analysis[] | Error)[]> {
+    const byModel = new Map<SentimentModel, number[]>();
+    docs.forEach((d, i) => {
+      const members = byModel.get(d.setup.model);
+      if (members) members.push(i);
+      else byModel.set(d.setup.model, [i]);
+    });
+    const out: (Analysis[] | Error)[] = new Array(docs.length);
+    await Promise.all(
+      [...byModel].map(async ([model, members]) => {
+        const results = await this.runOneModel(
+          model,
+          members.map((i) => docs[i]!),
+        );
+        members.forEach((i, k) => (out[i] = results[k]!));
+      }),
+    );
+    return out;
+  }
+
   /**
-   * All sentences of all documents in one model call; if that fails, each document alone, so one
+   * All sentences of the documents in one model call; if that fails, each document alone, so one
    * poison document cannot take its batch down with it.
    */
-  private async runModel(docs: Pending[]): Promise<(Analysis[] | Error)[]> {
+  private async runOneModel(model: SentimentModel, docs: Pending[]): Promise<(Analysis[] | Error)[]> {
     const all = docs.flatMap((d) => d.sentences.map((s) => s.text));
     try {
-      const results = await this.deps.model.analyze(all);
+      const results = await model.analyze(all);
       let next = 0;
       return docs.map((d) => results.slice(next, (next += d.sentences.length)));
     } catch {
       return Promise.all(
         docs.map(async (d) => {
           try {
-            return await this.deps.model.analyze(d.sentences.map((s) => s.text));
+            return await model.analyze(d.sentences.map((s) => s.text));
           } catch (err) {
             return new ModelError(`model failed on this document: ${errorMessage(err)}`, {
               cause: err,
@@ -283,7 +313,7 @@ export class DocumentAnalyzer {
       const span = toOriginalSpan(normalized, s.from, s.to);
       return { index, start: span.from, end: span.to };
     });
-    const assigner = this.deps.categoriesFor(raw);
+    const assigner = doc.setup.categoriesFor(raw);
     const aspects: AspectSpan[] = found.map((f, i) => ({
       mention_id: aspectMentionId(raw.event_id, f.span.from, f.span.to),
       term: raw.text.slice(f.span.from, f.span.to),
@@ -296,12 +326,19 @@ export class DocumentAnalyzer {
       confidence: f.a.confidence,
       opinions: f.opinions,
     }));
-    const document = this.documentEvent(raw, 'ok', doc.lang, documentSentiment(doc.sentences, analyses), {
-      sentences,
-      aspects,
-      embedding: documentEmbedding(doc.sentences, analyses),
-      taxonomy_version: assigner.version,
-    });
+    const document = this.documentEvent(
+      raw,
+      'ok',
+      doc.lang,
+      documentSentiment(doc.sentences, analyses),
+      doc.setup.model.info,
+      {
+        sentences,
+        aspects,
+        embedding: documentEmbedding(doc.sentences, analyses),
+        taxonomy_version: assigner.version,
+      },
+    );
     const maxSentence = this.deps.maxMentionSentenceChars ?? MENTION_SENTENCE_CHARS.default;
     let sentencesCut = 0;
     const mentions: AspectMention[] = aspects.map((a) => {
@@ -352,6 +389,7 @@ export class DocumentAnalyzer {
     status: DocumentSentiment['status'],
     lang: string | null,
     sentiment: SentimentScore | null,
+    info: ModelInfo = this.deps.defaultModel,
     analysed: Pick<DocumentSentiment, 'sentences' | 'aspects' | 'embedding' | 'taxonomy_version'> = {
       sentences: [],
       aspects: [],
@@ -359,7 +397,6 @@ export class DocumentAnalyzer {
       taxonomy_version: null,
     },
   ): DocumentSentiment {
-    const { info } = this.deps.model;
     return {
       event_id: raw.event_id,
       tenant: raw.tenant,
@@ -390,6 +427,7 @@ export class DocumentAnalyzer {
 function entitySpans(
   text: string,
   entity: string | null,
+  aspectKey: (term: string) => string,
 ): { key: string; spans: { from: number; to: number }[] } {
   const name = entity?.trim() ?? '';
   if (name === '') return { key: '', spans: [] };
@@ -405,7 +443,7 @@ function entitySpans(
       if (!wordChar(haystack[at - 1]) && !wordChar(haystack[to])) spans.push({ from: at, to });
     }
   }
-  return { key: normalizeAspect(name), spans };
+  return { key: aspectKey(name), spans };
 }
 
 const overlaps = (a: { from: number; to: number }, b: { from: number; to: number }): boolean =>

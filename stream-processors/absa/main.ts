@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_TIMEOUT_MS);
     timer.unref();
     await processor.stop();
-    await parts.model.close();
+    await parts.closeModels();
     ops.close();
     logger.info('stopped', { event: { action: 'processor-stopped' } });
     process.exit(0);

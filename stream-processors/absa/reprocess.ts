@@ -75,12 +75,12 @@ async function main(): Promise<void> {
   await processor.start();
   await finished;
   await processor.stop();
-  await parts.model.close();
+  await parts.closeModels();
   const produced = await parts.metrics.registry.getSingleMetricAsString(
     'absa_processor_documents_produced_total',
   );
   process.stderr.write(
-    `reprocessed ${config.inputTopic} from ${values.from} with ${parts.model.info.name} ${parts.model.info.version}\n${produced}\n`,
+    `reprocessed ${config.inputTopic} from ${values.from} with ${parts.primaryModel.info.name} ${parts.primaryModel.info.version}\n${produced}\n`,
   );
 }
 

@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     // the machine then weighs on both figures alike instead of on whichever ran at the busy moment.
     const modelSeconds = async (): Promise<number> => {
       const modelStart = performance.now();
-      await parts.model.analyze(sentences);
+      await parts.primaryModel.analyze(sentences);
       return (performance.now() - modelStart) / 1000;
     };
     const modelBefore = await modelSeconds();
@@ -181,7 +181,7 @@ async function main(): Promise<void> {
       `run ${r + 1}: ${JSON.stringify({ documents: docs.length, sentences: sentences.length, seconds: round(seconds), ...result })}\n`,
     );
   }
-  await parts.model.close();
+  await parts.closeModels();
 
   const summary = (key: keyof (typeof results)[number]) => ({
     median: round(median(results.map((x) => x[key]))),
@@ -195,7 +195,7 @@ async function main(): Promise<void> {
       {
         machine: `${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
         load_average: os.loadavg().map(round),
-        model: parts.model.info,
+        model: parts.primaryModel.info,
         threads: config.threads,
         runs: RUNS,
         documents_per_run: documentsPerRun,

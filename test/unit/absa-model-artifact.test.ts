@@ -3,10 +3,12 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
+  languageServers,
   loadModelArtifact,
   ModelArtifactError,
   parseTagScheme,
   resolveModelDir,
+  resolveModelDirs,
 } from '../../stream-processors/absa/model/model-artifact.js';
 import { OnnxSentimentModel } from '../../stream-processors/absa/model/onnx-sentiment-model.js';
 
@@ -159,12 +161,42 @@ describe('ABSA model artifact', () => {
       );
     });
 
-    it('refuses to guess between several artifacts', () => {
-      mkdirSync(path.join(root, 'b-2.0.0'));
-      expect(() => resolveModelDir(undefined, {}, root)).to.throw(
+    it('with several artifacts, takes the one serving the language asked for, and names them when none does', () => {
+      const artifact = (name: string, languages: string[]) => {
+        mkdirSync(path.join(root, name), { recursive: true });
+        writeFileSync(path.join(root, name, 'config.json'), JSON.stringify({ languages }));
+      };
+      artifact('a-1.0.0', ['en']);
+      artifact('b-2.0.0', ['ko', 'en']);
+      expect(resolveModelDir(undefined, {}, root)).to.equal(path.join(root, 'a-1.0.0'));
+      expect(resolveModelDir(undefined, {}, root, 'ko')).to.equal(path.join(root, 'b-2.0.0'));
+      expect(() => resolveModelDir(undefined, {}, root, 'ja')).to.throw(
         ModelArtifactError,
-        /several .*a-1\.0\.0, b-2\.0\.0/,
+        /none of the model artifacts \(a-1\.0\.0, b-2\.0\.0\) serves "ja"/,
       );
+    });
+
+    it('gives the processor every artifact folder, or the comma-separated list it is told', () => {
+      expect(resolveModelDirs(undefined, {}, root)).to.deep.equal([
+        path.join(root, 'a-1.0.0'),
+        path.join(root, 'b-2.0.0'),
+      ]);
+      expect(resolveModelDirs(undefined, { ABSA_MODEL_DIR: '/m/en, /m/ko' }, root)).to.deep.equal([
+        '/m/en',
+        '/m/ko',
+      ]);
+      expect(resolveModelDirs('/x', { ABSA_MODEL_DIR: '/m/en' }, root)).to.deep.equal(['/x']);
+    });
+  });
+
+  describe('languageServers', () => {
+    it('serves each language with the artifact listing it earliest, the first artifact on a tie', () => {
+      const servers = languageServers([
+        { languages: ['en'] },
+        { languages: ['ko', 'en'] },
+        { languages: ['ko', 'ja'] },
+      ]);
+      expect(Object.fromEntries(servers)).to.deep.equal({ en: 0, ko: 1, ja: 2 });
     });
   });
 });

@@ -21,7 +21,7 @@ import { processorMetrics } from '../../stream-processors/absa/metrics';
 import { AbsaProcessor, OutputTooLargeError } from '../../stream-processors/absa/processor';
 import type { Embedder } from '../../stream-processors/absa/embedding';
 import { LanguageDetector } from '../../stream-processors/absa/enrichment/language-detector';
-import { SentenceSplitter } from '../../stream-processors/absa/enrichment/sentence-splitter';
+import { textHandling } from '../../stream-processors/absa/languages';
 import type { Analysis, SentimentModel } from '../../stream-processors/absa/model/sentiment-model';
 import {
   ASPECTS_PER_DOCUMENT,
@@ -72,10 +72,9 @@ async function analyzerWith(
     flatEmbedder,
   );
   return new DocumentAnalyzer({
-    model,
     languages: new LanguageDetector('en'),
-    sentences: new SentenceSplitter(),
-    categoriesFor: () => categories,
+    setups: new Map([['en', { model: model, text: textHandling('en'), categoriesFor: () => categories }]]),
+    defaultModel: model.info,
     maxTextChars: RAW_TEXT_MAX_UTF16_UNITS,
     ...bounds,
   });

@@ -12,7 +12,7 @@ import {
 } from '../../stream-processors/absa/document-analyzer';
 import type { Embedder } from '../../stream-processors/absa/embedding';
 import { LanguageDetector } from '../../stream-processors/absa/enrichment/language-detector';
-import { SentenceSplitter } from '../../stream-processors/absa/enrichment/sentence-splitter';
+import { textHandling } from '../../stream-processors/absa/languages';
 import { OnnxSentimentModel } from '../../stream-processors/absa/model/onnx-sentiment-model';
 import type { SentimentModel } from '../../stream-processors/absa/model/sentiment-model';
 import { CategoryAssigner } from '../../stream-processors/absa/taxonomy/taxonomy';
@@ -64,10 +64,9 @@ describe('ABSA document analyzer', () => {
       flatEmbedder,
     );
     analyzer = new DocumentAnalyzer({
-      model,
       languages: new LanguageDetector('en'),
-      sentences: new SentenceSplitter(),
-      categoriesFor: () => assigner,
+      setups: new Map([['en', { model: model, text: textHandling('en'), categoriesFor: () => assigner }]]),
+      defaultModel: model.info,
       maxTextChars: 300,
       now: () => 42,
     });
@@ -107,10 +106,9 @@ describe('ABSA document analyzer', () => {
       flatEmbedder,
     );
     const local = new DocumentAnalyzer({
-      model,
       languages: new LanguageDetector('en'),
-      sentences: new SentenceSplitter(),
-      categoriesFor: () => withAliases,
+      setups: new Map([['en', { model: model, text: textHandling('en'), categoriesFor: () => withAliases }]]),
+      defaultModel: model.info,
       maxTextChars: 300,
     });
     const text = 'The pasta was great but the waiter was rude.';
@@ -141,6 +139,76 @@ describe('ABSA document analyzer', () => {
     expect(outcomes[3]!.ok && outcomes[3]!.document.status).to.equal('ok');
   });
 
+  it('analyses each language with its own model, sentence rules and aspect keys, and names that model', async () => {
+    // marks the first word of every sentence as a positive aspect
+    const koModel: SentimentModel = {
+      info: { name: 'ko-test', version: '1.0.0', languages: ['ko'] },
+      analyze: async (texts) =>
+        texts.map((t) => ({
+          aspects: [
+            {
+              term: t.split(' ')[0]!,
+              from: 0,
+              to: t.split(' ')[0]!.length,
+              polarity: 'positive',
+              confidence: 0.9,
+            },
+          ],
+          sentiment: { polarity: 'positive', scores: { negative: 0, neutral: 0, positive: 1 } },
+          embedding: Float32Array.from([1, 0, 0, 0]),
+        })),
+      classify: async () => [],
+      close: async () => {},
+    };
+    const koCategories = await CategoryAssigner.create(
+      {
+        domain: 'electronics',
+        version: 'e-1+ko',
+        threshold: 0.99,
+        categories: [
+          { name: 'battery', seeds: ['배터리'] },
+          { name: 'display', seeds: ['화면'] },
+        ],
+      },
+      flatEmbedder,
+    );
+    const both = new DocumentAnalyzer({
+      languages: new LanguageDetector('en'),
+      setups: new Map([
+        ['en', { model, text: textHandling('en'), categoriesFor: () => assigner }],
+        ['ko', { model: koModel, text: textHandling('ko'), categoriesFor: () => koCategories }],
+      ]),
+      defaultModel: model.info,
+      maxTextChars: 300,
+    });
+    // no punctuation between the two Korean sentences: the Korean splitter ends the first after -요
+    const korean = '배터리가 오래가요 화면은 좀 어둡네요';
+    const [ko, en, ja] = await both.analyze([
+      raw(korean, { entity: null }),
+      raw('The pasta was great.'),
+      raw('バッテリーの持ちがとても良いです。', { lang: 'ja' }),
+    ]);
+    if (!ko!.ok || !en!.ok || !ja!.ok) throw new Error('every document should be analysed');
+    expect(ko.document.lang).to.equal('ko');
+    expect(ko.document.model).to.deep.equal({ name: 'ko-test', version: '1.0.0' });
+    expect(ko.document.sentences.map((s) => korean.slice(s.start, s.end))).to.deep.equal([
+      '배터리가 오래가요',
+      '화면은 좀 어둡네요',
+    ]);
+    expect(ko.document.aspects.map((a) => [a.term, a.normalized_aspect, a.category])).to.deep.equal([
+      ['배터리가', '배터리', 'battery'],
+      ['화면은', '화면', 'display'],
+    ]);
+    expect(ko.document.embedding_model).to.equal('ko-test-1.0.0');
+    expect(en.document.model).to.deep.equal({ name: 'tiny-bio', version: '0.0.1' });
+    expect(en.document.aspects.map((a) => a.term)).to.deep.equal(['pasta']);
+    expect([ja.document.status, ja.document.lang, ja.document.model.name]).to.deep.equal([
+      'unsupported_language',
+      'ja',
+      'tiny-bio',
+    ]);
+  });
+
   it('dead-letters a document dated outside the accepted range (a seconds-for-milliseconds bug upstream)', async () => {
     const [seconds, ahead, fine] = await analyzer.analyze([
       raw('The pasta was great.', { created_at: Math.floor(Date.parse('2026-11-01T00:00:00Z') / 1000) }),
@@ -166,10 +234,9 @@ describe('ABSA document analyzer', () => {
       close: async () => {},
     };
     const guarded = new DocumentAnalyzer({
-      model: failing,
       languages: new LanguageDetector('en'),
-      sentences: new SentenceSplitter(),
-      categoriesFor: () => assigner,
+      setups: new Map([['en', { model: failing, text: textHandling('en'), categoriesFor: () => assigner }]]),
+      defaultModel: failing.info,
       maxTextChars: 300,
     });
     const outcomes = await guarded.analyze([raw('Fine text here.'), raw('POISON text in English.')]);
@@ -190,10 +257,9 @@ describe('ABSA document analyzer', () => {
       embedder,
     );
     return new DocumentAnalyzer({
-      model,
       languages: new LanguageDetector('en'),
-      sentences: new SentenceSplitter(),
-      categoriesFor: () => categories,
+      setups: new Map([['en', { model: model, text: textHandling('en'), categoriesFor: () => categories }]]),
+      defaultModel: model.info,
       maxTextChars: 300,
     });
   };

@@ -13,7 +13,7 @@ export const modelVars = {
     env: 'ABSA_MODEL_DIR',
     schema: z.string(),
     default: '',
-    doc: 'ABSA model artifact folder (blank: the only artifact under models/absa/).',
+    doc: 'ABSA model artifact folders, comma-separated (blank: every artifact under models/absa/). The processor loads them all, each language served by the artifact listing it first; the CLIs take the first folder, or the one serving English.',
   } satisfies VarSpec<string>,
   threads: {
     env: 'ABSA_THREADS',

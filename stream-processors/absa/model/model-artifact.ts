@@ -206,30 +206,74 @@ export const DEFAULT_MODELS_ROOT = path.resolve(
 );
 
 /**
- * Picks the artifact folder: an explicit path (--model), else ABSA_MODEL_DIR, else the only folder under
- * models/absa/ (hidden folders aside). A folder there that is not a complete artifact is not skipped: its
- * loading then names the missing file.
+ * Picks one artifact folder (the CLI tools analyse with one model): an explicit path (--model), else
+ * ABSA_MODEL_DIR (its first folder when it lists several), else the folder under models/absa/ that
+ * serves `language` (hidden folders aside; see languageServers). A lone folder there that is not a
+ * complete artifact is not skipped: its loading then names the missing file.
  */
 export function resolveModelDir(
   explicit: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
   modelsRoot: string = DEFAULT_MODELS_ROOT,
+  language = 'en',
 ): string {
   if (explicit) return path.resolve(explicit);
-  if (env.ABSA_MODEL_DIR) return path.resolve(env.ABSA_MODEL_DIR);
-  const candidates = listModelDirs(modelsRoot);
-  if (candidates.length === 1) return candidates[0]!;
-  if (candidates.length === 0) {
+  const dirs = resolveModelDirs(undefined, env, modelsRoot);
+  if (dirs.length === 1 || env.ABSA_MODEL_DIR) return dirs[0]!;
+  const server = languageServers(dirs.map((dir) => ({ dir, languages: readLanguages(dir) }))).get(language);
+  if (server === undefined) {
+    throw new ModelArtifactError(
+      `none of the model artifacts (${dirs.map((c) => path.basename(c)).join(', ')}) serves "${language}"; ` +
+        'pass --model <dir> or set ABSA_MODEL_DIR',
+      modelsRoot,
+    );
+  }
+  return dirs[server]!;
+}
+
+/**
+ * Every artifact folder the processor loads: the explicit list, else ABSA_MODEL_DIR, both
+ * comma-separated, else every folder under models/absa/. Adding a language is adding a folder.
+ */
+export function resolveModelDirs(
+  explicit: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  modelsRoot: string = DEFAULT_MODELS_ROOT,
+): string[] {
+  const listed = (explicit || env.ABSA_MODEL_DIR || '')
+    .split(',')
+    .map((d) => d.trim())
+    .filter((d) => d !== '');
+  if (listed.length > 0) return listed.map((d) => path.resolve(d));
+  const found = listModelDirs(modelsRoot);
+  if (found.length === 0) {
     throw new ModelArtifactError(
       'no model artifact folder found; pass --model <dir> or set ABSA_MODEL_DIR',
       modelsRoot,
     );
   }
-  throw new ModelArtifactError(
-    `several model artifacts found (${candidates.map((c) => path.basename(c)).join(', ')}); ` +
-      'pass --model <dir> or set ABSA_MODEL_DIR',
-    modelsRoot,
+  return found;
+}
+
+/**
+ * Which artifact serves each language: the one that lists it earliest in its `languages` (an
+ * artifact's own language before the ones it was only trained to keep), the first artifact on a tie.
+ * So an English model and a Korean model that also reads English serve English and Korean each.
+ */
+export function languageServers(artifacts: readonly { languages: readonly string[] }[]): Map<string, number> {
+  const best = new Map<string, { index: number; rank: number }>();
+  artifacts.forEach(({ languages }, index) =>
+    languages.forEach((language, rank) => {
+      const current = best.get(language);
+      if (!current || rank < current.rank) best.set(language, { index, rank });
+    }),
   );
+  return new Map([...best].map(([language, { index }]) => [language, index]));
+}
+
+function readLanguages(dir: string): string[] {
+  return readArtifactJson(path.join(dir, 'config.json'), artifactConfigSchema.pick({ languages: true }))
+    .languages;
 }
 
 /** The artifact folders under a models root (every non-hidden folder), sorted. */
