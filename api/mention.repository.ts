@@ -502,15 +502,17 @@ export class PgMentionStore implements MentionStore {
     const client = await this.pool.connect();
     let rows: Array<DocumentRow & { similarity: number }>;
     try {
-      const source = await client.query<{ embedding: string | null }>(
-        'SELECT embedding::text AS embedding FROM documents WHERE id = $1 AND created_at = $2 AND tenant = $3',
+      const source = await client.query<{ embedding: string | null; embedding_model: string | null }>(
+        `SELECT embedding::text AS embedding, embedding_model FROM documents
+         WHERE id = $1 AND created_at = $2 AND tenant = $3`,
         [id, createdAt, tenant],
       );
       if (source.rows.length === 0) return undefined;
-      const embedding = source.rows[0]!.embedding;
+      const { embedding, embedding_model: space } = source.rows[0]!;
       if (embedding === null) return [];
       await client.query('BEGIN');
-      // The tenant filter applies after the graph walk: keep walking until k rows pass it.
+      // The filters apply after the graph walk: keep walking until k rows pass them. Only vectors of
+      // the same model are comparable (each language's model has its own space).
       await client.query("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)");
       await client.query("SELECT set_config('hnsw.ef_search', $1, true)", [
         String(Math.max(40, Math.min(1000, k * 4))),
@@ -519,8 +521,9 @@ export class PgMentionStore implements MentionStore {
         `SELECT ${DOCUMENT_COLUMNS}, 1 - (embedding <=> $1::vector) AS similarity
          FROM documents
          WHERE tenant = $2 AND embedding IS NOT NULL AND id <> $3
+           AND embedding_model IS NOT DISTINCT FROM $5
          ORDER BY embedding <=> $1::vector LIMIT $4`,
-        [embedding, tenant, id, k],
+        [embedding, tenant, id, k, space],
       ));
       await client.query('COMMIT');
     } catch (err) {

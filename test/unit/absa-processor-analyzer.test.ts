@@ -4,6 +4,7 @@ import { documentEventId } from '../../common/ids/index';
 import type { RawDocument } from '../../schemas/index';
 import { Coalescer } from '../../stream-processors/absa/coalescer';
 import {
+  type AnalysisOutcome,
   CreatedAtOutOfRangeError,
   DocumentAnalyzer,
   documentEmbedding,
@@ -43,6 +44,8 @@ function raw(text: string, extra: Partial<RawDocument> = {}): RawDocument {
     ...extra,
   };
 }
+
+type Analysed = Extract<AnalysisOutcome, { ok: true }>;
 
 describe('ABSA document analyzer', () => {
   let model: OnnxSentimentModel;
@@ -183,12 +186,15 @@ describe('ABSA document analyzer', () => {
     });
     // no punctuation between the two Korean sentences: the Korean splitter ends the first after -요
     const korean = '배터리가 오래가요 화면은 좀 어둡네요';
-    const [ko, en, ja] = await both.analyze([
+    const outcomes = await both.analyze([
       raw(korean, { entity: null }),
       raw('The pasta was great.'),
       raw('バッテリーの持ちがとても良いです。', { lang: 'ja' }),
     ]);
-    if (!ko!.ok || !en!.ok || !ja!.ok) throw new Error('every document should be analysed');
+    const [ko, en, ja] = outcomes.map((o) => {
+      if (!o.ok) throw o.error;
+      return o;
+    }) as [Analysed, Analysed, Analysed];
     expect(ko.document.lang).to.equal('ko');
     expect(ko.document.model).to.deep.equal({ name: 'ko-test', version: '1.0.0' });
     expect(ko.document.sentences.map((s) => korean.slice(s.start, s.end))).to.deep.equal([
