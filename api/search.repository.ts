@@ -1,11 +1,13 @@
 /**
  * `SearchIndex` over Elasticsearch: full-text search of the tenant's documents through the
- * `<prefix>-documents` alias, with highlights and facets (aspects, categories, aspect polarity).
- * Text goes into a `match` query (no query syntax, so no parse errors and no injection into the DSL);
- * every query carries a tenant filter.
+ * `<prefix>-documents` alias, with highlights and facets (aspects, categories, aspect polarity,
+ * languages). Text goes into a `multi_match` query (no query syntax, so no parse errors and no
+ * injection into the DSL) over the english `text` and each language's own field (`text_ko`), so one
+ * search box finds English and Korean documents; every query carries a tenant filter.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 import type { OpinionTerm } from '../schemas/index';
+import { searchTextFields } from '../sinks/elasticsearch/setup';
 import {
   toOpinionViews,
   type DocumentAspect,
@@ -103,6 +105,18 @@ function toDocument(d: EsDocument): DocumentView {
   };
 }
 
+const TEXT_FIELDS = searchTextFields();
+/** A language's own field highlights its documents best (the english one misses "배터리" in "배터리가"). */
+const HIGHLIGHT_ORDER = [...TEXT_FIELDS.slice(1), 'text'];
+
+function highlightsOf(highlight: Record<string, string[]> | undefined): string[] {
+  for (const field of HIGHLIGHT_ORDER) {
+    const fragments = highlight?.[field];
+    if (fragments?.length) return fragments;
+  }
+  return [];
+}
+
 function buckets(agg: unknown): Facet[] {
   const b = (agg as { buckets?: Array<{ key: string; doc_count: number; docs?: { doc_count: number } }> })
     ?.buckets;
@@ -139,8 +153,10 @@ export class EsSearchIndex implements SearchIndex {
       if (query.polarity !== undefined) inner.push({ term: { 'aspects.polarity': query.polarity } });
       filter.push({ nested: { path: 'aspects', query: { bool: { filter: inner } } } });
     }
+    if (query.lang !== undefined) filter.push({ term: { lang: query.lang } });
+    // best_fields: all words in one field, each field with its own analyzer, the best field scores.
     const must: estypes.QueryDslQueryContainer[] = query.q
-      ? [{ match: { text: { query: query.q, operator: 'and' } } }]
+      ? [{ multi_match: { query: query.q, fields: TEXT_FIELDS, type: 'best_fields', operator: 'and' } }]
       : [];
     const response = await this.client.search<EsDocument>({
       index: this.alias,
@@ -160,9 +176,12 @@ export class EsSearchIndex implements SearchIndex {
         encoder: 'html',
         pre_tags: ['<em>'],
         post_tags: ['</em>'],
-        fields: { text: { fragment_size: 160, number_of_fragments: 3 } },
+        fields: Object.fromEntries(
+          TEXT_FIELDS.map((field) => [field, { fragment_size: 160, number_of_fragments: 3 }]),
+        ),
       },
       aggs: {
+        languages: { terms: { field: 'lang', size: 20 } },
         aspects: {
           nested: { path: 'aspects' },
           aggs: {
@@ -184,11 +203,12 @@ export class EsSearchIndex implements SearchIndex {
     });
     const total = response.hits.total;
     const aggs = (response.aggregations?.aspects ?? {}) as Record<string, unknown>;
+    const languages = response.aggregations?.languages;
     return {
       hits: response.hits.hits.map((h) => ({
         document: toDocument(h._source!),
         score: h._score ?? null,
-        highlights: h.highlight?.text ?? [],
+        highlights: highlightsOf(h.highlight),
         sort: h.sort ?? [],
       })),
       total: typeof total === 'number' ? total : (total?.value ?? 0),
@@ -196,6 +216,7 @@ export class EsSearchIndex implements SearchIndex {
         aspects: buckets(aggs.aspects),
         categories: buckets(aggs.categories),
         polarity: buckets(aggs.polarity),
+        languages: buckets(languages),
       },
     };
   }

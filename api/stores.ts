@@ -204,6 +204,7 @@ export interface SearchQuery {
   q?: string;
   polarity?: Polarity;
   aspect?: string;
+  lang?: string;
   from?: Date;
   to?: Date;
   limit: number;
@@ -225,7 +226,7 @@ export interface SearchHit {
 export interface SearchResult {
   hits: SearchHit[];
   total: number;
-  facets: { aspects: Facet[]; categories: Facet[]; polarity: Facet[] };
+  facets: { aspects: Facet[]; categories: Facet[]; polarity: Facet[]; languages: Facet[] };
 }
 
 export interface SearchIndex {

@@ -371,7 +371,7 @@ export const openApiDocument = {
         operationId: 'searchDocuments',
         summary: 'Full-text search of documents with highlights and facets.',
         description:
-          '`q` is matched against the text (English analysis, all words required); `aspect` and `polarity` select documents with an aspect that has both.',
+          '`q` is matched against the text, all words required in one field: the text of every document with English analysis (stemming), and the text of a Korean document also as syllable bigrams, so a Korean word is found inside a word with particles ("배터리" in "배터리가"). `aspect` and `polarity` select documents with an aspect that has both; `lang` selects the documents of a language.',
         'x-permission': 'sentiment:read',
         parameters: [
           query('q', 'Words to find (plain text, no query syntax).', {
@@ -381,6 +381,7 @@ export const openApiDocument = {
           }),
           P.polarity,
           P.aspect,
+          P.lang,
           P.from,
           P.to,
           P.cursor,
@@ -1027,12 +1028,14 @@ export const openApiDocument = {
           total: { type: 'integer', minimum: 0 },
           facets: {
             type: 'object',
-            description: 'Documents per aspect, category and aspect polarity among all matches.',
-            required: ['aspects', 'categories', 'polarity'],
+            description:
+              'Documents per aspect, category, aspect polarity and language (ISO 639-1) among all matches.',
+            required: ['aspects', 'categories', 'polarity', 'languages'],
             properties: {
               aspects: { type: 'array', items: ref('Facet') },
               categories: { type: 'array', items: ref('Facet') },
               polarity: { type: 'array', items: ref('Facet') },
+              languages: { type: 'array', items: ref('Facet') },
             },
           },
         },

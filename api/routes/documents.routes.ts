@@ -33,6 +33,7 @@ export function documentRoutes(store: MentionStore, index: SearchIndex): Record<
         q: str(q.q),
         polarity: str(q.polarity) as Polarity | undefined,
         aspect: str(q.aspect),
+        lang: str(q.lang),
         from,
         to,
         limit: limit + 1,

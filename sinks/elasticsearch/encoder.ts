@@ -1,9 +1,11 @@
 /**
  * From a sentiment.documents.v1 event to what Elasticsearch stores: one search document per event
  * (`<prefix>-documents`) and one per aspect mention (`<prefix>-mentions`), the shapes the mappings in
- * setup.ts describe.
+ * setup.ts describe. A document in a language with its own analysis also carries its text (and a
+ * mention its sentence) in that language's field, e.g. `text_ko`.
  */
 import { opinionTerms, type DocumentSentiment } from '../../schemas/index';
+import { languageField } from './setup';
 
 const SCORE: Record<string, number> = { positive: 1, negative: -1, neutral: 0, conflict: 0 };
 
@@ -13,6 +15,12 @@ function compactVector(v: number[] | null): number[] | null {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** `{ <field>_<lang>: value }` for a language with its own analysis (setup.ts), else nothing. */
+function languageTwin(field: 'text' | 'sentence_text', lang: string | null, value: string | null) {
+  const name = languageField(field, lang);
+  return name === undefined || value === null ? {} : { [name]: value };
+}
 
 /** The search document of an analysed document. */
 export function documentSource(doc: DocumentSentiment, indexedAt: string): Record<string, unknown> {
@@ -25,6 +33,7 @@ export function documentSource(doc: DocumentSentiment, indexedAt: string): Recor
     author_id: doc.author_id,
     url: doc.url,
     text: doc.text,
+    ...languageTwin('text', doc.lang, doc.text),
     metadata: doc.metadata,
     created_at: iso(doc.created_at),
     ingested_at: iso(doc.ingested_at),
@@ -52,6 +61,7 @@ export function mentionSources(doc: DocumentSentiment, indexedAt: string): Array
   const sentences = new Map(doc.sentences.map((s) => [s.index, s]));
   return doc.aspects.map((a) => {
     const s = sentences.get(a.sentence_index);
+    const sentenceText = s ? doc.text.slice(s.start, s.end) : null;
     return {
       mention_id: a.mention_id,
       document_id: doc.event_id,
@@ -71,7 +81,8 @@ export function mentionSources(doc: DocumentSentiment, indexedAt: string): Array
       start: a.start,
       end: a.end,
       sentence_index: a.sentence_index,
-      sentence_text: s ? doc.text.slice(s.start, s.end) : null,
+      sentence_text: sentenceText,
+      ...languageTwin('sentence_text', doc.lang, sentenceText),
       sentence_start: s?.start ?? null,
       sentence_end: s?.end ?? null,
       opinions: opinionTerms(doc.text, a.opinions),

@@ -35,7 +35,28 @@ export async function pingElasticsearch(client: Client): Promise<void> {
   if (health.status === 'red') throw new Error('cluster health is red');
 }
 
-export const TEMPLATE_VERSION = 2;
+export const TEMPLATE_VERSION = 3;
+
+/**
+ * Languages whose documents get their own analysis besides `english`: the analyzer of the fields
+ * `text_<lang>` (documents) and `sentence_text_<lang>` (mentions), which hold the text of documents in
+ * that language only. Every document keeps `text` and `sentence_text` (english), so English stays
+ * where it was and one query over `searchTextFields()` finds either.
+ */
+export const LANGUAGE_ANALYZERS: Readonly<Record<string, string>> = { ko: 'cjk' };
+
+/** The language-analysed twin of a text field for a document language; undefined when there is none. */
+export function languageField(field: 'text' | 'sentence_text', lang: string | null): string | undefined {
+  const primary = lang?.toLowerCase().split('-')[0]; // the processor sends ISO 639-1; a region is ignored
+  return primary !== undefined && Object.hasOwn(LANGUAGE_ANALYZERS, primary)
+    ? `${field}_${primary}`
+    : undefined;
+}
+
+/** The document fields a full-text search reads: the english `text` and every language's twin. */
+export function searchTextFields(): string[] {
+  return ['text', ...Object.keys(LANGUAGE_ANALYZERS).map((lang) => `text_${lang}`)];
+}
 
 const keyword = { type: 'keyword' } as const;
 const keywordLong = { type: 'keyword', ignore_above: 1024 } as const;
@@ -47,6 +68,12 @@ const englishText = {
   analyzer: 'english',
   fields: { keyword: { type: 'keyword', ignore_above: 256 } },
 } as const;
+/**
+ * Korean text as overlapping bigrams of syllables: "배터리" is found in "배터리가" without a
+ * dictionary. `cjk` ships with every Elasticsearch (the local stack's plugin adds it to the Maven
+ * Central build); Nori is on no package registry for this Elasticsearch version (docs/adr/0004-sinks.md).
+ */
+const koreanText = { type: 'text', analyzer: 'cjk' } as const;
 const model = { properties: { name: keyword, version: keyword } } as const;
 /** The opinion terms of an aspect, e.g. `opinions.term: rude` finds what people call rude. */
 const opinions = {
@@ -64,6 +91,8 @@ export const documentsMappings = {
     author_id: keyword,
     url: { type: 'keyword', index: false, ignore_above: 2048 },
     text: englishText,
+    // The text again, analysed for its language, only on documents of that language (LANGUAGE_ANALYZERS).
+    text_ko: koreanText,
     metadata: { type: 'flattened' },
     created_at: date,
     ingested_at: date,
@@ -127,6 +156,7 @@ export const mentionsMappings = {
     end: integer,
     sentence_index: integer,
     sentence_text: { type: 'text', analyzer: 'english' },
+    sentence_text_ko: koreanText,
     sentence_start: integer,
     sentence_end: integer,
     opinions,

@@ -7,8 +7,8 @@
 # org.elasticsearch.distribution.integ-test-zip:elasticsearch (stack/maven/elasticsearch/pom.xml):
 # the server with transport-netty4, x-pack-core, x-pack-security and apm, no bundled JDK. It lacks
 # the analysis-common and rest-root modules, so install compiles a small plugin
-# (stack/elasticsearch-runner/) against the distribution's own jars that adds the `english`
-# analyzer (Lucene's EnglishAnalyzer) and `GET /`. Other modules of the full distribution
+# (stack/elasticsearch-runner/) against the distribution's own jars that adds the `english` and
+# `cjk` analyzers (Lucene's EnglishAnalyzer and CJKAnalyzer) and `GET /`. Other modules of the full distribution
 # (painless, reindex, mapper-extras, ingest-common, aggregations, data streams, ILM) are absent.
 #
 # Root. Elasticsearch refuses to start when its effective uid is 0, and sessions and CI run as

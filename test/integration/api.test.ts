@@ -10,7 +10,7 @@ import {
   testDb,
   type RunningApi,
 } from './api-fixtures';
-import { makeDocument, uniqueTenant } from './sinks-fixtures';
+import { makeDocument, makeKoreanDocument, uniqueTenant } from './sinks-fixtures';
 
 const HOUR = 3_600_000;
 
@@ -76,22 +76,29 @@ describe('Read API (real PostgreSQL, Elasticsearch and sinks)', function () {
     return { ...d, text: `${d.text} Zanzibarquux.` };
   });
   const mentions = docs.flatMap((d) => d.aspects.map((a) => ({ ...a, doc: d })));
+  // A tenant of its own, so the counts of `tenant` above stay as they are.
+  const koTenant = uniqueTenant('api-ko');
+  const korean = makeKoreanDocument(koTenant, 100, { createdAt: base + HOUR });
+  const english = makeDocument(koTenant, 0, { createdAt: base + 2 * HOUR });
   let db: pg.Pool;
   let api: RunningApi;
-  const key: Record<'reader' | 'analyst' | 'admin' | 'ingest' | 'otherAdmin' | 'otherReader', string> =
-    {} as never;
+  const key: Record<
+    'reader' | 'analyst' | 'admin' | 'ingest' | 'otherAdmin' | 'otherReader' | 'koReader',
+    string
+  > = {} as never;
   const as = (role: keyof typeof key) => ({ 'X-API-Key': key[role] });
   const get = (path: string, role: keyof typeof key = 'reader') => call(api.url, path, as(role));
 
   before(async () => {
     db = testDb();
-    await ingestThroughSinks([...docs, ...otherDocs], db);
+    await ingestThroughSinks([...docs, ...otherDocs, korean, english], db);
     api = await startApi(db);
     for (const role of ['reader', 'analyst', 'admin', 'ingest'] as const) {
       key[role] = (await api.keys.create({ tenant, name: `test-${role}`, role })).key;
     }
     key.otherAdmin = (await api.keys.create({ tenant: other, name: 'other-admin', role: 'admin' })).key;
     key.otherReader = (await api.keys.create({ tenant: other, name: 'other-reader', role: 'reader' })).key;
+    key.koReader = (await api.keys.create({ tenant: koTenant, name: 'ko-reader', role: 'reader' })).key;
   });
 
   after(async () => {
@@ -305,6 +312,75 @@ describe('Read API (real PostgreSQL, Elasticsearch and sinks)', function () {
       expect(neg.body.items.map((x: { id: string }) => x.id).sort()).to.deep.equal(
         wantNeg.map((d) => d.event_id).sort(),
       );
+    });
+
+    it('finds a Korean word inside a word with particles and highlights it, English words by their stem, in one search', async () => {
+      const ids = (r: Reply) => r.body.items.map((x: { id: string }) => x.id);
+      const ko = await get(`/v1/search?${qs({ q: '배터리' })}`, 'koReader');
+      expect(ko.status).to.equal(200);
+      expectMatchesOpenApi('searchDocuments', 200, ko.body);
+      expect(ids(ko)).to.deep.equal([korean.event_id]);
+      expect(ko.body.items[0].highlights).to.deep.equal([
+        '<em>배터리</em>가 오래가서 좋아요 화면은 좀 어둡네요',
+      ]);
+      const both = await get(`/v1/search?${qs({ q: '배터리 화면' })}`, 'koReader');
+      expect(both.body.items[0].highlights).to.deep.equal([
+        '<em>배터리</em>가 오래가서 좋아요 <em>화면</em>은 좀 어둡네요',
+      ]);
+      const en = await get(`/v1/search?${qs({ q: 'batteries' })}`, 'koReader');
+      expect(ids(en)).to.deep.equal([english.event_id]);
+      expect(en.body.items[0].highlights.join(' ')).to.include('<em>battery</em>');
+    });
+
+    it('filters and counts Korean documents and mentions by lang=ko, in search facets and in aggregates', async () => {
+      const all = await get('/v1/search', 'koReader');
+      expect(all.body.total).to.equal(2);
+      expect(all.body.facets.languages).to.have.deep.members([
+        { value: 'ko', count: 1 },
+        { value: 'en', count: 1 },
+      ]);
+      const ko = await get(`/v1/search?${qs({ lang: 'ko' })}`, 'koReader');
+      expect(ko.status).to.equal(200);
+      expectMatchesOpenApi('searchDocuments', 200, ko.body);
+      expect(ko.body.items.map((x: { id: string; lang: string }) => [x.id, x.lang])).to.deep.equal([
+        [korean.event_id, 'ko'],
+      ]);
+      expect(ko.body.facets.languages).to.deep.equal([{ value: 'ko', count: 1 }]);
+      expect(ko.body.facets.aspects).to.have.deep.members([
+        { value: '배터리', count: 1 },
+        { value: '화면', count: 1 },
+      ]);
+      const englishOnly = await get(`/v1/search?${qs({ q: '배터리', lang: 'en' })}`, 'koReader');
+      expect(englishOnly.body.total).to.equal(0);
+
+      const summary = await get(`/v1/aspects/summary?${qs({ from, to, lang: 'ko' })}`, 'koReader');
+      expect(summary.status).to.equal(200);
+      expect(
+        summary.body.aspects.map(
+          (a: { aspect: string; mentions: number; positive: number; negative: number }) => [
+            a.aspect,
+            a.mentions,
+            a.positive,
+            a.negative,
+          ],
+        ),
+      ).to.have.deep.members([
+        ['배터리', 1, 1, 0],
+        ['화면', 1, 0, 1],
+      ]);
+      const listed = await get(`/v1/mentions?${qs({ from, to, lang: 'ko' })}`, 'koReader');
+      expect(listed.status).to.equal(200);
+      expectMatchesOpenApi('listMentions', 200, listed.body);
+      expect(
+        listed.body.items.map((m: { term: string; lang: string; sentence: { text: string } }) => [
+          m.term,
+          m.lang,
+          m.sentence.text,
+        ]),
+      ).to.have.deep.members([
+        ['배터리', 'ko', '배터리가 오래가서 좋아요'],
+        ['화면', 'ko', '화면은 좀 어둡네요'],
+      ]);
     });
 
     it('exports the mentions of a filter as NDJSON and as CSV for analysts', async () => {

@@ -74,23 +74,33 @@ describe('Elasticsearch sink (sentiment.documents.v1 → absa-documents, absa-me
     const props = sim.template.mappings.properties!;
     expect(props.embedding).to.deep.include({ type: 'dense_vector', dims: 384, similarity: 'cosine' });
     expect(props.text).to.deep.include({ type: 'text', analyzer: 'english' });
+    expect(props.text_ko).to.deep.equal({ type: 'text', analyzer: 'cjk' });
     expect(props.tenant).to.deep.equal({ type: 'keyword' });
     expect(props.aspects).to.deep.include({ type: 'nested' });
     expect(sim.template.mappings.dynamic).to.equal('strict');
     const ms = await sink.client.indices.simulateIndexTemplate({ name: 'absa-mentions-2030.01' });
     expect(ms.template.mappings.properties!.polarity).to.deep.equal({ type: 'keyword' });
     expect(ms.template.mappings.properties!.confidence).to.deep.equal({ type: 'float' });
+    expect(ms.template.mappings.properties!.sentence_text_ko).to.deep.equal({
+      type: 'text',
+      analyzer: 'cjk',
+    });
   });
 
   it('gives indices created before a field was added that field at setup, so strict mappings never refuse newer events', async () => {
     const prefix = `mapcheck-${tenant.toLowerCase()}`;
     const old = `${prefix}-mentions-2026.01`;
-    const { opinions: _added, ...before } = mentionsMappings.properties;
+    const { opinions: _added, sentence_text_ko: _korean, ...before } = mentionsMappings.properties;
     try {
       await sink.client.indices.create({ index: old, mappings: { dynamic: 'strict', properties: before } });
       const withOpinions = {
         mention_id: 'm1',
         opinions: [{ term: 'rude', start: 15, end: 19, confidence: 0.8 }],
+      };
+      const korean = {
+        mention_id: 'm2',
+        sentence_text: '배터리가 오래가서 좋아요',
+        sentence_text_ko: '배터리가 오래가서 좋아요',
       };
       // what an older index does with the new field
       const refused = await sink.client
@@ -105,6 +115,21 @@ describe('Elasticsearch sink (sentiment.documents.v1 → absa-documents, absa-me
       await sink.client.index({ index: old, document: withOpinions, refresh: true });
       const found = await sink.client.count({ index: old, query: { match: { 'opinions.term': 'rude' } } });
       expect(found.count).to.equal(1);
+      // The Korean field too: "배터리" is found inside "배터리가", which the english field misses.
+      expect(mapping[old]!.mappings.properties!.sentence_text_ko).to.deep.equal({
+        type: 'text',
+        analyzer: 'cjk',
+      });
+      await sink.client.index({ index: old, document: korean, refresh: true });
+      const inKorean = await sink.client.count({
+        index: old,
+        query: { match: { sentence_text_ko: '배터리' } },
+      });
+      const inEnglish = await sink.client.count({
+        index: old,
+        query: { match: { sentence_text: '배터리' } },
+      });
+      expect([inKorean.count, inEnglish.count]).to.deep.equal([1, 0]);
     } finally {
       // destructive requests take names, not wildcards
       const created = await sink.client.indices.get({ index: `${prefix}-*`, allow_no_indices: true });

@@ -116,6 +116,43 @@ export function makeDocument(tenant: string, i: number, options: DocumentOptions
   };
 }
 
+/**
+ * A Korean review as the processor sends it (lang `ko`): two sentences, one aspect each, with
+ * particles after the aspect words ("배터리가", "화면은"), as people write them.
+ */
+export function makeKoreanDocument(
+  tenant: string,
+  i: number,
+  options: DocumentOptions = {},
+): DocumentSentiment {
+  const base = makeDocument(tenant, i, { ...options, aspects: 0 });
+  const text = '배터리가 오래가서 좋아요 화면은 좀 어둡네요';
+  const aspect = (term: string, sentence: number, polarity: AspectPolarity) => {
+    const start = text.indexOf(term);
+    return {
+      mention_id: stableUuid(base.event_id, start, start + term.length),
+      term,
+      start,
+      end: start + term.length,
+      sentence_index: sentence,
+      normalized_aspect: term,
+      category: 'hardware',
+      polarity,
+      confidence: Math.fround(0.9),
+    };
+  };
+  return {
+    ...base,
+    text,
+    lang: 'ko',
+    sentences: [
+      { index: 0, start: 0, end: 13 },
+      { index: 1, start: 14, end: text.length },
+    ],
+    aspects: [aspect('배터리', 0, 'positive'), aspect('화면', 1, 'negative')],
+  };
+}
+
 export function testKafka(): Kafka {
   return new Kafka({ clientId: 'sinks-test', brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING });
 }

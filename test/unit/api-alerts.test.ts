@@ -209,7 +209,7 @@ async function listen(alerts: AlertStore | undefined) {
       ping: async () => undefined,
     },
     search: {
-      search: async () => ({ hits: [], total: 0, facets: { aspects: [], categories: [], polarity: [] } }),
+      search: async () => ({ hits: [], total: 0, facets: { aspects: [], categories: [], polarity: [], languages: [] } }),
       ping: async () => undefined,
     },
     alerts,

@@ -91,7 +91,11 @@ describe('OpenID Connect bearer tokens (JWKS on loopback, key rotated mid-test)'
         },
         mentions: store,
         search: {
-          search: async () => ({ hits: [], total: 0, facets: { aspects: [], categories: [], polarity: [] } }),
+          search: async () => ({
+            hits: [],
+            total: 0,
+            facets: { aspects: [], categories: [], polarity: [], languages: [] },
+          }),
           ping: async () => undefined,
         },
         logger: silentLogger(),

@@ -115,7 +115,11 @@ async function listen(c: ApiConfig, mentions: MentionStore) {
     },
     mentions,
     search: {
-      search: async () => ({ hits: [], total: 0, facets: { aspects: [], categories: [], polarity: [] } }),
+      search: async () => ({
+        hits: [],
+        total: 0,
+        facets: { aspects: [], categories: [], polarity: [], languages: [] },
+      }),
       ping: async () => undefined,
     },
     logger: silentLogger(),

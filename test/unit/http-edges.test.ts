@@ -116,7 +116,7 @@ class Search implements SearchIndex {
   calls = 0;
   async search() {
     this.calls++;
-    return { hits: [], total: 0, facets: { aspects: [], categories: [], polarity: [] } };
+    return { hits: [], total: 0, facets: { aspects: [], categories: [], polarity: [], languages: [] } };
   }
   async sources() {
     return [];

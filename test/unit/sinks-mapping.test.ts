@@ -1,7 +1,14 @@
 import { expect } from 'chai';
 import { ConfigError, parseConfig } from '../../common/config/index';
 import { documentSource, mentionSources } from '../../sinks/elasticsearch/encoder';
-import { monthlyIndex } from '../../sinks/elasticsearch/setup';
+import {
+  documentsMappings,
+  LANGUAGE_ANALYZERS,
+  languageField,
+  mentionsMappings,
+  monthlyIndex,
+  searchTextFields,
+} from '../../sinks/elasticsearch/setup';
 import { postgresSinkConfigSpec } from '../../sinks/postgres/config';
 import {
   mentionRows,
@@ -10,7 +17,7 @@ import {
   validateDocument,
   vectorLiteral,
 } from '../../sinks/postgres/encoder';
-import { makeDocument } from '../integration/sinks-fixtures';
+import { makeDocument, makeKoreanDocument } from '../integration/sinks-fixtures';
 
 describe('sinks: from document events to rows and index documents', () => {
   const doc = makeDocument('acme', 1, { createdAt: Date.UTC(2026, 10, 30, 23, 59) });
@@ -61,6 +68,44 @@ describe('sinks: from document events to rows and index documents', () => {
     expect(scores).to.deep.equal(
       doc.aspects.map((a) => ({ positive: 1, negative: -1, neutral: 0, conflict: 0 })[a.polarity]),
     );
+  });
+
+  it('puts a Korean document and its sentences in the Korean-analysed fields as well, an English one in the english fields only', () => {
+    const ko = makeKoreanDocument('acme', 1);
+    const source = documentSource(ko, '2026-11-30T00:00:00.000Z');
+    expect(source).to.include({ text: ko.text, text_ko: ko.text, lang: 'ko' });
+    const mentions = mentionSources(ko, '2026-11-30T00:00:00.000Z');
+    expect(mentions.map((m) => m.sentence_text_ko)).to.deep.equal([
+      '배터리가 오래가서 좋아요',
+      '화면은 좀 어둡네요',
+    ]);
+    expect(mentions.map((m) => m.sentence_text)).to.deep.equal(mentions.map((m) => m.sentence_text_ko));
+
+    const en = documentSource(doc, '2026-11-30T00:00:00.000Z');
+    expect(Object.keys(en).filter((k) => /^text_/.test(k))).to.deep.equal([]);
+    const enMentions = mentionSources(doc, '2026-11-30T00:00:00.000Z');
+    expect(enMentions.flatMap((m) => Object.keys(m).filter((k) => /^sentence_text_/.test(k)))).to.deep.equal(
+      [],
+    );
+    // A region or upper case in the tag does not change the language; no language is english only.
+    expect(documentSource({ ...ko, lang: 'ko-KR' }, 'x')).to.have.property('text_ko', ko.text);
+    expect(documentSource({ ...ko, lang: null }, 'x')).to.not.have.property('text_ko');
+  });
+
+  it('maps the text field of every language with its own analysis in both indices, and searches it', () => {
+    expect(LANGUAGE_ANALYZERS).to.have.property('ko', 'cjk');
+    for (const [lang, analyzer] of Object.entries(LANGUAGE_ANALYZERS)) {
+      const docs = documentsMappings.properties as Record<string, unknown>;
+      const mentions = mentionsMappings.properties as Record<string, unknown>;
+      expect(docs[languageField('text', lang)!], lang).to.deep.equal({ type: 'text', analyzer });
+      expect(mentions[languageField('sentence_text', lang)!], lang).to.deep.equal({ type: 'text', analyzer });
+      expect(searchTextFields()).to.include(`text_${lang}`);
+    }
+    expect(searchTextFields()[0]).to.equal('text');
+    expect(languageField('text', 'en')).to.equal(undefined);
+    expect(languageField('text', 'KO')).to.equal('text_ko');
+    // Only own keys count: `constructor` is no language.
+    expect(languageField('text', 'constructor')).to.equal(undefined);
   });
 
   it('refuses a PostgreSQL sink pool smaller than its concurrency, naming both variables', () => {

@@ -4,11 +4,13 @@
  * The stack runs the real Elasticsearch 8 distribution that Elastic publishes to Maven Central
  * (org.elasticsearch.distribution.integ-test-zip). That build ships the server with only a few
  * modules (transport-netty4, x-pack-core, x-pack-security, apm): the language analyzers
- * (analysis-common) and the root endpoint (rest-root) are missing. This plugin adds back the two
- * pieces the project relies on, built from the same classes the full distribution uses:
+ * (analysis-common) and the root endpoint (rest-root) are missing. This plugin adds back the
+ * pieces the project relies on, built from the same Lucene classes the full distribution uses:
  *
  *   - the `english` analyzer: Lucene's EnglishAnalyzer, with the `stopwords`, `stopwords_path` and
  *     `stem_exclusion` settings of Elasticsearch's own `english` analyzer;
+ *   - the `cjk` analyzer (Korean, Chinese and Japanese text as overlapping bigrams): Lucene's
+ *     CJKAnalyzer, with the `stopwords` and `stopwords_path` settings of Elasticsearch's own `cjk`;
  *   - `GET /` and `HEAD /`: the node's name, cluster name and uuid, and version block, as
  *     Elasticsearch's rest-root module answers them (clients read version.number from it).
  *
@@ -24,6 +26,7 @@ import java.util.function.Supplier;
 
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.CharArraySet;
+import org.apache.lucene.analysis.cjk.CJKAnalyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.elasticsearch.Build;
 import org.elasticsearch.client.internal.node.NodeClient;
@@ -67,16 +70,21 @@ public class LocalStackPlugin extends Plugin implements AnalysisPlugin, ActionPl
         return List.of();
     }
 
-    // ---- english analyzer -------------------------------------------------------------------
+    // ---- english and cjk analyzers ------------------------------------------------------------
 
     @Override
     public Map<String, AnalysisProvider<AnalyzerProvider<? extends Analyzer>>> getAnalyzers() {
-        return Map.of("english", EnglishAnalyzerProvider::new);
+        return Map.of("english", EnglishAnalyzerProvider::new, "cjk", CjkAnalyzerProvider::new);
     }
 
+    // Pre-built, as in the full distribution: a mapping can name them without index settings, so
+    // they can be put on existing indices.
     @Override
     public List<PreBuiltAnalyzerProviderFactory> getPreBuiltAnalyzerProviderFactories() {
-        return List.of(new PreBuiltAnalyzerProviderFactory("english", CachingStrategy.LUCENE, EnglishAnalyzer::new));
+        return List.of(
+            new PreBuiltAnalyzerProviderFactory("english", CachingStrategy.LUCENE, EnglishAnalyzer::new),
+            new PreBuiltAnalyzerProviderFactory("cjk", CachingStrategy.LUCENE, CJKAnalyzer::new)
+        );
     }
 
     static final class EnglishAnalyzerProvider extends AbstractIndexAnalyzerProvider<EnglishAnalyzer> {
@@ -92,6 +100,20 @@ public class LocalStackPlugin extends Plugin implements AnalysisPlugin, ActionPl
 
         @Override
         public EnglishAnalyzer get() {
+            return analyzer;
+        }
+    }
+
+    static final class CjkAnalyzerProvider extends AbstractIndexAnalyzerProvider<CJKAnalyzer> {
+        private final CJKAnalyzer analyzer;
+
+        CjkAnalyzerProvider(IndexSettings indexSettings, Environment env, String name, Settings settings) {
+            super(name, settings);
+            analyzer = new CJKAnalyzer(Analysis.parseStopWords(env, settings, CJKAnalyzer.getDefaultStopSet()));
+        }
+
+        @Override
+        public CJKAnalyzer get() {
             return analyzer;
         }
     }
