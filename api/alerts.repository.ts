@@ -1,5 +1,5 @@
 /**
- * `AlertStore` over PostgreSQL (migration 009): the tenant's alert rules, its webhook settings, the
+ * `AlertStore` over PostgreSQL (migrations 009, 011): the tenant's alert rules, its alert settings, the
  * alerts the alert service raised and their delivery attempts. Every statement is parameterized and
  * filtered by tenant, so another tenant's id reads as unknown.
  */
@@ -7,6 +7,12 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { z } from 'zod';
 import { HttpProblem, jsonPointer } from '../common/http/problem';
+import {
+  ALERT_LANGUAGES,
+  DEFAULT_ALERT_LANGUAGE,
+  isAlertLanguage,
+  type AlertLanguage,
+} from '../stream-processors/alerts/explain';
 import { defaultRules, ruleInputSchema, type RuleSpec } from '../stream-processors/alerts/rules';
 import { invalidParameters, type ParameterError } from './openapi/validate';
 import type {
@@ -128,7 +134,7 @@ const specParams = (s: RuleSpec): unknown[] => [
 /** Selected so that a row is already the API's view: column names, ISO timestamps, numbers. */
 const ALERT_COLUMNS = `alert_id, rule, rule_id, detector, severity, status, historical, entity,
   normalized_aspect, category, ${iso('window_start')}, ${iso('window_end')}, metric, observed, baseline,
-  threshold, mention_count::float8 AS mention_count, sample_document_ids, contributors, message,
+  threshold, mention_count::float8 AS mention_count, sample_document_ids, contributors, message, language,
   ${iso('created_at')}, ${iso('resolved_at')}, resolution, ${iso('acknowledged_at')}, acknowledged_by`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -207,44 +213,69 @@ export class PgAlertStore implements AlertStore {
   }
 
   async getSettings(tenant: string): Promise<AlertSettingsView> {
-    const { rows } = await this.pool.query<{ webhook_url: string | null; updated_at: string }>(
-      `SELECT webhook_url, ${iso('updated_at')} FROM alert_settings WHERE tenant = $1`,
-      [tenant],
-    );
+    const { rows } = await this.pool.query<{
+      webhook_url: string | null;
+      language: AlertLanguage;
+      updated_at: string;
+    }>(`SELECT webhook_url, language, ${iso('updated_at')} FROM alert_settings WHERE tenant = $1`, [tenant]);
     const row = rows[0];
     return row
-      ? { webhook_url: row.webhook_url, webhook_secret_set: true, updated_at: row.updated_at }
-      : { webhook_url: null, webhook_secret_set: false, updated_at: null };
+      ? {
+          webhook_url: row.webhook_url,
+          language: row.language,
+          webhook_secret_set: true,
+          updated_at: row.updated_at,
+        }
+      : { webhook_url: null, language: DEFAULT_ALERT_LANGUAGE, webhook_secret_set: false, updated_at: null };
   }
 
   async putSettings(
     tenant: string,
-    settings: { webhookUrl: string | null; rotateSecret: boolean },
+    settings: { webhookUrl: string | null; rotateSecret: boolean; language?: AlertLanguage },
   ): Promise<AlertSettingsView> {
-    if (settings.webhookUrl !== null && !isHttpUrl(settings.webhookUrl)) {
-      throw invalidParameters([notHttp('/webhook_url')]);
+    const errors: ParameterError[] = [];
+    if (settings.webhookUrl !== null && !isHttpUrl(settings.webhookUrl)) errors.push(notHttp('/webhook_url'));
+    if (settings.language !== undefined && !isAlertLanguage(settings.language)) {
+      errors.push({
+        in: 'body',
+        pointer: '/language',
+        reason: `must be one of ${ALERT_LANGUAGES.join(', ')}`,
+      });
     }
+    if (errors.length) throw invalidParameters(errors);
     const fresh = randomBytes(SECRET_BYTES).toString('base64url');
     // One statement, so two first PUTs at once cannot both believe they created the secret.
     // xmax = 0 marks a row this statement inserted rather than updated.
+    // A language left out keeps the stored one (English for a new row).
     const { rows } = await this.pool.query<{
       webhook_url: string | null;
+      language: AlertLanguage;
       updated_at: string;
       webhook_secret: string;
       inserted: boolean;
     }>(
-      `INSERT INTO alert_settings AS s (tenant, webhook_secret, webhook_url) VALUES ($1, $2, $3)
+      `INSERT INTO alert_settings AS s (tenant, webhook_secret, webhook_url, language)
+       VALUES ($1, $2, $3, COALESCE($5, $6))
        ON CONFLICT (tenant) DO UPDATE SET
          webhook_url = EXCLUDED.webhook_url,
          webhook_secret = CASE WHEN $4::boolean THEN EXCLUDED.webhook_secret ELSE s.webhook_secret END,
+         language = COALESCE($5, s.language),
          updated_at = now()
-       RETURNING webhook_url, webhook_secret, (xmax = 0) AS inserted, ${iso('updated_at')}`,
-      [tenant, fresh, settings.webhookUrl, settings.rotateSecret],
+       RETURNING webhook_url, language, webhook_secret, (xmax = 0) AS inserted, ${iso('updated_at')}`,
+      [
+        tenant,
+        fresh,
+        settings.webhookUrl,
+        settings.rotateSecret,
+        settings.language ?? null,
+        DEFAULT_ALERT_LANGUAGE,
+      ],
     );
     const row = rows[0]!;
     const shown = row.inserted || settings.rotateSecret;
     return {
       webhook_url: row.webhook_url,
+      language: row.language,
       webhook_secret_set: true,
       updated_at: row.updated_at,
       ...(shown ? { webhook_secret: row.webhook_secret } : {}),

@@ -6,6 +6,7 @@
  */
 import type { ApiKeyRecord } from '../common/apikeys/store';
 import { RetriableError } from '../common/errors/index';
+import type { AlertLanguage } from '../stream-processors/alerts/explain';
 import type { Channel, Detector, Level, Severity, Thresholds } from '../stream-processors/alerts/rules';
 import type { OpinionTerm } from '../schemas/index';
 
@@ -266,6 +267,8 @@ export interface AlertRuleView {
 /** The tenant's delivery settings; the secret itself only in the reply that created or rotated it. */
 export interface AlertSettingsView {
   webhook_url: string | null;
+  /** Language of the alert messages; 'en' until set. */
+  language: AlertLanguage;
   webhook_secret_set: boolean;
   updated_at: string | null;
   webhook_secret?: string;
@@ -295,6 +298,8 @@ export interface AlertView {
   sample_document_ids: string[];
   contributors: unknown[];
   message: string;
+  /** Language `message` is written in. */
+  language: string;
   created_at: string;
   resolved_at: string | null;
   resolution: string | null;
@@ -346,10 +351,14 @@ export interface AlertStore {
   replaceRule(tenant: string, id: string, spec: unknown): Promise<AlertRuleView | undefined>;
   deleteRule(tenant: string, id: string): Promise<boolean>;
   getSettings(tenant: string): Promise<AlertSettingsView>;
-  /** Sets the default webhook; a secret is generated on first use and on `rotateSecret`, and returned only then. */
+  /**
+   * Sets the default webhook, and the alert language when given (else it stays as it is: 'en' for a
+   * tenant new to the settings); a secret is generated on first use and on `rotateSecret`, and
+   * returned only then.
+   */
   putSettings(
     tenant: string,
-    settings: { webhookUrl: string | null; rotateSecret: boolean },
+    settings: { webhookUrl: string | null; rotateSecret: boolean; language?: AlertLanguage },
   ): Promise<AlertSettingsView>;
   /** Newest first; up to `limit` alerts plus the cursor of the last one. */
   listAlerts(

@@ -212,6 +212,8 @@ export interface Alert {
   baseline_mention_count: number | null;
   baseline_start: number | null;
   contributors: AlertContributor[];
+  /** Language of `message`: 'en' or 'ko'; absent or null (alerts from before the field) is 'en'. */
+  language?: string | null;
 }
 
 export interface AlertContributor {

@@ -3,6 +3,7 @@
  * it (openapi/validate.ts) and the integration tests check every response body against it.
  * Served at GET /v1/openapi.json.
  */
+import { ALERT_LANGUAGES } from '../../stream-processors/alerts/explain';
 import { DETECTORS, LEVELS, SEVERITIES, WINDOW_MINUTES } from '../../stream-processors/alerts/rules';
 import { ALERT_STATUSES } from '../stores';
 
@@ -266,7 +267,15 @@ const alertProps = {
   mention_count: { type: 'integer', minimum: 0 },
   sample_document_ids: { type: 'array', items: { type: 'string' } },
   contributors: { type: 'array' },
-  message: { type: 'string' },
+  message: {
+    type: 'string',
+    description: 'One sentence for people, in the tenant’s alert language (`language`).',
+  },
+  language: {
+    type: 'string',
+    description:
+      'Language `message` is written in (ISO 639-1): the tenant’s alert language when the alert was raised.',
+  },
   created_at: { type: 'string', format: 'date-time' },
   resolved_at: nullable('string', { format: 'date-time' }),
   resolution: nullable('string'),
@@ -656,7 +665,7 @@ export const openApiDocument = {
     '/alert-settings': {
       get: {
         operationId: 'getAlertSettings',
-        summary: 'The tenant’s default webhook and whether a signing secret exists (admin).',
+        summary: 'The tenant’s default webhook, alert language and whether a signing secret exists (admin).',
         'x-permission': 'keys:manage',
         parameters: [],
         responses: { '200': json(ref('AlertSettings')), ...errors },
@@ -664,9 +673,9 @@ export const openApiDocument = {
       put: {
         operationId: 'putAlertSettings',
         summary:
-          'Sets the default webhook (admin); the signing secret is generated on first use or rotation.',
+          'Sets the default webhook and alert language (admin); the signing secret is generated on first use or rotation.',
         description:
-          'The reply carries `webhook_secret` when this request created the settings or `rotate_secret` is true; no other reply ever shows it. The alert service calls `webhook_url` only when every address its host resolves to is public (unless the deployment sets ALERTS_WEBHOOK_ALLOW_PRIVATE), follows no redirect, and records a refused destination as a failed delivery attempt with its reason.',
+          'The reply carries `webhook_secret` when this request created the settings or `rotate_secret` is true; no other reply ever shows it. `language` applies to the alerts the alert service raises from then on (within ALERTS_RULES_REFRESH_MS); alerts already raised keep theirs. The alert service calls `webhook_url` only when every address its host resolves to is public (unless the deployment sets ALERTS_WEBHOOK_ALLOW_PRIVATE), follows no redirect, and records a refused destination as a failed delivery attempt with its reason.',
         'x-permission': 'keys:manage',
         parameters: [],
         requestBody: body(ref('AlertSettingsInput')),
@@ -1098,13 +1107,20 @@ export const openApiDocument = {
             default: false,
             description: 'Generate a new signing secret (the old one stops being used).',
           },
+          language: {
+            type: 'string',
+            enum: [...ALERT_LANGUAGES],
+            description:
+              'Language of the alert messages (`message` of alerts and webhooks): en (English) or ko (Korean). Left out: stays as it is, en until set. Codes and numbers of an alert are the same in every language.',
+          },
         },
       },
       AlertSettings: {
         type: 'object',
-        required: ['webhook_url', 'webhook_secret_set', 'updated_at'],
+        required: ['webhook_url', 'language', 'webhook_secret_set', 'updated_at'],
         properties: {
           webhook_url: nullable('string'),
+          language: { type: 'string', enum: [...ALERT_LANGUAGES], default: 'en' },
           webhook_secret_set: { type: 'boolean' },
           updated_at: nullable('string', { format: 'date-time' }),
         },

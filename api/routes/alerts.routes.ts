@@ -1,11 +1,12 @@
 /**
  * The alert service's API: /v1/alert-rules (what the tenant watches), /v1/alert-settings (its default
- * webhook and signing secret), /v1/alerts (what was raised, acknowledged, resolved) and each alert's
+ * webhook, signing secret and alert language), /v1/alerts (what was raised, acknowledged, resolved) and each alert's
  * delivery attempts.
  */
 import type { RequestHandler, Response } from 'express';
 import type { Principal } from '../../common/apikeys/store';
 import { HttpProblem } from '../../common/http/problem';
+import type { AlertLanguage } from '../../stream-processors/alerts/explain';
 import type { Detector, Severity } from '../../stream-processors/alerts/rules';
 import type { AlertFilter, AlertStatus, AlertStore } from '../stores';
 import { decodeCursor, encodeCursor, isMentionCursor, queryOf, str, tenantOf, timeRange } from './params';
@@ -86,10 +87,15 @@ export function alertRoutes(alerts: AlertStore | undefined): Record<string, Requ
     },
 
     putAlertSettings: async (req, res) => {
-      const body = req.body as { webhook_url: string | null; rotate_secret?: boolean };
+      const body = req.body as {
+        webhook_url: string | null;
+        rotate_secret?: boolean;
+        language?: AlertLanguage;
+      };
       const settings = await storeOf(alerts).putSettings(tenantOf(res), {
         webhookUrl: body.webhook_url,
         rotateSecret: body.rotate_secret === true,
+        language: body.language,
       });
       // The secret is in this body only: keep it out of every cache.
       if (settings.webhook_secret !== undefined) res.setHeader('Cache-Control', 'no-store');

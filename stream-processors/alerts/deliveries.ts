@@ -23,6 +23,7 @@ import { asPostgresError } from '../../common/postgres/errors';
 import type { Alert } from '../../schemas/index';
 import { TOPICS } from '../../schemas/topics';
 import { deliver, type OutboundPolicy } from './delivery/webhook';
+import { DEFAULT_ALERT_LANGUAGE } from './explain';
 import type { AlertsMetrics } from './metrics';
 import { named } from './processor';
 import type { RuleSource } from './rule-source';
@@ -61,11 +62,12 @@ interface Settings {
   webhook_url: string | null;
 }
 
-/** The JSON a webhook receives: the alert with ISO timestamps. */
+/** The JSON a webhook receives: the alert with ISO timestamps, and the language of its message. */
 export function webhookBody(a: Alert): string {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return JSON.stringify({
     ...a,
+    language: a.language ?? DEFAULT_ALERT_LANGUAGE,
     window_start: iso(a.window_start),
     window_end: iso(a.window_end),
     baseline_start: iso(a.baseline_start),
@@ -148,9 +150,11 @@ export class AlertDelivery {
         await client.query(
           `INSERT INTO alerts (alert_id, tenant, rule, rule_id, detector, severity, status, historical, entity,
                                normalized_aspect, category, window_start, window_end, metric, observed, baseline,
-                               threshold, mention_count, sample_document_ids, contributors, message, created_at)
+                               threshold, mention_count, sample_document_ids, contributors, message, created_at,
+                               language)
            VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $10, to_timestamp($11 / 1000.0),
-                   to_timestamp($12 / 1000.0), $13, $14, $15, $16, $17, $18, $19, $20, to_timestamp($21 / 1000.0))
+                   to_timestamp($12 / 1000.0), $13, $14, $15, $16, $17, $18, $19, $20, to_timestamp($21 / 1000.0),
+                   $22)
            ON CONFLICT (alert_id) DO NOTHING`,
           [
             a.alert_id,
@@ -174,6 +178,7 @@ export class AlertDelivery {
             JSON.stringify(a.contributors),
             a.message,
             a.created_at,
+            a.language ?? DEFAULT_ALERT_LANGUAGE,
           ],
         );
       }

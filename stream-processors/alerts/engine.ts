@@ -34,7 +34,7 @@ import {
   type Evaluation,
   type WindowCounts,
 } from './detectors';
-import { explain } from './explain';
+import { DEFAULT_ALERT_LANGUAGE, explain, type AlertLanguage } from './explain';
 import { BUCKET_MS, type Rule } from './rules';
 import { entityKey, isProgressRecord, mergeSamples, mergeTally, MAX_SAMPLES, type Tally } from './tally';
 
@@ -49,6 +49,8 @@ export interface EngineOptions {
   idleCloseMs: number;
   now: () => number;
   rulesFor: (tenant: string) => readonly Rule[];
+  /** The tenant's alert language (alert settings), which the message is written in; English when unset. */
+  languageFor?: (tenant: string) => AlertLanguage;
 }
 
 export interface OpenAlert {
@@ -465,6 +467,7 @@ export class AlertEngine {
     const entity = e.entity === '' ? null : e.entity;
     const opened = alertId(e.tenant, rule.id, entity, scope.key, start);
     const status = resolution ? 'resolved' : 'open';
+    const language = this.options.languageFor?.(e.tenant) ?? DEFAULT_ALERT_LANGUAGE;
     const samples = tallies.reduce<string[]>(
       (acc, t) => mergeSamples(acc, rule.detector === 'volume_spike' ? t.samples : t.negativeSamples),
       [],
@@ -487,22 +490,26 @@ export class AlertEngine {
       threshold: evaluation.threshold,
       mention_count: counts.mentions,
       sample_document_ids: samples.slice(0, MAX_SAMPLES),
-      message: explain({
-        detector: rule.detector,
-        level: rule.level,
-        entity,
-        normalized_aspect: scope.aspect,
-        category: scope.category,
-        observed: evaluation.observed,
-        baseline: evaluation.baseline,
-        mention_count: counts.mentions,
-        negative_count: counts.negative,
-        window_minutes: rule.window_minutes,
-        baseline_windows: Math.round((start - baselineStart) / (end - start)),
-        baseline_prior: evaluation.baseline_prior,
-        baseline_mention_count: baseline.mentions,
-        status,
-      }),
+      message: explain(
+        {
+          detector: rule.detector,
+          level: rule.level,
+          entity,
+          normalized_aspect: scope.aspect,
+          category: scope.category,
+          observed: evaluation.observed,
+          baseline: evaluation.baseline,
+          mention_count: counts.mentions,
+          negative_count: counts.negative,
+          window_minutes: rule.window_minutes,
+          baseline_windows: Math.round((start - baselineStart) / (end - start)),
+          baseline_prior: evaluation.baseline_prior,
+          baseline_mention_count: baseline.mentions,
+          status,
+        },
+        language,
+      ),
+      language,
       created_at: this.options.now(),
       status,
       resolves_alert_id: resolution?.resolves ?? null,

@@ -47,7 +47,7 @@ export interface DetectionOptions {
   groupId: string;
   chunkSize: number;
   partitionsConcurrently: number;
-  engine: Omit<EngineOptions, 'rulesFor' | 'now'>;
+  engine: Omit<EngineOptions, 'rulesFor' | 'languageFor' | 'now'>;
   now?: () => number;
 }
 
@@ -83,6 +83,7 @@ export class AlertDetection {
       ...options.engine,
       now: this.now,
       rulesFor: (tenant) => rules.rulesFor(tenant),
+      languageFor: (tenant) => rules.languageFor(tenant),
     });
     const common = {
       version: process.env.npm_package_version,

@@ -1,12 +1,14 @@
 /**
- * The rules in force, read from PostgreSQL (`alert_rules`) and refreshed in the background: a
- * rule changed through the API applies within `refreshMs`. Detection keeps the last rules it read
+ * The rules in force and each tenant's alert language, read from PostgreSQL (`alert_rules`,
+ * `alert_settings`) and refreshed in the background: a rule or language changed through the API
+ * applies to the alerts raised from `refreshMs` later on. Detection keeps the last rules it read
  * while PostgreSQL is down; before the first read succeeds it waits (the loop's outage wait).
  */
 import type pg from 'pg';
 import type { Logger } from '../../common/logging/index';
 import { asPostgresError } from '../../common/postgres/errors';
 import { errorMessage } from '../../common/errors/index';
+import { DEFAULT_ALERT_LANGUAGE, isAlertLanguage, type AlertLanguage } from './explain';
 import { defaultRules, ruleInputSchema, type Rule } from './rules';
 
 interface RuleRow {
@@ -39,6 +41,7 @@ export function ruleFromRow(row: RuleRow): Rule | Error {
 
 export class RuleSource {
   private byTenant: Map<string, Rule[]> | undefined;
+  private languages = new Map<string, AlertLanguage>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -47,9 +50,10 @@ export class RuleSource {
     private readonly refreshMs: number,
   ) {}
 
-  /** Reads the rules; throws retriable when PostgreSQL is unavailable. */
+  /** Reads the rules and languages; throws retriable when PostgreSQL is unavailable. */
   async load(): Promise<void> {
     let rows: RuleRow[];
+    let settings: Array<{ tenant: string; language: string }>;
     try {
       rows = (
         await this.pool.query<RuleRow>(
@@ -58,8 +62,22 @@ export class RuleSource {
              FROM alert_rules ORDER BY tenant, name`,
         )
       ).rows;
+      settings = (
+        await this.pool.query<{ tenant: string; language: string }>(
+          'SELECT tenant, language FROM alert_settings',
+        )
+      ).rows;
     } catch (err) {
       throw asPostgresError(err);
+    }
+    const languages = new Map<string, AlertLanguage>();
+    for (const { tenant, language } of settings) {
+      // The table's check admits only known languages; one written by a newer API version reads as English.
+      if (isAlertLanguage(language)) languages.set(tenant, language);
+      else
+        this.logger.warn(`alert language '${language}' of tenant ${tenant} is unknown here: English used`, {
+          event: { action: 'alert-language-unknown' },
+        });
     }
     const byTenant = new Map<string, Rule[]>();
     for (const row of rows) {
@@ -71,6 +89,7 @@ export class RuleSource {
       byTenant.set(row.tenant, [...(byTenant.get(row.tenant) ?? []), rule]);
     }
     this.byTenant = byTenant;
+    this.languages = languages;
   }
 
   /** Loads once (if never loaded), then keeps refreshing in the background. */
@@ -88,6 +107,11 @@ export class RuleSource {
   /** The tenant's stored rules, or the defaults when it has stored none. */
   rulesFor(tenant: string): readonly Rule[] {
     return this.byTenant?.get(tenant) ?? defaultRules(tenant);
+  }
+
+  /** The language the tenant's alert messages are written in (alert settings), English by default. */
+  languageFor(tenant: string): AlertLanguage {
+    return this.languages.get(tenant) ?? DEFAULT_ALERT_LANGUAGE;
   }
 
   stop(): void {

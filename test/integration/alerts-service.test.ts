@@ -18,6 +18,7 @@ import { AlertEngine, emptyPartition } from '../../stream-processors/alerts/engi
 import { RuleSource } from '../../stream-processors/alerts/rule-source';
 import { tallyMentions } from '../../stream-processors/alerts/tally';
 import { createLogger } from '../../common/logging/index';
+import { migrate } from '../../common/postgres/migrate';
 import { CommittedReader } from './helpers/committed-reader';
 import { startGroupAtEnd } from './sinks-fixtures';
 import { freePort, startProcess, waitFor, type Started } from './helpers/processes';
@@ -91,13 +92,18 @@ function mentions(
 }
 
 /** 27 ordinary hours (15 % negative), a burst hour (`burst` of 60 negative), then a closing hour. */
-function burstStory(tenant: string, entity: string, burstHour: number, burst: number): AspectMention[] {
+function burstStory(
+  tenant: string,
+  entity: string,
+  burstHour: number,
+  burst: number,
+  aspect = 'delivery',
+): AspectMention[] {
   const out: AspectMention[] = [];
-  for (let h = 27; h >= 1; h--)
-    out.push(...mentions(tenant, entity, 'delivery', burstHour - h * HOUR, 40, 6));
-  out.push(...mentions(tenant, entity, 'delivery', burstHour, 60, burst));
+  for (let h = 27; h >= 1; h--) out.push(...mentions(tenant, entity, aspect, burstHour - h * HOUR, 40, 6));
+  out.push(...mentions(tenant, entity, aspect, burstHour, 60, burst));
   // Stream time past the burst window's end plus the allowed lateness closes it.
-  out.push(...mentions(tenant, entity, 'delivery', burstHour + HOUR, 40, 6));
+  out.push(...mentions(tenant, entity, aspect, burstHour + HOUR, 40, 6));
   return out;
 }
 
@@ -112,6 +118,8 @@ describe('alert service', function () {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const tenant = `al${randomBytes(4).toString('hex')}`;
+  /** A tenant whose alert language is Korean. */
+  const koTenant = `${tenant}ko`;
   const secret = randomBytes(16).toString('hex');
   const started: Started[] = [];
   let hook: Awaited<ReturnType<typeof receiver>>;
@@ -161,14 +169,25 @@ describe('alert service', function () {
     hook = await receiver([503, 503]);
     schemaId = await registry.registerSchema(valueSubject(TOPICS.aspects), schemas.aspectMention);
     await producer.connect();
-    // One rule with the test's webhook; the tenant's other entities fall under it too.
-    await pool.query(
-      `INSERT INTO alert_rules (tenant, name, detector, level, normalized_aspect, window_minutes, baseline_windows,
-                                min_mentions, cooldown_minutes, severity, channels)
-       VALUES ($1, 'delivery-complaints', 'negative_share', 'aspect', 'delivery', 60, 168, 30, 0, 'critical', $2)`,
-      [tenant, JSON.stringify([{ type: 'webhook', url: hook.url }])],
-    );
+    await migrate(pool);
+    // One rule with the test's webhook; the tenant's other entities fall under it too. The Korean
+    // tenant watches its aspect 배송 the same way.
+    for (const [t, aspect] of [
+      [tenant, 'delivery'],
+      [koTenant, '배송'],
+    ]) {
+      await pool.query(
+        `INSERT INTO alert_rules (tenant, name, detector, level, normalized_aspect, window_minutes, baseline_windows,
+                                  min_mentions, cooldown_minutes, severity, channels)
+         VALUES ($1, 'delivery-complaints', 'negative_share', 'aspect', $2, 60, 168, 30, 0, 'critical', $3)`,
+        [t, aspect, JSON.stringify([{ type: 'webhook', url: hook.url }])],
+      );
+    }
     await pool.query('INSERT INTO alert_settings (tenant, webhook_secret) VALUES ($1, $2)', [tenant, secret]);
+    await pool.query(`INSERT INTO alert_settings (tenant, webhook_secret, language) VALUES ($1, $2, 'ko')`, [
+      koTenant,
+      secret,
+    ]);
     alertsTopic = new CommittedReader<Alert>(TOPICS.alerts, (a) => a.tenant === tenant);
     await alertsTopic.start();
     // The service's fresh groups would start at the beginning of their topics, which hold every
@@ -187,8 +206,8 @@ describe('alert service', function () {
     for (const p of started) p.child.kill('SIGKILL');
     await alertsTopic?.stop();
     await producer.disconnect();
-    await pool.query('DELETE FROM alert_rules WHERE tenant = $1', [tenant]);
-    await pool.query('DELETE FROM alert_settings WHERE tenant = $1', [tenant]);
+    await pool.query('DELETE FROM alert_rules WHERE tenant = ANY($1)', [[tenant, koTenant]]);
+    await pool.query('DELETE FROM alert_settings WHERE tenant = ANY($1)', [[tenant, koTenant]]);
     await pool.end();
     await hook?.close();
   });
@@ -241,6 +260,40 @@ describe('alert service', function () {
     ]);
     await alertsTopic.until((records) => records.length >= 1, 30_000, 'the alert on sentiment.alerts.v1');
     expect(alertsTopic.records.map((r) => r.value.alert_id)).to.deep.equal([row.alert_id]);
+  });
+
+  it('writes the alert of a tenant whose alert language is Korean in Korean, in PostgreSQL and in the signed webhook', async () => {
+    const burstHour = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR;
+    await produce(burstStory(koTenant, 'snapcart', burstHour, 40, '배송'));
+    const ofKo = () =>
+      hook.requests.filter((r) => r.status === 200 && JSON.parse(r.body).tenant === koTenant);
+    await waitFor(async () => ofKo().length > 0, 120_000, 'the webhook delivery of the Korean alert');
+    const message =
+      'snapcart의 배송 부정 언급 비율이 지난 7일 평균 15%에서 최근 1시간 67%(60건 중 40건)로 올랐습니다.';
+    const [delivered, ...again] = ofKo();
+    expect(again, 'delivered once').to.have.length(0);
+    expect(
+      verifySignature(secret, String(delivered!.headers['x-signature']), delivered!.body, Date.now()),
+    ).to.equal(true);
+    const body = JSON.parse(delivered!.body);
+    // The sentence is Korean; codes and numbers are the same as in any language.
+    expect(body).to.include({
+      message,
+      language: 'ko',
+      detector: 'negative_share',
+      metric: 'negative_share',
+      severity: 'critical',
+      status: 'open',
+      entity: 'snapcart',
+      normalized_aspect: '배송',
+      mention_count: 60,
+      negative_count: 40,
+    });
+    expect(body.observed).to.be.closeTo(40 / 60, 1e-9);
+    const { rows } = await pool.query('SELECT alert_id, message, language FROM alerts WHERE tenant = $1', [
+      koTenant,
+    ]);
+    expect(rows).to.deep.equal([{ alert_id: body.alert_id, message, language: 'ko' }]);
   });
 
   it('marks alerts of an imported backfill historical and delivers none of them', async () => {

@@ -365,7 +365,7 @@ describe('Alert API (real PostgreSQL)', function () {
   });
 
   describe('settings', () => {
-    it('shows the webhook secret once, on creation and on rotation, and never on a read (admin only)', async () => {
+    it('shows the webhook secret once, on creation and on rotation, never on a read (admin only), and keeps the alert language until set', async () => {
       expect((await call('GET', '/v1/alert-settings', 'analyst')).status).to.equal(403);
       expect(
         (await call('PUT', '/v1/alert-settings', 'analyst', { webhook_url: 'https://hooks.example.com/x' }))
@@ -374,7 +374,12 @@ describe('Alert API (real PostgreSQL)', function () {
       const before = await call('GET', '/v1/alert-settings', 'admin');
       expect(before.status).to.equal(200);
       expectMatchesOpenApi('getAlertSettings', 200, before.body);
-      expect(before.body).to.deep.equal({ webhook_url: null, webhook_secret_set: false, updated_at: null });
+      expect(before.body).to.deep.equal({
+        webhook_url: null,
+        language: 'en',
+        webhook_secret_set: false,
+        updated_at: null,
+      });
 
       const first = await call('PUT', '/v1/alert-settings', 'admin', {
         webhook_url: 'https://hooks.example.com/a',
@@ -384,19 +389,38 @@ describe('Alert API (real PostgreSQL)', function () {
       expect(first.headers.get('cache-control')).to.equal('no-store');
       const secret = first.body.webhook_secret as string;
       expect(secret).to.match(/^[A-Za-z0-9_-]{43}$/);
-      expect(first.body).to.include({ webhook_url: 'https://hooks.example.com/a', webhook_secret_set: true });
+      expect(first.body).to.include({
+        webhook_url: 'https://hooks.example.com/a',
+        language: 'en',
+        webhook_secret_set: true,
+      });
 
       const read = await call('GET', '/v1/alert-settings', 'admin');
       expect(read.body).to.not.have.property('webhook_secret');
       expect(read.text).to.not.contain(secret);
       expect(read.body).to.include({ webhook_url: 'https://hooks.example.com/a', webhook_secret_set: true });
 
+      const korean = await call('PUT', '/v1/alert-settings', 'admin', {
+        webhook_url: 'https://hooks.example.com/a',
+        language: 'ko',
+      });
+      expect(korean.status).to.equal(200);
+      expectMatchesOpenApi('putAlertSettings', 200, korean.body);
+      expect(korean.body.language).to.equal('ko');
+      // Left out, the language stays as set.
       const update = await call('PUT', '/v1/alert-settings', 'admin', {
         webhook_url: null,
         rotate_secret: false,
       });
       expect(update.body).to.not.have.property('webhook_secret');
       expect(update.body.webhook_url).to.equal(null);
+      expect(update.body.language).to.equal('ko');
+      expect((await call('GET', '/v1/alert-settings', 'admin')).body.language).to.equal('ko');
+      const french = await call('PUT', '/v1/alert-settings', 'admin', { webhook_url: null, language: 'fr' });
+      expect(french.status).to.equal(400);
+      expect(french.body.errors).to.deep.equal([
+        { in: 'body', pointer: '/language', reason: 'must be one of en, ko' },
+      ]);
       const stored = async () =>
         (
           await db.query<{ webhook_secret: string }>(

@@ -18,6 +18,7 @@ import {
   AlertDelivery,
   WebhookDeliveryError,
   callWebhook,
+  webhookBody,
   type DeliveryOutcome,
 } from '../../stream-processors/alerts/deliveries';
 import { alertsMetrics } from '../../stream-processors/alerts/metrics';
@@ -151,6 +152,15 @@ describe('alerts delivery: dead letters and redrive', () => {
     await handle(redrive);
     await handle({});
     expect(calls).to.equal(3);
+  });
+
+  it('sends the alert with the language of its message, English for one from before the field', () => {
+    const korean = JSON.parse(
+      webhookBody({ ...alert, message: '배송 부정 언급 비율이 올랐습니다.', language: 'ko' }),
+    );
+    expect(korean).to.include({ message: '배송 부정 언급 비율이 올랐습니다.', language: 'ko' });
+    expect(korean.window_start).to.equal('2026-12-04T10:00:00.000Z');
+    expect(JSON.parse(webhookBody(alert)).language).to.equal('en');
   });
 
   it('decides from the delivery log alone', () => {

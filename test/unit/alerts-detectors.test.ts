@@ -557,4 +557,185 @@ describe('alert explanations', () => {
       'The new aspect "refund" at Snapcart has settled: 4 mentions in the last hour, 25 % negative.',
     );
   });
+
+  describe('in Korean', () => {
+    // Korean names, as a Korean tenant stores them; "Snapcart" stays as stored.
+    const battery: ExplainInput = {
+      ...aspect,
+      normalized_aspect: '배터리',
+      observed: 31 / 100,
+      baseline: 0.12,
+      mention_count: 100,
+      negative_count: 31,
+    };
+
+    it('says what rose, where, in which window and from what', () => {
+      expect(explain(battery, 'ko')).to.equal(
+        'Snapcart의 배터리 부정 언급 비율이 지난 7일 평균 12%에서 최근 1시간 31%(100건 중 31건)로 올랐습니다.',
+      );
+      expect(explain(battery, 'en')).to.equal(
+        'Negative mentions of 배터리 at Snapcart rose to 31 % (31 of 100) in the last hour, from 12 % over the previous 7 days.',
+      );
+    });
+
+    it('says a resolved negative share is back near its baseline, or its assumed prior', () => {
+      const back = {
+        ...battery,
+        observed: 5 / 30,
+        mention_count: 30,
+        negative_count: 5,
+        status: 'resolved' as const,
+      };
+      expect(explain(back, 'ko')).to.equal(
+        'Snapcart의 배터리 부정 언급 비율이 최근 1시간 17%(30건 중 5건)로 돌아와 지난 7일 평균 12%에 가까워졌습니다.',
+      );
+      expect(explain({ ...back, baseline: 0.2, baseline_prior: true }, 'ko')).to.equal(
+        'Snapcart의 배터리 부정 언급 비율이 최근 1시간 17%(30건 중 5건)로 돌아와 지난 7일 동안 언급이 부족해 가정한 기준값 20%에 가까워졌습니다.',
+      );
+    });
+
+    it('names the category and every entity, with windows in hours and days', () => {
+      const category = {
+        ...battery,
+        level: 'category' as const,
+        normalized_aspect: null,
+        category: '배송',
+        window_minutes: 120,
+        baseline_windows: 18,
+      };
+      expect(explain(category, 'ko')).to.equal(
+        'Snapcart의 배송 범주 부정 언급 비율이 지난 36시간 평균 12%에서 최근 2시간 31%(100건 중 31건)로 올랐습니다.',
+      );
+      const all = {
+        ...battery,
+        level: 'entity' as const,
+        entity: null,
+        normalized_aspect: null,
+        window_minutes: 1440,
+        baseline_windows: 7,
+      };
+      expect(explain(all, 'ko')).to.equal(
+        '모든 대상의 부정 언급 비율이 지난 7일 평균 12%에서 최근 1일 31%(100건 중 31건)로 올랐습니다.',
+      );
+    });
+
+    it('says when the baseline is the assumed prior', () => {
+      const prior = {
+        ...battery,
+        observed: 27 / 60,
+        mention_count: 60,
+        negative_count: 27,
+        baseline: 0.2,
+        baseline_prior: true,
+      };
+      expect(explain(prior, 'ko')).to.equal(
+        'Snapcart의 배터리 부정 언급 비율이 최근 1시간 45%(60건 중 27건)에 이르러 지난 7일 동안 언급이 부족해 가정한 기준값 20%를 넘었습니다.',
+      );
+    });
+
+    it('explains a volume spike as a multiple of the expected count, digits grouped', () => {
+      const volume: ExplainInput = {
+        ...battery,
+        detector: 'volume_spike',
+        level: 'entity',
+        normalized_aspect: null,
+        observed: 2400,
+        baseline: 58,
+        mention_count: 2400,
+        negative_count: null,
+      };
+      expect(explain(volume, 'ko')).to.equal(
+        'Snapcart의 언급이 최근 1시간 2,400건으로 늘어 예상치 58건의 41.4배가 되었습니다.',
+      );
+      expect(explain({ ...volume, observed: 12, mention_count: 12, baseline: 2.5 }, 'ko')).to.equal(
+        'Snapcart의 언급이 최근 1시간 12건으로 늘어 예상치 2.5건의 4.8배가 되었습니다.',
+      );
+      expect(explain({ ...volume, observed: 70, mention_count: 70, status: 'resolved' }, 'ko')).to.equal(
+        'Snapcart의 언급이 최근 1시간 70건(예상 58건)으로 돌아왔습니다.',
+      );
+    });
+
+    it('explains an emerging aspect, quoting it as stored', () => {
+      const emerging: ExplainInput = {
+        ...battery,
+        detector: 'emerging_aspect',
+        normalized_aspect: '환불',
+        observed: 10 / 12,
+        baseline: null,
+        mention_count: 12,
+        negative_count: 10,
+      };
+      expect(explain(emerging, 'ko')).to.equal(
+        'Snapcart에서 새 속성 ‘환불’ 언급이 최근 1시간 12건 나타났고 그중 83%가 부정적입니다(지난 7일 동안 없음).',
+      );
+      expect(
+        explain(
+          {
+            ...emerging,
+            entity: null,
+            normalized_aspect: 'refund',
+            baseline: 0.5,
+            baseline_mention_count: 2,
+          },
+          'ko',
+        ),
+      ).to.equal(
+        '모든 대상에서 새 속성 ‘refund’ 언급이 최근 1시간 12건 나타났고 그중 83%가 부정적입니다(지난 7일 동안 2건).',
+      );
+      expect(
+        explain(
+          { ...emerging, observed: 1 / 4, mention_count: 4, negative_count: 1, status: 'resolved' },
+          'ko',
+        ),
+      ).to.equal('Snapcart의 새 속성 ‘환불’ 언급이 최근 1시간 4건, 부정 25%로 안정되었습니다.');
+    });
+
+    it('writes every kind, state and scope wholly in the language asked, with the same numbers', () => {
+      // Korean names, so a Latin letter in a Korean sentence is English left in; Latin names the other way round.
+      const names = {
+        ko: { entity: '스냅카트', normalized_aspect: '배송', category: '물류' },
+        en: { entity: 'Snapcart', normalized_aspect: 'delivery', category: 'Shipping' },
+      };
+      const kinds: Array<Pick<ExplainInput, 'detector' | 'level'>> = [
+        { detector: 'negative_share', level: 'aspect' },
+        { detector: 'negative_share', level: 'category' },
+        { detector: 'negative_share', level: 'entity' },
+        { detector: 'volume_spike', level: 'entity' },
+        { detector: 'volume_spike', level: 'aspect' },
+        { detector: 'emerging_aspect', level: 'aspect' },
+      ];
+      let checked = 0;
+      for (const language of ['ko', 'en'] as const)
+        for (const kind of kinds)
+          for (const status of ['open', 'resolved'] as const)
+            for (const baseline of [null, 0.2])
+              for (const prior of [false, true])
+                for (const everyEntity of [false, true]) {
+                  const input: ExplainInput = {
+                    ...aspect,
+                    ...names[language === 'ko' ? 'ko' : 'en'],
+                    ...kind,
+                    ...(everyEntity ? { entity: null } : {}),
+                    observed: kind.detector === 'volume_spike' ? 1234 : 0.45,
+                    baseline: kind.detector === 'volume_spike' && baseline !== null ? 58 : baseline,
+                    baseline_prior: prior,
+                    mention_count: 1234,
+                    negative_count: 555,
+                    status,
+                  };
+                  const text = explain(input, language);
+                  const what = `${language} ${JSON.stringify(input)}: ${text}`;
+                  if (language === 'ko') {
+                    expect(text, what).to.not.match(/[A-Za-z]/);
+                    expect(text, what).to.match(/다\.$|\)\.$/);
+                    expect(text, what).to.contain('1,234');
+                  } else {
+                    expect(text, what).to.not.match(/[\uac00-\ud7a3]/);
+                    expect(text, what).to.contain('1234');
+                  }
+                  checked++;
+                }
+      expect(checked).to.equal(2 * 6 * 2 * 2 * 2 * 2);
+    });
+  });
 });

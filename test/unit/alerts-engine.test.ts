@@ -5,7 +5,8 @@
  */
 import { expect } from 'chai';
 import type { IHeaders, Message } from 'kafkajs';
-import type { AspectMention } from '../../schemas/index';
+import avro from 'avsc';
+import { avroType, schemas, type Alert, type AspectMention } from '../../schemas/index';
 import { applyChangelogRecord, changelogMessages } from '../../stream-processors/alerts/changelog';
 import {
   AlertEngine,
@@ -92,6 +93,45 @@ describe('alert engine', () => {
     expect(open!.baseline).to.be.closeTo(0.15, 1e-9);
     expect(open!.sample_document_ids).to.have.length(5);
     expect(resolved).to.include({ resolves_alert_id: open!.alert_id, window_start: start + 31 * HOUR });
+  });
+
+  it("writes the message in the tenant's alert language and says which, the rest of the alert the same", () => {
+    maker.restart();
+    const english = run(story(start), 500).alerts;
+    maker.restart();
+    const korean = run(
+      story(start),
+      500,
+      new AlertEngine({
+        allowedLatenessMs: 10 * 60_000,
+        retentionMs: 35 * 24 * HOUR,
+        deliverMaxAgeMs: 24 * HOUR,
+        idleCloseMs: HOUR,
+        now: () => NOW,
+        rulesFor: () => [rule],
+        languageFor: (tenant) => (tenant === 't' ? 'ko' : 'en'),
+      }),
+    ).alerts;
+    expect(english.map((a) => a.language)).to.deep.equal(['en', 'en']);
+    expect(korean.map((a) => a.language)).to.deep.equal(['ko', 'ko']);
+    expect(korean[0]!.message).to.equal(
+      'shop의 delivery 부정 언급 비율이 지난 7일 평균 15%에서 최근 1시간 67%(60건 중 40건)로 올랐습니다.',
+    );
+    expect(korean[1]!.message).to.match(
+      /^shop의 delivery 부정 언급 비율이 최근 1시간 15%\(40건 중 6건\)로 돌아와/,
+    );
+    const neutral = (a: Alert) => ({ ...a, message: undefined, language: undefined });
+    expect(korean.map(neutral)).to.deep.equal(english.map(neutral));
+    // The alert is valid under sentiment.alerts.v1, and one written before `language` existed reads as null.
+    const type = avroType('alert');
+    expect(type.isValid(korean[0]), JSON.stringify(korean[0])).to.equal(true);
+    expect((type.fromBuffer(type.toBuffer(korean[0])) as Alert).language).to.equal('ko');
+    const old = avro.Type.forSchema({
+      ...schemas.alert,
+      fields: schemas.alert.fields.filter((f) => f.name !== 'language'),
+    } as avro.Schema);
+    const read = type.fromBuffer(old.toBuffer(english[0]), type.createResolver(old)) as Alert;
+    expect(read.language).to.equal(null);
   });
 
   it('gives the same alerts however the stream is chunked', () => {

@@ -25,6 +25,7 @@ import { parseConfig, withEnv } from '../../common/config/index';
 import { HttpProblem } from '../../common/http/problem';
 import { silentLogger } from '../../common/logging/index';
 import { createMetrics } from '../../common/metrics/index';
+import type { AlertLanguage } from '../../stream-processors/alerts/explain';
 import { DEFAULT_RULE_SPECS, ruleInputSchema } from '../../stream-processors/alerts/rules';
 
 const operations = Object.values(openApiDocument.paths).flatMap((item) => Object.values(item) as Operation[]);
@@ -95,6 +96,7 @@ const alert = (i: number, status: AlertView['status'] = 'open'): AlertView => ({
   sample_document_ids: [],
   contributors: [],
   message: 'negative share of battery life rose to 60%',
+  language: 'en',
   created_at: `2026-11-01T11:0${i % 10}:00.000000Z`,
   resolved_at: null,
   resolution: null,
@@ -137,14 +139,20 @@ class MemoryAlerts implements AlertStore {
     this.calls.push('deleteRule');
     return (await this.getRule(tenant, id)) !== undefined;
   }
+  language: AlertLanguage = 'en';
   async getSettings() {
     this.calls.push('getSettings');
-    return { webhook_url: null, webhook_secret_set: false, updated_at: null };
+    return { webhook_url: null, language: this.language, webhook_secret_set: false, updated_at: null };
   }
-  async putSettings(_tenant: string, s: { webhookUrl: string | null; rotateSecret: boolean }) {
+  async putSettings(
+    _tenant: string,
+    s: { webhookUrl: string | null; rotateSecret: boolean; language?: AlertLanguage },
+  ) {
     this.calls.push('putSettings');
+    this.language = s.language ?? this.language;
     return {
       webhook_url: s.webhookUrl,
+      language: this.language,
       webhook_secret_set: true,
       updated_at: new Date().toISOString(),
       webhook_secret: 'secret',
@@ -209,7 +217,11 @@ async function listen(alerts: AlertStore | undefined) {
       ping: async () => undefined,
     },
     search: {
-      search: async () => ({ hits: [], total: 0, facets: { aspects: [], categories: [], polarity: [], languages: [] } }),
+      search: async () => ({
+        hits: [],
+        total: 0,
+        facets: { aspects: [], categories: [], polarity: [], languages: [] },
+      }),
       ping: async () => undefined,
     },
     alerts,
@@ -476,6 +488,37 @@ describe('alert API (unit)', () => {
       expect(bad.queries).to.have.length(0);
     });
 
+    it('stores the alert language given, keeps the stored one when left out, and reads English by default', async () => {
+      const row = {
+        webhook_url: null,
+        webhook_secret: 's1',
+        inserted: false,
+        updated_at: '2026-11-01T00:00:00.000000Z',
+      };
+      const korean = pool({ rows: [{ ...row, language: 'ko' }] });
+      const set = await store(korean).putSettings('t1', {
+        webhookUrl: null,
+        rotateSecret: false,
+        language: 'ko',
+      });
+      expect(set.language).to.equal('ko');
+      expect(korean.queries[0]!.params.slice(4)).to.deep.equal(['ko', 'en']);
+      expect(korean.queries[0]!.sql).to.match(/language = COALESCE\(\$5, s\.language\)/);
+      const kept = pool({ rows: [{ ...row, language: 'ko' }] });
+      await store(kept).putSettings('t1', { webhookUrl: null, rotateSecret: false });
+      expect(kept.queries[0]!.params[4]).to.equal(null);
+      expect((await store(pool({ rows: [] })).getSettings('t1')).language).to.equal('en');
+      const bad = pool();
+      const err = await store(bad)
+        .putSettings('t1', { webhookUrl: 'ftp://x.example', rotateSecret: false, language: 'fr' as never })
+        .catch((e: unknown) => e);
+      expect(errorsOf(err as HttpProblem)).to.deep.equal([
+        { in: 'body', pointer: '/webhook_url', reason: 'must be an http(s) URL' },
+        { in: 'body', pointer: '/language', reason: 'must be one of en, ko' },
+      ]);
+      expect(bad.queries).to.have.length(0);
+    });
+
     it('filters every statement by tenant, as a parameter', async () => {
       const p = pool();
       const s = store(p);
@@ -607,6 +650,28 @@ describe('alert API (unit)', () => {
       const settings = await api.call('PUT', '/v1/alert-settings', 'admin', { rotate_secret: true });
       expect(settings.status).to.equal(400);
       expect(settings.body.errors[0]).to.include({ pointer: '/webhook_url', reason: 'is required' });
+    });
+
+    it('takes the alert language en or ko in the settings, refusing any other with a 400 naming the field', async () => {
+      const french = await api.call('PUT', '/v1/alert-settings', 'admin', {
+        webhook_url: null,
+        language: 'fr',
+      });
+      expect(french.status).to.equal(400);
+      expect(french.body.errors).to.deep.equal([
+        { in: 'body', pointer: '/language', reason: 'must be one of en, ko' },
+      ]);
+      expect(memory.calls).to.not.include('putSettings');
+      const before = await api.call('GET', '/v1/alert-settings', 'admin');
+      expect(before.body.language).to.equal('en');
+      expect(matches('AlertSettings', before.body)).to.equal(true);
+      const korean = await api.call('PUT', '/v1/alert-settings', 'admin', {
+        webhook_url: null,
+        language: 'ko',
+      });
+      expect(korean.status).to.equal(200);
+      expect(korean.body.language).to.equal('ko');
+      expect((await api.call('GET', '/v1/alert-settings', 'admin')).body.language).to.equal('ko');
     });
 
     it('pages alerts with an opaque cursor and passes the filters on, typed', async () => {
