@@ -182,7 +182,10 @@ export interface Alert {
   mention_count: number;
   sample_document_ids: string[];
   contributors: unknown[];
+  /** One sentence from the alert service, in the tenant's alert language. */
   message: string;
+  /** Language of `message` (ISO 639-1), and of `resolution` unless the tenant changed it in between. */
+  language: string;
   created_at: string;
   resolved_at: string | null;
   resolution: string | null;

@@ -169,7 +169,7 @@ function AlertDetails({ alert: a, onChange }: { alert: Alert; onChange: (a: Aler
         <p>{explain}</p>
         <p>
           <span class="muted">{t('alert.message')} </span>
-          <q lang="en">{a.message}</q>
+          <q lang={a.language}>{a.message}</q>
         </p>
         <dl class="facts">
           <dt>{t('alert.window')}</dt>
@@ -215,7 +215,12 @@ function AlertDetails({ alert: a, onChange }: { alert: Alert; onChange: (a: Aler
               <dt>{t('alert.resolved')}</dt>
               <dd>
                 <time dateTime={a.resolved_at}>{dateTime(a.resolved_at)}</time>
-                {a.resolution ? ` (${a.resolution})` : ''}
+                {a.resolution && (
+                  <>
+                    {' ('}
+                    <span lang={a.language}>{a.resolution}</span>)
+                  </>
+                )}
               </dd>
             </>
           )}
