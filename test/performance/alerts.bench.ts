@@ -77,6 +77,7 @@ import { RuleSource } from '../../stream-processors/alerts/rule-source';
 import { ruleInputSchema, type Detector, type Rule } from '../../stream-processors/alerts/rules';
 import { tallyMentions, type Tally } from '../../stream-processors/alerts/tally';
 import { freePort, startProcess, type Started } from '../integration/helpers/processes';
+import { metricSum } from './prometheus-text';
 
 const ENTITIES = Number(process.env.BENCH_ALERTS_ENTITIES ?? 60);
 const DAYS = Number(process.env.BENCH_ALERTS_DAYS ?? 20);
@@ -520,19 +521,6 @@ async function committed(admin: Admin, groupId: string, topic: string): Promise<
 function reached(at: Map<number, bigint>, target: Map<number, bigint>, slack: bigint): boolean {
   for (const [p, end] of target) if ((at.get(p) ?? -1n) < end - slack) return false;
   return true;
-}
-
-/** Sum of a Prometheus counter or gauge over its label sets. */
-function metricSum(text: string, name: string, filter: (labels: string) => boolean = () => true): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name)) continue;
-    const rest = line.slice(name.length);
-    if (rest[0] !== ' ' && rest[0] !== '{') continue;
-    const labels = rest.startsWith('{') ? rest.slice(1, rest.indexOf('}')) : '';
-    if (filter(labels)) sum += Number(rest.slice(rest.lastIndexOf(' ') + 1));
-  }
-  return sum;
 }
 
 /** CPU seconds (user + system) of a process. */

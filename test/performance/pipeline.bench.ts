@@ -42,6 +42,7 @@ import { ApiKeyStore } from '../../common/apikeys/store';
 import { TOPICS } from '../../schemas/topics';
 import { SentenceSplitter } from '../../stream-processors/absa/enrichment/sentence-splitter';
 import { freePort, REPO, startProcess, type Started } from '../integration/helpers/processes';
+import { metricSum } from './prometheus-text';
 
 const DOCUMENTS = Number(process.env.BENCH_E2E_DOCUMENTS ?? 20_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -204,6 +205,7 @@ interface Services {
   pids: Map<string, number>;
   collectorUrl: string;
   apiUrl: string;
+  processorMetricsUrl: string;
 }
 
 async function startGroupsAtEnd(
@@ -313,6 +315,7 @@ async function startServices(kafka: kafkajs.Kafka, run: string): Promise<Service
     pids: new Map(),
     collectorUrl: `http://127.0.0.1:${ports.collector}`,
     apiUrl: `http://127.0.0.1:${ports.api}`,
+    processorMetricsUrl: `http://127.0.0.1:${ports.processor}/metrics`,
   };
   live.add(services);
   try {
@@ -478,6 +481,32 @@ interface LatencyResult {
   max_ms: number;
   ingest_p50_ms: number;
   ingest_p99_ms: number;
+  /** Where the processor's time went during the run (its own metrics, means per chunk). */
+  processor: ProcessorBreakdown;
+}
+
+interface ProcessorBreakdown {
+  chunks: number;
+  messages_per_chunk: number;
+  /** decode to committed offset: the model, categories, encoding and the transaction */
+  chunk_ms: number;
+  /** the analyzer call (model runs and category lookups) */
+  inference_ms: number;
+}
+
+async function processorBreakdown(url: string): Promise<ProcessorBreakdown> {
+  const text = await (await fetch(url)).text();
+  const processor = (labels: string) => labels.includes('consumer="absa-processor"');
+  const chunks = metricSum(text, 'absa_consumer_chunk_duration_seconds_count', processor);
+  const inferences = metricSum(text, 'absa_processor_inference_duration_seconds_count');
+  const mean = (sum: number, n: number) => (n > 0 ? Math.round((sum / n) * 1000) : 0);
+  return {
+    chunks,
+    messages_per_chunk:
+      chunks > 0 ? round1(metricSum(text, 'absa_consumer_chunk_messages_sum', processor) / chunks) : 0,
+    chunk_ms: mean(metricSum(text, 'absa_consumer_chunk_duration_seconds_sum', processor), chunks),
+    inference_ms: mean(metricSum(text, 'absa_processor_inference_duration_seconds_sum'), inferences),
+  };
 }
 
 async function latency(
@@ -571,6 +600,7 @@ async function latency(
     max_ms: Math.round(latencies[latencies.length - 1]!),
     ingest_p50_ms: round1(percentile(ingestMs, 50)),
     ingest_p99_ms: round1(percentile(ingestMs, 99)),
+    processor: await processorBreakdown(services.processorMetricsUrl),
   };
 }
 
