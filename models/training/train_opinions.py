@@ -9,6 +9,9 @@ ASTE train files (aspect-opinion-polarity triplets), validated on the ASTE val f
 
     nice -n 10 models/training/.venv/bin/python models/training/train_opinions.py \
         --artifact models/absa/minilm-absa-en-1.0.0
+
+The Korean model's head adds the project's Korean triplets (`--extra models/data/ko-absa/aste:ko_reviews`)
+to the English ones: the multilingual encoder's states carry what the English data teaches across.
 """
 
 from __future__ import annotations
@@ -137,13 +140,21 @@ def main() -> None:
     ap.add_argument("--l2", type=float, default=1e-4)
     ap.add_argument("--epochs", type=int, default=8)
     ap.add_argument("--cache", help="npz file to keep features between runs")
+    ap.add_argument("--extra", action="append", default=[], metavar="DIR:NAME",
+                    help="more triplet data in the ASTE format: DIR/train.jsonl trained on, DIR/val.jsonl "
+                         "reported as NAME (e.g. models/data/ko-absa/aste:ko_reviews)")
+    ap.add_argument("--no-english", action="store_true", help="train on the --extra data only")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     t0 = time.time()
     dd = data_dir()
     enc = TargetedEncoder(args.artifact, args.threads)
-    split = {s: [r for d in DATASETS for r in read_jsonl(os.path.join(dd, "aste", d, f"{s}.jsonl"))] for s in ("train", "val")}
-    val_by_ds = {d: read_jsonl(os.path.join(dd, "aste", d, "val.jsonl")) for d in DATASETS}
+    files = {} if args.no_english else {d: os.path.join(dd, "aste", d) for d in DATASETS}
+    for extra in args.extra:
+        folder, name = extra.rsplit(":", 1)
+        files[name] = folder
+    split = {s: [r for d in files for r in read_jsonl(os.path.join(files[d], f"{s}.jsonl"))] for s in ("train", "val")}
+    val_by_ds = {d: read_jsonl(os.path.join(files[d], "val.jsonl")) for d in files}
     data = {}
     for s, recs in split.items():
         rows, tags, gold = rows_and_tags(enc, recs)
@@ -164,8 +175,8 @@ def main() -> None:
     results = {}
     wf = (w / sd[:, None]).astype(np.float32)
     bf = (b - (mu / sd) @ w).astype(np.float32)
-    ids_by_ds = {d: {r["id"] for r in val_by_ds[d]} for d in DATASETS}
-    for d in DATASETS:
+    ids_by_ds = {d: {r["id"] for r in val_by_ds[d]} for d in files}
+    for d in files:
         tp = fp = fn = 0
         for row, g, h in zip(rows, gold, states):
             if g[0] not in ids_by_ds[d]:
@@ -185,7 +196,10 @@ def main() -> None:
         "input": "targeted hidden_states per token: [h_t ; h_t * a ; distance bucket one-hot], a = mean h over the target",
         "tags": ["O", "B", "I"],
         "distance_buckets": BUCKETS,
-        "trained_on": "ASTE-Data-V2 train files (semeval14 restaurants/laptops, semeval15/16 restaurants)",
+        "trained_on": "; ".join(
+            (["ASTE-Data-V2 train files (semeval14 restaurants/laptops, semeval15/16 restaurants)"] if not args.no_english else [])
+            + [f"{e.rsplit(':', 1)[0]}/train.jsonl" for e in args.extra]
+        ),
         "validation": results,
         "weights": [[round(float(v), 6) for v in wf[:, j]] for j in range(3)],
         "bias": [round(float(v), 6) for v in bf],

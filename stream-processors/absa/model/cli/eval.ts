@@ -52,7 +52,7 @@ where the data has them, category_* (labelled categories), opinion_pair_* and tr
 Options:
   --data FILE        JSONL in the shared ABSA format, with gold "aspects" (or ASTE "triplets") on every
                      line (required)
-  --model DIR        model artifact folder (default: $ABSA_MODEL_DIR, else the only folder in models/absa/)
+  --model DIR        model artifact folder (default: $ABSA_MODEL_DIR, else the one in models/absa/ serving English)
   --threads N        ONNX Runtime threads (default: $ABSA_THREADS, else the number of CPU cores)
   --batch-size N     sequences per inference batch (default: $ABSA_BATCH_SIZE, else 32)
   -h, --help         this text

@@ -24,7 +24,7 @@ const USAGE = `Usage:
       "targeted": [{"from","to","polarity","confidence"}] (targeted mode on the line's own aspect spans)}
 
 Options:
-  --model DIR        model artifact folder (default: $ABSA_MODEL_DIR, else the only folder in models/absa/)
+  --model DIR        model artifact folder (default: $ABSA_MODEL_DIR, else the one in models/absa/ serving English)
   --threads N        ONNX Runtime threads (default: $ABSA_THREADS, else the number of CPU cores)
   --batch-size N     sequences per inference batch (default: $ABSA_BATCH_SIZE, else 32)
   -h, --help         this text
