@@ -14,6 +14,7 @@ import {
   EventProducer,
   endOffsets,
   makeDocument,
+  makeKoreanDocument,
   readDeadLetters,
   startGroupAtEnd,
   testKafka,
@@ -149,6 +150,36 @@ describe('PostgreSQL sink (sentiment.documents.v1 → documents, aspect_mentions
 
     // Hourly and daily rollups agree with the raw mentions, per key and hour / day.
     expect(await rollupMismatches()).to.equal(0);
+  });
+
+  it('finds a Korean word inside its eojeol ("배터리" in "배터리가") through the trigram index on Korean texts', async () => {
+    const own = uniqueTenant('pgsink-ko'); // the other tests count this suite's tenant
+    const korean = makeKoreanDocument(own, 1);
+    await producer.send([korean]);
+    await waitFor(
+      'the Korean document',
+      async () => count('SELECT count(*) AS n FROM documents WHERE id = $1', [korean.event_id]),
+      (n) => n === 1,
+    );
+    const search = `SELECT id, tenant FROM documents WHERE lang = 'ko' AND text LIKE '%' || $1 || '%'`;
+    const client = await db.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off'); // a test table is small enough to scan
+      const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${search}`, ['배터리']);
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).to.match(/Index Cond: \(text ~~/);
+      const { rows } = await client.query<{ id: string; tenant: string }>(search, ['배터리']);
+      expect(rows.filter((r) => r.tenant === own).map((r) => r.id)).to.deep.equal([korean.event_id]);
+      // the full-text column alone does not find it: its token is the whole "배터리가"
+      const fts = await client.query(
+        `SELECT id FROM documents WHERE id = $1 AND text_tsv @@ plainto_tsquery(absa_text_search_config('ko'), $2)`,
+        [korean.event_id, '배터리'],
+      );
+      expect(fts.rows).to.have.length(0);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
   });
 
   it('changes no row and no rollup count when the same batch is replayed', async () => {
