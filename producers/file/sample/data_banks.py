@@ -12,6 +12,7 @@ from __future__ import annotations
 from domain_restaurants import REST_ENTITIES, REST_GENERIC
 from domain_electronics import ELEC_ENTITIES, ELEC_GENERIC
 from domain_apps import APP_ENTITIES, APP_GENERIC
+from korean_reviews import KOREAN
 from shared_banks import CLOSERS, EMOJI, FOREIGN, HANDWRITTEN, HEADLINES, NO_ASPECT, OPENERS, TICKETS, VARS
 
 ENTITIES = REST_ENTITIES + ELEC_ENTITIES + APP_ENTITIES
@@ -25,6 +26,7 @@ __all__ = [
     "FOREIGN",
     "HANDWRITTEN",
     "HEADLINES",
+    "KOREAN",
     "NO_ASPECT",
     "OPENERS",
     "REST_GENERIC",

@@ -33,6 +33,7 @@ from data_banks import (
     FOREIGN,
     HANDWRITTEN,
     HEADLINES,
+    KOREAN,
     NO_ASPECT,
     OPENERS,
     REST_GENERIC,
@@ -41,6 +42,8 @@ from data_banks import (
 )
 
 SEED = 20261120
+# The Korean reviews draw from their own generator, so adding them changed no line made from SEED.
+KOREAN_SEED = 20261206
 END = dt.datetime(2026, 11, 20, 0, 0, 0, tzinfo=dt.timezone.utc)
 SPAN_DAYS = 120
 HERE = Path(__file__).resolve().parent
@@ -494,10 +497,50 @@ def generate(seed: int = SEED) -> list[dict]:
                 meta["app_version"] = f"{rng.randint(2, 6)}.{rng.randint(0, 14)}.{rng.randint(0, 9)}"
         row["metadata"] = meta
         out.append(row)
-    out.sort(key=lambda r: (r["created_at"], r["entity"], r["text"]))
+    out.sort(key=order)
     for i, row in enumerate(out, 1):
         row["source_id"] = f"rev-{i:06d}"
-    return out
+    korean = korean_rows(set(authors))
+    for i, row in enumerate(korean, len(out) + 1):
+        row["source_id"] = f"rev-{i:06d}"
+    # A stable sort keeps the earlier lines in their order; the Korean ones fall in by date.
+    return sorted(out + korean, key=order)
+
+
+def order(row: dict) -> tuple[str, str, str]:
+    return row["created_at"], row["entity"], row["text"]
+
+
+def korean_rows(taken_authors: set[str]) -> list[dict]:
+    """The hand-written Korean reviews, dated and annotated like the other lines. Half of them
+    carry lang "ko" and the rest are left to language detection; their authors are new ones."""
+    rng = random.Random(KOREAN_SEED)
+    authors: list[str] = []
+    while len(authors) < 60:
+        a = f"u{rng.randrange(10**6, 10**7)}"
+        if a not in taken_authors and a not in authors:
+            authors.append(a)
+    texts = [(name, rating, text) for name, reviews in KOREAN.items() for rating, text in reviews]
+    hinted = set(rng.sample(range(len(texts)), len(texts) // 2))
+    rows: list[dict] = []
+    for i, (name, rating, text) in enumerate(texts):
+        ent = next(e for e in ENTITIES if e["name"] == name)
+        source = "app-store" if ent["domain"] == "apps" else "web-review"
+        row = {"source": source, "source_id": "", "entity": name, "domain": ent["domain"], "text": text,
+               "created_at": timestamp(rng)}
+        if i in hinted:
+            row["lang"] = "ko"
+        if rng.random() < 0.65:
+            row["author_id"] = rng.choice(authors)
+        meta = {"rating": str(rating)}
+        if source == "app-store":
+            meta["store"] = rng.choice(["ios", "ios", "android", "android", "android"])
+            if rng.random() < 0.6:
+                meta["app_version"] = f"{rng.randint(2, 6)}.{rng.randint(0, 14)}.{rng.randint(0, 9)}"
+        row["metadata"] = meta
+        rows.append(row)
+    rows.sort(key=order)
+    return rows
 
 
 def stats(rows: list[dict], picker_used: collections.Counter | None = None) -> None:
