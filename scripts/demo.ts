@@ -192,6 +192,8 @@ async function report(
     );
   }
 
+  await koreanReport(db);
+
   const categories = await db.query<{ category: string; mentions: string; pos: string; neg: string }>(
     `SELECT coalesce(category, '(none)') AS category, count(*) AS mentions,
             round(100.0 * count(*) FILTER (WHERE polarity = 'positive') / count(*)) AS pos,
@@ -227,6 +229,53 @@ async function report(
   say(`  curl -s '${API_URL}/v1/aspects/summary?entity=Trattoria%20Lucca' -H 'X-API-Key: ${keys.reader}'`);
   say(`  curl -s '${API_URL}/v1/search?q=battery&polarity=negative' -H 'X-API-Key: ${keys.reader}'`);
   say('\nthe pipeline keeps running; `make down` stops it.');
+}
+
+/**
+ * The Korean reviews of the corpus beside the English ones: per entity, the Korean documents analysed
+ * and their most mentioned aspects with positive and negative counts; then the documents left
+ * `unsupported_language`, by language, where Korean no longer appears. Aspects come last on a line:
+ * Hangul is two columns wide in a terminal, so padding would not line it up.
+ */
+async function koreanReport(db: pg.Pool): Promise<void> {
+  const korean = await db.query<{ entity: string; documents: string; aspects: string | null }>(
+    `WITH docs AS (
+       SELECT entity, count(*) AS documents FROM documents
+       WHERE tenant = $1 AND lang = 'ko' AND status = 'ok' AND entity IS NOT NULL
+       GROUP BY entity
+     ), ranked AS (
+       SELECT entity, normalized_aspect AS aspect,
+              count(*) FILTER (WHERE polarity = 'positive') AS pos,
+              count(*) FILTER (WHERE polarity = 'negative') AS neg,
+              row_number() OVER (PARTITION BY entity ORDER BY count(*) DESC, normalized_aspect) AS rank
+       FROM aspect_mentions WHERE tenant = $1 AND lang = 'ko' AND entity IS NOT NULL
+       GROUP BY entity, normalized_aspect
+     )
+     SELECT d.entity, d.documents,
+            string_agg(format('%s %s/%s', r.aspect, r.pos, r.neg), ', ' ORDER BY r.rank)
+              FILTER (WHERE r.aspect IS NOT NULL) AS aspects
+     FROM docs d LEFT JOIN ranked r ON r.entity = d.entity AND r.rank <= 5
+     GROUP BY d.entity, d.documents ORDER BY d.documents DESC, d.entity`,
+    [TENANT],
+  );
+  say('\nKorean reviews: documents analysed per entity and their top aspects (positive/negative mentions)');
+  if (korean.rows.length === 0) say('  none analysed');
+  else say(`  ${'entity'.padEnd(24)} ${'documents'.padStart(9)}  aspects`);
+  for (const r of korean.rows) {
+    say(
+      `  ${r.entity.slice(0, 24).padEnd(24)} ${r.documents.padStart(9)}  ${r.aspects ?? '(no aspects found)'}`,
+    );
+  }
+
+  const unsupported = await db.query<{ lang: string; n: string }>(
+    `SELECT coalesce(lang, '(none)') AS lang, count(*) AS n FROM documents
+     WHERE tenant = $1 AND status = 'unsupported_language' GROUP BY 1 ORDER BY count(*) DESC, 1`,
+    [TENANT],
+  );
+  const ko = unsupported.rows.find((r) => r.lang === 'ko')?.n ?? '0';
+  say(
+    `\nunsupported_language by language: ${unsupported.rows.map((r) => `${r.lang} ${r.n}`).join(', ') || 'none'} (Korean: ${ko})`,
+  );
 }
 
 const HOUR = 60 * 60 * 1000;
