@@ -14,6 +14,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 
+/** Texts in the corpus the end-to-end benchmark cycles through. */
+const CORPUS_TEXTS = readFileSync('producers/file/sample/reviews.jsonl', 'utf8')
+  .split('\n')
+  .filter((l) => l.trim()).length;
 const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const RESULTS = path.join(REPO, 'stack/.data/bench-results.json');
 const DOC = path.join(REPO, 'docs/benchmarks.md');
@@ -362,7 +366,7 @@ function e2eSections(o: Outcome | undefined, modelSps: Stats | undefined, page: 
   const ratio = modelSps ? t.sentences_per_second.median / modelSps.median : undefined;
   const dpsMet = t.documents_per_second.median >= E2E_MIN_DPS;
   lines.push(
-    `${n0(t.documents)} documents (the ${'1,340'} texts of \`producers/file/sample/reviews.jsonl\` cycled, unique source ids) POSTed to the HTTP collector in batches of ${t.batch}, ${t.concurrency} requests in flight; the clock runs from the first POST until all of them are queryable for the run's tenant in both PostgreSQL and Elasticsearch.`,
+    `${n0(t.documents)} documents (the ${n0(CORPUS_TEXTS)} texts of \`producers/file/sample/reviews.jsonl\` cycled, unique source ids) POSTed to the HTTP collector in batches of ${t.batch}, ${t.concurrency} requests in flight; the clock runs from the first POST until all of them are queryable for the run's tenant in both PostgreSQL and Elasticsearch.`,
     '',
     `| Run | POSTs done, s | all in PostgreSQL, s | all in Elasticsearch, s | documents/s |`,
     `|---:|---:|---:|---:|---:|`,

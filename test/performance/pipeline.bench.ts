@@ -40,7 +40,9 @@ import kafkajs from 'kafkajs';
 import pg from 'pg';
 import { ApiKeyStore } from '../../common/apikeys/store';
 import { TOPICS } from '../../schemas/topics';
-import { SentenceSplitter } from '../../stream-processors/absa/enrichment/sentence-splitter';
+import { LanguageDetector } from '../../stream-processors/absa/enrichment/language-detector';
+import { textHandling } from '../../stream-processors/absa/languages';
+import { listModelDirs, loadModelArtifact } from '../../stream-processors/absa/model/model-artifact';
 import { freePort, REPO, startProcess, type Started } from '../integration/helpers/processes';
 import { metricSum } from './prometheus-text';
 
@@ -96,16 +98,22 @@ const samples: Sample[] = readFileSync(path.join(REPO, 'producers/file/sample/re
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l) as Sample);
 
-/** Sentences per document of the cycled corpus: all, and those the model sees (English or no hint). */
+/**
+ * Sentences per document of the cycled corpus: all, and those a model sees (documents in a language
+ * some artifact under models/absa/ serves, detected as the processor detects it).
+ */
 function sentencesPerDocument(): { all: number; analysed: number } {
-  const splitter = new SentenceSplitter();
+  const served = new Set(listModelDirs().flatMap((dir) => loadModelArtifact(dir).config.languages));
+  const detector = new LanguageDetector('en');
   let all = 0;
   let analysed = 0;
   for (let i = 0; i < DOCUMENTS; i++) {
     const s = samples[i % samples.length]!;
-    const n = splitter.split(s.text.normalize('NFC'), s.lang ?? 'en').length;
+    const text = s.text.normalize('NFC');
+    const lang = detector.detect(text, s.lang ?? null).language;
+    const n = textHandling(lang).splitSentences(text).length;
     all += n;
-    if ((s.lang ?? 'en') === 'en') analysed += n;
+    if (served.has(lang)) analysed += n;
   }
   return { all: all / DOCUMENTS, analysed: analysed / DOCUMENTS };
 }
