@@ -12,6 +12,14 @@ import {
   toJsonl,
   type KoAbsaRecord,
 } from '../../models/data/ko-absa/build';
+import {
+  ASTE_DIR,
+  buildAste,
+  buildAsteSplit,
+  parseOpinionLines,
+  toAsteJsonl,
+  type AsteRecord,
+} from '../../models/data/ko-absa/build-aste';
 
 const DOMAINS = ['apps', 'delivery', 'electronics', 'restaurants', 'shopping'];
 
@@ -113,6 +121,166 @@ describe('Korean ABSA data set (models/data/ko-absa)', () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+  });
+});
+
+describe('Korean opinion terms (models/data/ko-absa/aste)', () => {
+  const source = Object.fromEntries(SPLITS.map((s) => [s, committed(s)])) as Record<string, KoAbsaRecord[]>;
+  const aste = Object.fromEntries(
+    SPLITS.map((s) => [
+      s,
+      readFileSync(join(ASTE_DIR, `${s}.jsonl`), 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l, i) => {
+          let value: unknown;
+          expect(() => (value = JSON.parse(l)), `aste/${s}.jsonl line ${i + 1}`).not.to.throw();
+          return value as AsteRecord;
+        }),
+    ]),
+  ) as Record<string, AsteRecord[]>;
+
+  it('has one line per sentence with aspects, in the shared ASTE shape, ids naming the same split', () => {
+    for (const split of SPLITS) {
+      const lines = aste[split] ?? [];
+      const withAspects = (source[split] ?? []).filter((r) => r.aspects.length > 0);
+      expect(
+        lines.map((r) => r.source_id),
+        split,
+      ).to.deep.equal(withAspects.map((r) => r.id));
+      lines.forEach((r, i) => {
+        expect(Object.keys(r).sort(), r.id).to.deep.equal(['id', 'lang', 'source_id', 'text', 'triplets']);
+        expect(r.id).to.equal(`aste_ko_reviews-${split}-${i}`);
+        expect(r.source_id.startsWith(`ko_reviews-${split}-`), r.source_id).to.equal(true);
+        expect(r.lang).to.equal('ko');
+        expect(r.text, r.id).to.equal(withAspects[i]?.text);
+        expect(r.triplets, r.id).to.be.an('array');
+      });
+    }
+  });
+
+  it('has every aspect and opinion span slice exactly its term from the text (UTF-16 offsets)', () => {
+    let triplets = 0;
+    for (const r of SPLITS.flatMap((s) => aste[s] ?? [])) {
+      for (const t of r.triplets) {
+        for (const span of [t.aspect, t.opinion]) {
+          expect(span.from, r.id).to.be.lessThan(span.to);
+          expect(r.text.slice(span.from, span.to), r.id).to.equal(span.term);
+        }
+        triplets += 1;
+      }
+    }
+    expect(triplets).to.be.at.least(700);
+  });
+
+  it('takes every triplet aspect from the source split, same span and polarity, and no opinion overlaps it', () => {
+    for (const split of SPLITS) {
+      const byId = new Map((source[split] ?? []).map((r) => [r.id, r]));
+      for (const r of aste[split] ?? []) {
+        const src = byId.get(r.source_id);
+        for (const t of r.triplets) {
+          const a = src?.aspects.find((x) => x.from === t.aspect.from && x.to === t.aspect.to);
+          expect(a, `${r.id}: aspect ${t.aspect.term}`).to.not.equal(undefined);
+          expect(t.aspect.term, r.id).to.equal(a?.term);
+          expect(t.polarity, `${r.id}: ${t.aspect.term}`).to.equal(a?.polarity);
+          const overlap = t.opinion.from < t.aspect.to && t.aspect.from < t.opinion.to;
+          expect(overlap, `${r.id}: opinion ${t.opinion.term} overlaps ${t.aspect.term}`).to.equal(false);
+        }
+      }
+    }
+  });
+
+  it('gives most aspects an opinion; those without one are a small, counted share', () => {
+    for (const split of SPLITS) {
+      const aspects = (source[split] ?? []).reduce((n, r) => n + r.aspects.length, 0);
+      const withOpinion = new Set(
+        (aste[split] ?? []).flatMap((r) => r.triplets.map((t) => `${r.source_id}:${t.aspect.from}`)),
+      ).size;
+      expect(withOpinion / aspects, split).to.be.greaterThan(0.8);
+    }
+  });
+
+  it('is exactly what build-aste.ts makes from the opinion sources (the committed files are not stale)', () => {
+    const built = buildAste();
+    for (const split of SPLITS) {
+      expect(toAsteJsonl(built[split].records), `aste/${split}.jsonl`).to.equal(
+        readFileSync(join(ASTE_DIR, `${split}.jsonl`), 'utf8'),
+      );
+    }
+  });
+
+  describe('opinion source lines', () => {
+    const sentence: KoAbsaRecord = {
+      id: 'ko_reviews-val-0',
+      text: '화면이 좋아요 배터리는 안 좋아요',
+      lang: 'ko',
+      domain: 'electronics',
+      aspects: [
+        { term: '화면', from: 0, to: 2, polarity: 'positive' },
+        { term: '배터리', from: 8, to: 11, polarity: 'negative' },
+      ],
+    };
+    const build = (tsv: string) => buildAsteSplit('val', [sentence], parseOpinionLines(tsv, 'val.tsv'));
+
+    it('turns (id, aspect, opinion, occurrence) into offsets, the aspect keeping its polarity', () => {
+      const { records, stats } = build(
+        '# comment\nko_reviews-val-0\t화면\t좋아요\t1\nko_reviews-val-0\t배터리\t안 좋아요\n',
+      );
+      expect(records[0]?.triplets).to.deep.equal([
+        {
+          aspect: { term: '화면', from: 0, to: 2 },
+          opinion: { term: '좋아요', from: 4, to: 7 },
+          polarity: 'positive',
+        },
+        {
+          aspect: { term: '배터리', from: 8, to: 11 },
+          opinion: { term: '안 좋아요', from: 13, to: 18 },
+          polarity: 'negative',
+        },
+      ]);
+      expect(stats).to.deep.equal({
+        sentences: 1,
+        triplets: 2,
+        aspectsWithoutOpinion: 0,
+        sentencesWithoutTriplet: 0,
+      });
+    });
+
+    it('counts an aspect marked "-" as having no opinion and leaves it out of the triplets', () => {
+      const { records, stats } = build('ko_reviews-val-0\t화면\t-\nko_reviews-val-0\t배터리\t안 좋아요\n');
+      expect(records[0]?.triplets.map((t) => t.aspect.term)).to.deep.equal(['배터리']);
+      expect(stats.aspectsWithoutOpinion).to.equal(1);
+    });
+
+    it('refuses an ambiguous opinion, an overlap with an aspect, a missing or unknown aspect, naming the line', () => {
+      const ok = 'ko_reviews-val-0\t배터리\t안 좋아요\n';
+      expect(() => build(`ko_reviews-val-0\t화면\t좋아요\n${ok}`)).to.throw(
+        SourceError,
+        /val\.tsv:1: .*occurs 2 times/,
+      );
+      expect(() => build(`ko_reviews-val-0\t화면\t좋아요\t3\n${ok}`)).to.throw(SourceError, /only 2/);
+      expect(() => build(`ko_reviews-val-0\t화면\t화면이\n${ok}`)).to.throw(
+        SourceError,
+        /val\.tsv:1: .*overlaps the aspect "화면"/,
+      );
+      expect(() => build(ok)).to.throw(SourceError, /"화면" of ko_reviews-val-0 has no line/);
+      expect(() => build(`ko_reviews-val-0\t화질\t좋아요\t1\n${ok}`)).to.throw(
+        SourceError,
+        /"화질" is not an aspect/,
+      );
+      expect(() => build(`ko_reviews-val-9\t화면\t좋아요\t1\n${ok}`)).to.throw(
+        SourceError,
+        /not a sentence of val\.jsonl/,
+      );
+      expect(() => build(`ko_reviews-val-0\t화면\t-\nko_reviews-val-0\t화면\t좋아요\t1\n${ok}`)).to.throw(
+        SourceError,
+        /both "-" and an opinion/,
+      );
+      expect(() => parseOpinionLines('ko_reviews-val-0\t화면\n', 'val.tsv')).to.throw(
+        SourceError,
+        /val\.tsv:1: expected/,
+      );
     });
   });
 });
