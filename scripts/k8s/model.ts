@@ -386,7 +386,7 @@ export const REPLICAS: Record<Environment, Record<string, { min: number; max: nu
  */
 export const RESOURCES: Record<string, { cpu: [string, string]; memory: [string, string] }> = {
   collector: { cpu: ['250m', '1'], memory: ['192Mi', '384Mi'] }, // 148 MB steady, 174 peak
-  processor: { cpu: ['1', '2'], memory: ['640Mi', '1Gi'] }, // 510 steady, 560 peak
+  processor: { cpu: ['1', '2'], memory: ['768Mi', '1Gi'] }, // English + Korean models: 668 MB peak (560 English only)
   'sink-postgres': { cpu: ['250m', '1'], memory: ['224Mi', '512Mi'] }, // 175 steady, 236 peak
   'sink-elasticsearch': { cpu: ['250m', '1'], memory: ['208Mi', '640Mi'] }, // 165 steady, 296 peak
   api: { cpu: ['250m', '1'], memory: ['192Mi', '384Mi'] }, // 148 steady, 151 peak

@@ -25,6 +25,7 @@ import {
   type RawDocument,
 } from '../../schemas/index';
 import { TOPICS, dlqTopic } from '../../schemas/topics';
+import { listModelDirs } from '../../stream-processors/absa/model/model-artifact';
 import { CommittedReader } from '../integration/helpers/committed-reader';
 import { documentedMetrics, documentedProcessMetrics } from '../monitoring/instrumentation-doc';
 import {
@@ -43,6 +44,12 @@ const REGISTRY_URL = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/a
 const DOCUMENTS = Number(process.env.E2E_DOCUMENTS ?? 2000);
 /** A text whose opinion words the shipped model finds (test/unit/absa-model-real-artifact). */
 const OPINION_TEXT = 'The pasta was great but the waiter was rude and slow.';
+/** A Korean review, no punctuation between its two sentences, sent without a `lang` hint. */
+const KOREAN_TEXT = '배터리가 오래가서 너무 좋아요 근데 화면이 좀 어두워요 ㅠㅠ';
+const KOREAN_ASPECTS = [
+  ['배터리', 'positive'],
+  ['화면', 'negative'],
+];
 
 /** An aspect as the comparisons see it: document, span, polarity and its opinions' spans. */
 function aspectKey(
@@ -68,7 +75,7 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
   const services: Started[] = [];
   let pool: pg.Pool;
   let es: Elasticsearch;
-  let keys: { ingest: string; reader: string };
+  let keys: { ingest: string; reader: string; analyst: string };
   let collectorUrl: string;
   let apiUrl: string;
   /** Each service's /metrics URL, by its name in docs/instrumentation.md. */
@@ -105,6 +112,7 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
     keys = {
       ingest: (await store.create({ tenant, name: 'e2e-ingest', role: 'ingest' })).key,
       reader: (await store.create({ tenant, name: 'e2e-reader', role: 'reader' })).key,
+      analyst: (await store.create({ tenant, name: 'e2e-analyst', role: 'analyst' })).key,
     };
     await Promise.all(Object.values(readers).map((r) => r.start()));
 
@@ -197,6 +205,13 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
       source_id: `${run}-opinion`,
       entity: 'Trattoria Lucca',
       text: OPINION_TEXT,
+      created_at: new Date(created).toISOString(),
+    });
+    docs.push({
+      source: 'korean-check',
+      source_id: `${run}-korean`,
+      entity: 'Galaxy Buds',
+      text: KOREAN_TEXT,
       created_at: new Date(created).toISOString(),
     });
     for (let i = 0; i < docs.length; i += 100) {
@@ -436,6 +451,76 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
     expect(sources.items).to.deep.include({ source: 'opinion-check', documents: 1 });
   });
 
+  it('analyses a Korean review with the Korean model: its aspects are in PostgreSQL, Elasticsearch (found by a Korean word) and the API', async () => {
+    const documentId = documentEventId(tenant, 'korean-check', `${run}-korean`);
+    const documents = await readers.documents.until(
+      (r) => r.some((d) => d.value.event_id === documentId),
+      60_000,
+      'the Korean document',
+    );
+    const event = documents.find((d) => d.value.event_id === documentId)!.value;
+    expect([event.status, event.lang]).to.deep.equal(['ok', 'ko']);
+    const { name, version } = event.model;
+    expect({ name, version }, 'the artifact listing Korean first').to.deep.equal(koreanModel());
+    expect(event.embedding_model).to.equal(`${event.model.name}-${event.model.version}`);
+    expect(event.sentences.map((s) => KOREAN_TEXT.slice(s.start, s.end))).to.deep.equal([
+      '배터리가 오래가서 너무 좋아요',
+      '근데 화면이 좀 어두워요 ㅠㅠ',
+    ]);
+    for (const a of event.aspects) expect(KOREAN_TEXT.slice(a.start, a.end)).to.equal(a.term);
+    expect(event.aspects.map((a) => [a.normalized_aspect, a.polarity])).to.deep.equal(KOREAN_ASPECTS);
+    // the Korean model has an opinion head: each aspect carries its opinion words (possibly none)
+    for (const a of event.aspects) {
+      expect(a.opinions, `opinions of ${a.term}`).to.be.an('array');
+      for (const o of a.opinions!) expect(KOREAN_TEXT.slice(o.start, o.end)).to.not.equal('');
+    }
+    expect(event.sentiment?.polarity).to.be.oneOf(['mixed', 'positive', 'negative']);
+
+    const { rows } = await pool.query<{
+      term: string;
+      normalized_aspect: string;
+      polarity: string;
+      lang: string;
+    }>(
+      `SELECT term, normalized_aspect, polarity, lang FROM aspect_mentions WHERE document_id = $1
+       ORDER BY start_offset`,
+      [documentId],
+    );
+    expect(rows.map((r) => [r.normalized_aspect, r.polarity, r.lang])).to.deep.equal(
+      KOREAN_ASPECTS.map(([aspect, polarity]) => [aspect, polarity, 'ko']),
+    );
+
+    const api = async <T>(pathAndQuery: string, key = keys.reader): Promise<T> => {
+      const res = await fetch(`${apiUrl}/v1${pathAndQuery}`, { headers: { 'x-api-key': key } });
+      expect(res.status, await res.clone().text()).to.equal(200);
+      return (await res.json()) as T;
+    };
+    const range = 'from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z';
+    const document = await api<{ lang: string; aspects: { normalized: string; polarity: string }[] }>(
+      `/documents/${documentId}`,
+    );
+    expect(document.lang).to.equal('ko');
+    expect(document.aspects.map((a) => [a.normalized, a.polarity])).to.deep.equal(KOREAN_ASPECTS);
+    await es.indices.refresh({ index: 'absa-documents' });
+    const found = await api<{ items: { id: string; highlights: unknown }[] }>(
+      `/search?${range}&q=${encodeURIComponent('배터리')}&lang=ko&limit=100`,
+    );
+    const hit = found.items.find((i) => i.id === documentId);
+    expect(hit, 'the Korean document found by 배터리').to.not.equal(undefined);
+    expect(JSON.stringify(hit!.highlights)).to.include('배터리');
+    const summary = await api<{ aspects: { aspect: string; mentions: number }[] }>(
+      `/aspects/summary?${range}&source=korean-check&lang=ko`,
+    );
+    expect(summary.aspects.map((a) => a.aspect).sort()).to.deep.equal(['배터리', '화면']);
+    // similar documents come from the same model's vector space: Korean ones only
+    const similar = await api<{ items: { lang: string }[] }>(
+      `/documents/${documentId}/similar?k=5`,
+      keys.analyst,
+    );
+    expect(similar.items.length).to.be.greaterThan(0);
+    expect(new Set(similar.items.map((i) => i.lang))).to.deep.equal(new Set(['ko']));
+  });
+
   it('puts nothing of this run in a dead-letter topic besides the deliberate poison', async () => {
     const raw = readers.rawDlq.records.filter((d) => d.key?.startsWith(run) || d.key?.includes(tenant));
     expect(raw.map((d) => d.key).sort()).to.deep.equal([`${run}-too-long`, `${run}-unknown-schema`]);
@@ -547,4 +632,17 @@ async function* scrollAll(es: Elasticsearch, tenant: string): AsyncGenerator<Ind
     response = await es.scroll<IndexedDocument>({ scroll_id: response._scroll_id!, scroll: '1m' });
   }
   await es.clearScroll({ scroll_id: response._scroll_id! }).catch(() => undefined);
+}
+
+/** The name and version of the artifact under models/absa/ that lists Korean first. */
+function koreanModel(): { name: string; version: string } {
+  for (const dir of listModelDirs()) {
+    const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as {
+      name: string;
+      version: string;
+      languages: string[];
+    };
+    if (config.languages[0] === 'ko') return { name: config.name, version: config.version };
+  }
+  throw new Error('no artifact under models/absa/ lists Korean first');
 }
