@@ -16,7 +16,7 @@
  * have a line, so a sentence id that no longer names the same sentence (after the split changed)
  * fails instead of shifting annotations silently. Lines starting with # and blank lines are skipped.
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -29,6 +29,7 @@ import {
   type KoAbsaRecord,
   type Polarity,
   type Split,
+  writeOrCheck,
 } from './build';
 
 export const ASTE_DIR = join(DATA_DIR, 'aste');
@@ -239,21 +240,7 @@ function main(): void {
   if (!check) mkdirSync(ASTE_DIR, { recursive: true });
   for (const split of SPLITS) {
     const path = join(ASTE_DIR, `${split}.jsonl`);
-    const want = toAsteJsonl(data[split].records);
-    if (check) {
-      let have = '';
-      try {
-        have = readFileSync(path, 'utf8');
-      } catch {
-        have = '';
-      }
-      if (have !== want) {
-        stale += 1;
-        console.error(`${path} is stale: run npx tsx models/data/ko-absa/build-aste.ts`);
-      }
-    } else {
-      writeFileSync(path, want);
-    }
+    if (!writeOrCheck(path, toAsteJsonl(data[split].records), check, 'build-aste.ts')) stale += 1;
     const s = data[split].stats;
     console.log(
       `${split}: ${s.sentences} sentences, ${s.triplets} triplets, ${s.aspectsWithoutOpinion} aspects without an opinion, ` +

@@ -140,27 +140,32 @@ export function toJsonl(records: KoAbsaRecord[]): string {
   return records.map((r) => JSON.stringify(r)).join('\n') + '\n';
 }
 
+/**
+ * Writes a generated file, or with `check` only compares it with what is there; false when the file
+ * is stale (told on stderr, with the script that rebuilds it).
+ */
+export function writeOrCheck(path: string, want: string, check: boolean, script: string): boolean {
+  if (!check) {
+    writeFileSync(path, want);
+    return true;
+  }
+  let have = '';
+  try {
+    have = readFileSync(path, 'utf8');
+  } catch {
+    // missing: stale
+  }
+  if (have === want) return true;
+  console.error(`${path} is stale: run npx tsx models/data/ko-absa/${script}`);
+  return false;
+}
+
 function main(): void {
   const check = process.argv.includes('--check');
   const data = buildDataset();
   let stale = 0;
   for (const split of SPLITS) {
-    const path = join(DATA_DIR, `${split}.jsonl`);
-    const want = toJsonl(data[split]);
-    if (check) {
-      let have = '';
-      try {
-        have = readFileSync(path, 'utf8');
-      } catch {
-        have = '';
-      }
-      if (have !== want) {
-        stale += 1;
-        console.error(`${path} is stale: run npx tsx models/data/ko-absa/build.ts`);
-      }
-    } else {
-      writeFileSync(path, want);
-    }
+    if (!writeOrCheck(join(DATA_DIR, `${split}.jsonl`), toJsonl(data[split]), check, 'build.ts')) stale += 1;
     const aspects = data[split].reduce((n, r) => n + r.aspects.length, 0);
     console.log(`${split}: ${data[split].length} sentences, ${aspects} aspects`);
   }
