@@ -13,13 +13,14 @@ import {
   DependencyUnavailableError,
   FatalError,
   RetriableError,
+  errorMessage,
   isRetriable,
   unavailableDependency,
 } from '../../common/errors/index';
 import { isFenced, sendsOf } from '../../common/kafka/consumer/commit';
 import { MessageDecoder, UndecodableError } from '../../common/kafka/consumer/decoder';
 import { deadLetterEnvelope, headersFromList } from '../../common/kafka/dlq';
-import { chunkSizeFor } from '../../common/kafka/consumer/loop';
+import { chunkSizeFor, restartable } from '../../common/kafka/consumer/loop';
 import { RegistryClient, UnknownSchemaError } from '../../common/kafka/registry';
 import { PostgresDataError, asPostgresError } from '../../common/postgres/errors';
 import { writeNarrowing } from '../../sinks/shared/runner';
@@ -98,6 +99,24 @@ describe('consumer kit: outage or poison', () => {
     expect(chunkSizeFor(200, 512)).to.equal(50);
     expect(chunkSizeFor(100_000, 512)).to.equal(512);
     expect(chunkSizeFor(3, 4)).to.equal(4);
+  });
+
+  it('hands kafkajs a batch failure it restarts from, whatever the failure wrapped', () => {
+    // kafkajs restarts only when the innermost cause is retriable (consumer/index.js getOriginalCause)
+    const innermost = (e: unknown): unknown => {
+      let at = e as { cause?: unknown };
+      while (at.cause !== undefined) at = at.cause as { cause?: unknown };
+      return at;
+    };
+    const fenced = new kafkajs.KafkaJSNonRetriableError('producer fenced');
+    const wrapped = new RetriableError('producer fenced on t[0]', { cause: fenced });
+    for (const failure of [fenced, wrapped, new Error('transaction state'), 'a string']) {
+      const handed = restartable(failure);
+      expect((innermost(handed) as { retriable?: unknown }).retriable, String(failure)).to.equal(true);
+      expect(handed.message).to.include(errorMessage(failure));
+    }
+    const plain = new RetriableError('broker connection lost');
+    expect(restartable(plain)).to.equal(plain);
   });
 
   it('narrows a refused batch down to the refused events and writes the rest', async () => {

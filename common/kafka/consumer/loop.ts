@@ -24,6 +24,7 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, TopicMessages } from 'kafkajs';
 import {
   FatalError,
+  RetriableError,
   RETRY_POLICIES,
   backoffDelay,
   classifyError,
@@ -137,6 +138,18 @@ const TRANSIENT = 'transient';
 function traceIdField(headers: KafkaMessage['headers']): { trace?: { id: string } } {
   const trace = traceFromKafkaHeaders(headers);
   return trace ? { trace: { id: trace.traceId } } : {};
+}
+
+/**
+ * kafkajs restarts a crashed consumer only when the innermost `cause` of its error is retriable. A
+ * transaction the broker fenced or refused after a restart is not, so the consumer would stop for
+ * good while the process stays up and silent. A failed batch is always worth a restart from the
+ * committed offsets, so the error kafkajs sees ends the chain itself (the original kept as `original`).
+ */
+export function restartable(err: unknown): Error {
+  const bare = err instanceof Error && err.cause === undefined;
+  if (bare && (err as { retriable?: unknown }).retriable === true) return err;
+  return Object.assign(new RetriableError(`batch failed: ${errorMessage(err)}`), { original: err });
 }
 
 /** Chunk size for a backlog: about a quarter of it, so the first results commit early. */
@@ -452,7 +465,7 @@ export class ConsumerLoop<T, R = unknown> {
       }
     } catch (err) {
       if (err instanceof ConsumerStoppedError) return;
-      throw err;
+      throw restartable(err);
     } finally {
       clearInterval(ticker);
       batchAbort.abort(new ConsumerStoppedError('batch finished'));
