@@ -25,7 +25,7 @@ import {
   type RawDocument,
 } from '../../schemas/index';
 import { TOPICS, dlqTopic } from '../../schemas/topics';
-import { listModelDirs } from '../../stream-processors/absa/model/model-artifact';
+import { loadModelArtifact, resolveModelDir } from '../../stream-processors/absa/model/model-artifact';
 import { CommittedReader } from '../integration/helpers/committed-reader';
 import { documentedMetrics, documentedProcessMetrics } from '../monitoring/instrumentation-doc';
 import {
@@ -461,7 +461,7 @@ describe('the pipeline end to end (collector → processor → sinks → API)', 
     const event = documents.find((d) => d.value.event_id === documentId)!.value;
     expect([event.status, event.lang]).to.deep.equal(['ok', 'ko']);
     const { name, version } = event.model;
-    expect({ name, version }, 'the artifact listing Korean first').to.deep.equal(koreanModel());
+    expect({ name, version }, 'the artifact serving Korean').to.deep.equal(koreanModel());
     expect(event.embedding_model).to.equal(`${event.model.name}-${event.model.version}`);
     expect(event.sentences.map((s) => KOREAN_TEXT.slice(s.start, s.end))).to.deep.equal([
       '배터리가 오래가서 너무 좋아요',
@@ -634,15 +634,8 @@ async function* scrollAll(es: Elasticsearch, tenant: string): AsyncGenerator<Ind
   await es.clearScroll({ scroll_id: response._scroll_id! }).catch(() => undefined);
 }
 
-/** The name and version of the artifact under models/absa/ that lists Korean first. */
+/** The name and version of the artifact that serves Korean, chosen as the processor chooses it. */
 function koreanModel(): { name: string; version: string } {
-  for (const dir of listModelDirs()) {
-    const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as {
-      name: string;
-      version: string;
-      languages: string[];
-    };
-    if (config.languages[0] === 'ko') return { name: config.name, version: config.version };
-  }
-  throw new Error('no artifact under models/absa/ lists Korean first');
+  const { name, version } = loadModelArtifact(resolveModelDir(undefined, {}, undefined, 'ko')).config;
+  return { name, version };
 }

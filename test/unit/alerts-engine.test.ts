@@ -52,7 +52,7 @@ function story(firstHour: number, burst = 1, after = 3): AspectMention[] {
   return out;
 }
 
-const engine = (rules: Rule[] = [rule]) =>
+const engine = (rules: Rule[] = [rule], languageFor?: (tenant: string) => 'en' | 'ko') =>
   new AlertEngine({
     allowedLatenessMs: 10 * 60_000,
     retentionMs: 35 * 24 * HOUR,
@@ -60,6 +60,7 @@ const engine = (rules: Rule[] = [rule]) =>
     idleCloseMs: HOUR,
     now: () => NOW,
     rulesFor: () => rules,
+    ...(languageFor ? { languageFor } : {}),
   });
 
 function run(stream: AspectMention[], chunk: number, e = engine(), state: PartitionState = emptyPartition()) {
@@ -102,15 +103,7 @@ describe('alert engine', () => {
     const korean = run(
       story(start),
       500,
-      new AlertEngine({
-        allowedLatenessMs: 10 * 60_000,
-        retentionMs: 35 * 24 * HOUR,
-        deliverMaxAgeMs: 24 * HOUR,
-        idleCloseMs: HOUR,
-        now: () => NOW,
-        rulesFor: () => [rule],
-        languageFor: (tenant) => (tenant === 't' ? 'ko' : 'en'),
-      }),
+      engine([rule], (tenant) => (tenant === 't' ? 'ko' : 'en')),
     ).alerts;
     expect(english.map((a) => a.language)).to.deep.equal(['en', 'en']);
     expect(korean.map((a) => a.language)).to.deep.equal(['ko', 'ko']);

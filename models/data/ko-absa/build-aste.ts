@@ -18,7 +18,6 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   buildDataset,
   DATA_DIR,
@@ -28,6 +27,7 @@ import {
   SPLITS,
   type KoAbsaRecord,
   type Polarity,
+  runAsScript,
   type Split,
   writeOrCheck,
 } from './build';
@@ -250,11 +250,4 @@ function main(): void {
   if (stale > 0) process.exitCode = 1;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  try {
-    main();
-  } catch (err) {
-    console.error(err instanceof SourceError ? err.message : err);
-    process.exitCode = 1;
-  }
-}
+runAsScript(import.meta.url, main);

@@ -172,7 +172,9 @@ function main(): void {
   if (stale > 0) process.exitCode = 1;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+/** Runs a builder's main when its file is the script run; a bad source line exits 1 with its place. */
+export function runAsScript(moduleUrl: string, main: () => void): void {
+  if (!process.argv[1] || fileURLToPath(moduleUrl) !== process.argv[1]) return;
   try {
     main();
   } catch (err) {
@@ -180,3 +182,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.exitCode = 1;
   }
 }
+
+runAsScript(import.meta.url, main);
