@@ -127,13 +127,15 @@ test-fuzz: install $(FUZZ_VENV)/.installed
 	$(TSX) test/fuzz/run.ts
 
 # In CI (CI set) the stack components this run started are stopped at the end, pass or fail. The last
-# line adds up the counts of every test runner ("tests: N passed, N failed, N skipped").
+# line adds up the counts of every test runner ("tests: N passed, N failed, N skipped"). The fuzzer runs
+# before the browser tests so that the last runner summary in the log is mocha's count, not
+# Schemathesis' pytest-style "N warnings in Xs" line, which reads as a run of zero tests.
 TEST_LOG := stack/.data/test-output.log
 test: install ui
 	@mkdir -p stack/.data && rm -f $(STARTED) $(TEST_LOG)
 	@rc=0; \
 	STACK_STARTED_FILE=$(CURDIR)/$(STARTED) $(STACK) up && $(MAKE) --no-print-directory setup || rc=$$?; \
-	if [ $$rc -eq 0 ]; then $(MAKE) --no-print-directory typecheck lint test-unit test-monitoring test-k8s test-integration test-e2e test-ui test-fuzz 2>&1 | tee $(TEST_LOG) || rc=$$?; fi; \
+	if [ $$rc -eq 0 ]; then $(MAKE) --no-print-directory typecheck lint test-unit test-monitoring test-k8s test-integration test-e2e test-fuzz test-ui 2>&1 | tee $(TEST_LOG) || rc=$$?; fi; \
 	if [ -n "$${CI:-}" ] && [ -s $(STARTED) ]; then $(STACK) down $$(cat $(STARTED)) || true; fi; \
 	if [ -s $(TEST_LOG) ]; then scripts/test-summary.sh $(TEST_LOG); fi; \
 	exit $$rc
