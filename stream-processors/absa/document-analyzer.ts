@@ -23,7 +23,13 @@ import type { LanguageDetector } from './enrichment/language-detector';
 import type { Sentence } from './enrichment/sentence-splitter';
 import { normalizeText, toOriginalSpan, type NormalizedText } from './enrichment/text-normalizer';
 import type { TextHandling } from './languages';
-import type { Analysis, AspectSentiment, ModelInfo, SentimentModel } from './model/sentiment-model';
+import type {
+  Analysis,
+  AspectSentiment,
+  ModelInfo,
+  SentenceSentiment,
+  SentimentModel,
+} from './model/sentiment-model';
 import type { CategoryAssigner, CategoryMatch } from './taxonomy/taxonomy';
 import {
   ASPECTS_PER_DOCUMENT,
@@ -88,6 +94,12 @@ interface Pending {
   sentences: Sentence[];
 }
 
+/** What the model gave one document: one analysis per sentence, and the whole text's sentiment where its language reads it whole. */
+interface Analysed {
+  sentences: Analysis[];
+  whole: SentenceSentiment | null;
+}
+
 export class DocumentAnalyzer {
   private readonly now: () => number;
 
@@ -144,7 +156,7 @@ export class DocumentAnalyzer {
     const dropped: number[] = pending.map(() => 0);
     const found = pending.map(({ doc }, i) => {
       const result = analysed[i]!;
-      const all = result instanceof Error ? result : this.findAspects(doc, result);
+      const all = result instanceof Error ? result : this.findAspects(doc, result.sentences);
       if (all instanceof Error) return all;
       // capped before categories are assigned: what is dropped costs no taxonomy lookup
       const kept = strongest(all, maxAspects, (f) => f.a.confidence);
@@ -161,7 +173,7 @@ export class DocumentAnalyzer {
       const matches = categories[i]!;
       if (aspects instanceof Error) outcomes[index] = { ok: false, error: aspects };
       else if (matches instanceof Error) outcomes[index] = { ok: false, error: matches };
-      else outcomes[index] = this.build(doc, analysed[i] as Analysis[], aspects, matches, dropped[i]!);
+      else outcomes[index] = this.build(doc, analysed[i] as Analysed, aspects, matches, dropped[i]!);
     }
     return outcomes as AnalysisOutcome[];
   }
@@ -255,14 +267,14 @@ export class DocumentAnalyzer {
   }
 
   /** The documents of each model (one per language served) in one call per model, the models at once. */
-  private async runModel(docs: Pending[]): Promise<(Analysis[] | Error)[]> {
+  private async runModel(docs: Pending[]): Promise<(Analysed | Error)[]> {
     const byModel = new Map<SentimentModel, number[]>();
     docs.forEach((d, i) => {
       const members = byModel.get(d.setup.model);
       if (members) members.push(i);
       else byModel.set(d.setup.model, [i]);
     });
-    const out: (Analysis[] | Error)[] = new Array(docs.length);
+    const out: (Analysed | Error)[] = new Array(docs.length);
     await Promise.all(
       [...byModel].map(async ([model, members]) => {
         const results = await this.runOneModel(
@@ -279,17 +291,14 @@ export class DocumentAnalyzer {
    * All sentences of the documents in one model call; if that fails, each document alone, so one
    * poison document cannot take its batch down with it.
    */
-  private async runOneModel(model: SentimentModel, docs: Pending[]): Promise<(Analysis[] | Error)[]> {
-    const all = docs.flatMap((d) => d.sentences.map((s) => s.text));
+  private async runOneModel(model: SentimentModel, docs: Pending[]): Promise<(Analysed | Error)[]> {
     try {
-      const results = await model.analyze(all);
-      let next = 0;
-      return docs.map((d) => results.slice(next, (next += d.sentences.length)));
+      return await analyseWith(model, docs);
     } catch {
       return Promise.all(
         docs.map(async (d) => {
           try {
-            return await model.analyze(d.sentences.map((s) => s.text));
+            return (await analyseWith(model, [d]))[0]!;
           } catch (err) {
             return new ModelError(`model failed on this document: ${errorMessage(err)}`, {
               cause: err,
@@ -303,7 +312,7 @@ export class DocumentAnalyzer {
 
   private build(
     doc: Pending,
-    analyses: Analysis[],
+    analysed: Analysed,
     found: Found[],
     categories: CategoryMatch[],
     aspectsDropped: number,
@@ -330,12 +339,12 @@ export class DocumentAnalyzer {
       raw,
       'ok',
       doc.lang,
-      documentSentiment(doc.sentences, analyses),
+      documentSentiment(doc.sentences, analysed.sentences, analysed.whole),
       doc.setup.model.info,
       {
         sentences,
         aspects,
-        embedding: documentEmbedding(doc.sentences, analyses),
+        embedding: documentEmbedding(doc.sentences, analysed.sentences),
         taxonomy_version: assigner.version,
       },
     );
@@ -450,13 +459,37 @@ const overlaps = (a: { from: number; to: number }, b: { from: number; to: number
   a.from < b.to && b.from < a.to;
 
 /**
- * Document sentiment: sentence scores averaged, weighted by sentence length. `mixed` when the text
- * is clearly both positive and negative (each at least 0.3 on average), which a plain argmax hides.
+ * The documents' sentences in one analyze call, then, for the documents whose language reads the
+ * document sentiment from the whole text (and that have more than one sentence), one sentiment call.
+ */
+async function analyseWith(model: SentimentModel, docs: readonly Pending[]): Promise<Analysed[]> {
+  const results = await model.analyze(docs.flatMap((d) => d.sentences.map((s) => s.text)));
+  const readWhole = docs.map((d) => d.setup.text.wholeTextSentiment && d.sentences.length > 1);
+  const wholes = await model.sentiment(docs.filter((_, i) => readWhole[i]).map((d) => d.normalized.text));
+  let next = 0;
+  let nextWhole = 0;
+  return docs.map((d, i) => ({
+    sentences: results.slice(next, (next += d.sentences.length)),
+    whole: readWhole[i] ? wholes[nextWhole++]! : null,
+  }));
+}
+
+/**
+ * Document sentiment: the whole text's sentiment where the model read it (`whole`), else the sentence
+ * scores averaged, weighted by sentence length. `mixed` when the text is clearly both positive and
+ * negative (each at least 0.3), which a plain argmax hides.
  */
 export function documentSentiment(
   sentences: readonly Sentence[],
   analyses: readonly Analysis[],
+  whole: SentenceSentiment | null = null,
 ): SentimentScore {
+  if (whole) {
+    const { negative, neutral, positive } = whole.scores;
+    const confidence = Math.max(negative, neutral, positive);
+    const polarity = positive >= 0.3 && negative >= 0.3 ? 'mixed' : whole.polarity;
+    return { polarity, confidence, negative, neutral, positive };
+  }
   let total = 0;
   const sum = { negative: 0, neutral: 0, positive: 0 };
   analyses.forEach((a, i) => {

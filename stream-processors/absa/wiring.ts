@@ -13,7 +13,7 @@ import { textHandling } from './languages';
 import { processorMetrics, type ProcessorMetrics } from './metrics';
 import { languageServers, ModelArtifactError, resolveModelDirs } from './model/model-artifact';
 import { OnnxSentimentModel } from './model/onnx-sentiment-model';
-import type { Analysis, SentimentModel } from './model/sentiment-model';
+import type { Analysis, SentenceSentiment, SentimentModel } from './model/sentiment-model';
 import { CategoryAssigner, DOMAINS, loadTaxonomy } from './taxonomy/taxonomy';
 import { createdAtBounds } from '../../schemas/bounds';
 
@@ -107,9 +107,11 @@ async function loadModel(dir: string, config: AbsaProcessorConfig, measured: Pro
     measured.modelSentences.inc(texts.length);
     return analyses;
   }, 2048);
+  const sentimentQueue = new Coalescer<string, SentenceSentiment>((texts) => onnx.sentiment(texts), 2048);
   const model: SentimentModel = {
     info: onnx.info,
     analyze: (texts) => analyzeQueue.run(texts),
+    sentiment: (texts) => sentimentQueue.run(texts),
     classify: (requests) => onnx.classify(requests),
     close: () => onnx.close(),
   };

@@ -121,6 +121,23 @@ describe('ABSA model on ONNX Runtime', () => {
     });
   });
 
+  describe('sentiment (whole text, no aspects)', () => {
+    it('gives the same sentiment as analyze, in input order, for short and windowed texts', async () => {
+      const long = Array.from({ length: 40 }, () => 'The food was great and tasty.').join(' ');
+      const texts = ['It was slow, cold and rude.', long, 'The food was great and tasty.'];
+      const whole = await model.sentiment(texts);
+      const analysed = await model.analyze(texts);
+      expect(whole.map((s) => s.polarity)).to.deep.equal(['negative', 'positive', 'positive']);
+      whole.forEach((s, k) => {
+        expect(s.polarity).to.equal(analysed[k]!.sentiment.polarity);
+        for (const p of ['negative', 'neutral', 'positive'] as const) {
+          expect(s.scores[p]).to.be.closeTo(analysed[k]!.sentiment.scores[p], 1e-6);
+        }
+      });
+      expect(await model.sentiment([])).to.deep.equal([]);
+    });
+  });
+
   describe('classify (targeted mode)', () => {
     it('gives the polarity towards each target, in order', async () => {
       const [results] = await model.classify([

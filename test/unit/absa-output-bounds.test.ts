@@ -48,6 +48,7 @@ function scriptedModel(confidence: Record<string, number>): SentimentModel {
   return {
     info: { name: 'scripted', version: '1', languages: ['en'] },
     analyze: async (texts) => texts.map(analyse),
+    sentiment: async (texts) => texts.map((t) => analyse(t).sentiment),
     classify: async () => [],
     close: async () => {},
   };

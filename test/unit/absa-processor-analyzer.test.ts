@@ -144,6 +144,7 @@ describe('ABSA document analyzer', () => {
 
   it('analyses each language with its own model, sentence rules and aspect keys, and names that model', async () => {
     // marks the first word of every sentence as a positive aspect
+    const wholeTexts: string[] = [];
     const koModel: SentimentModel = {
       info: { name: 'ko-test', version: '1.0.0', languages: ['ko'] },
       analyze: async (texts) =>
@@ -160,6 +161,14 @@ describe('ABSA document analyzer', () => {
           sentiment: { polarity: 'positive', scores: { negative: 0, neutral: 0, positive: 1 } },
           embedding: Float32Array.from([1, 0, 0, 0]),
         })),
+      // the whole text reads otherwise than its sentences, so the test sees which one was used
+      sentiment: async (texts) => {
+        wholeTexts.push(...texts);
+        return texts.map(() => ({
+          polarity: 'negative',
+          scores: { negative: 0.8, neutral: 0.1, positive: 0.1 },
+        }));
+      },
       classify: async () => [],
       close: async () => {},
     };
@@ -206,6 +215,9 @@ describe('ABSA document analyzer', () => {
       ['화면은', '화면', 'display'],
     ]);
     expect(ko.document.embedding_model).to.equal('ko-test-1.0.0');
+    // Korean document sentiment is read from the whole text, not averaged over its sentences
+    expect(wholeTexts).to.deep.equal([korean]);
+    expect(ko.document.sentiment?.polarity).to.equal('negative');
     expect(en.document.model).to.deep.equal({ name: 'tiny-bio', version: '0.0.1' });
     expect(en.document.aspects.map((a) => a.term)).to.deep.equal(['pasta']);
     expect([ja.document.status, ja.document.lang, ja.document.model.name]).to.deep.equal([
@@ -236,6 +248,7 @@ describe('ABSA document analyzer', () => {
         if (texts.some((t) => t.includes('POISON'))) throw new Error('tensor shape mismatch');
         return model.analyze(texts);
       },
+      sentiment: (texts) => model.sentiment(texts),
       classify: (r) => model.classify(r),
       close: async () => {},
     };

@@ -27,6 +27,7 @@ import {
   type OpinionSpan,
   type Polarity,
   type PolarityScores,
+  type SentenceSentiment,
   type SentimentModel,
   type TargetedRequest,
   type TargetSentiment,
@@ -299,26 +300,27 @@ export class OnnxSentimentModel implements SentimentModel {
           ...(targeted ? this.headsOf(spanRows[k]![j]!, text) : {}),
         };
       });
-      // sentence sentiment: window probabilities weighted by window length
       const rows = rowsPerText[k]!;
-      const probs = new Float32Array(3);
-      if (rows.length === 1) {
-        probs.set(rows[0]!.polarity!);
-      } else {
-        let total = 0;
-        for (const row of rows) {
-          const weight = row.end - row.start;
-          total += weight;
-          for (let p = 0; p < 3; p++) probs[p] = probs[p]! + weight * row.polarity![p]!;
-        }
-        for (let p = 0; p < 3; p++) probs[p] = probs[p]! / total;
-      }
       return {
         aspects,
-        sentiment: { polarity: POLARITIES[argmaxPolarity(probs)]!, scores: scoresOf(probs) },
+        sentiment: windowSentiment(rows),
         ...(this.dimensions !== 0 ? { embedding: pooled(rows) } : {}),
       };
     });
+  }
+
+  /**
+   * The sentiment of each whole text, no target marked: the polarity pass alone (no tags, no targeted
+   * pass), so it costs one encoder run per text (per window of a long text).
+   */
+  async sentiment(texts: readonly string[]): Promise<SentenceSentiment[]> {
+    if (texts.length === 0) return [];
+    const encoded = await this.tokenizer.encodeBatch(texts);
+    const rowsPerText = encoded.map((t) =>
+      planWindows(t.ids.length, this.maxContent, this.overlap).map((w) => newRow(t, w)),
+    );
+    await this.run(rowsPerText.flat(), false);
+    return rowsPerText.map(windowSentiment);
   }
 
   /**
@@ -564,6 +566,23 @@ export class OnnxSentimentModel implements SentimentModel {
 }
 
 /** Token-weighted mean of a text's window sums, L2-normalized (cosine similarity = dot product). */
+/** A text's sentiment from its windows' polarity probabilities, weighted by window length. */
+function windowSentiment(rows: Row[]): SentenceSentiment {
+  const probs = new Float32Array(3);
+  if (rows.length === 1) {
+    probs.set(rows[0]!.polarity!);
+  } else {
+    let total = 0;
+    for (const row of rows) {
+      const weight = row.end - row.start;
+      total += weight;
+      for (let p = 0; p < 3; p++) probs[p] = probs[p]! + weight * row.polarity![p]!;
+    }
+    for (let p = 0; p < 3; p++) probs[p] = probs[p]! / total;
+  }
+  return { polarity: POLARITIES[argmaxPolarity(probs)]!, scores: scoresOf(probs) };
+}
+
 function pooled(rows: Row[]): Float32Array {
   const dims = rows[0]!.hiddenSum!.length;
   const v = new Float32Array(dims);

@@ -84,6 +84,8 @@ export interface SentimentModel {
   readonly info: ModelInfo;
   /** Finds aspect terms and their polarity, plus the sentence sentiment; one result per text, in order. */
   analyze(texts: readonly string[]): Promise<Analysis[]>;
+  /** The sentiment of each whole text, no aspects (cheaper than analyze); one result per text, in order. */
+  sentiment(texts: readonly string[]): Promise<SentenceSentiment[]>;
   /**
    * Polarity towards given targets (targeted mode); one result list per request, one entry per target,
    * in order. All requests are batched together.

@@ -128,6 +128,10 @@ const recordSchema = z.object({
   phenomenon: z.string().min(1).optional(),
   /** challenge set: spans that must not be reported as aspects (an entity's own name) */
   not_aspects: z.array(spanSchema).optional(),
+  /** document-level polarity files (e.g. NSMC): the whole text's polarity, no aspects */
+  polarity: z.enum(['positive', 'negative', 'neutral']).optional(),
+  /** the text's language, where the file gives it */
+  lang: z.string().min(1).optional(),
 });
 
 export type AbsaAspect = z.infer<typeof aspectSchema>;
@@ -144,6 +148,9 @@ export interface AbsaRecord {
   categories?: string[];
   /** SemEval-15/16 opinion tuples with an explicit target */
   targetCategories?: { from: number; to: number; category: string }[];
+  /** the whole text's gold polarity (document polarity files) */
+  polarity?: 'positive' | 'negative' | 'neutral';
+  lang?: string;
   /** 1-based line number in the file */
   line: number;
 }
@@ -152,7 +159,7 @@ const MAX_REPORTED_ERRORS = 20;
 
 /**
  * Reads the shared ABSA JSONL format (one sentence per line; blank lines are skipped). Offsets must lie
- * inside the text and match `term` where given. With requireAspects, a line without "aspects" is an error.
+ * inside the text and match `term` where given. With requireAspects, a line with neither "aspects", "triplets" nor a document "polarity" is an error.
  * All problems are collected (up to 20) and thrown as one InputError naming file and lines.
  */
 export function readAbsaJsonl(file: string, options: { requireAspects: boolean }): AbsaRecord[] {
@@ -192,8 +199,13 @@ export function readAbsaJsonl(file: string, options: { requireAspects: boolean }
       return;
     }
     const record = parsed.data;
-    if (record.aspects === undefined && record.triplets === undefined && options.requireAspects) {
-      fail(line, 'aspects: missing (gold aspects are needed)');
+    if (
+      record.aspects === undefined &&
+      record.triplets === undefined &&
+      record.polarity === undefined &&
+      options.requireAspects
+    ) {
+      fail(line, 'aspects: missing (gold aspects, or a document "polarity", are needed)');
       return;
     }
     const aspects = record.aspects ?? aspectsOfTriplets(record.triplets ?? []);
@@ -238,6 +250,8 @@ export function readAbsaJsonl(file: string, options: { requireAspects: boolean }
         ...(record.phenomenon !== undefined ? { phenomenon: record.phenomenon } : {}),
         ...(record.not_aspects !== undefined ? { notAspects: record.not_aspects } : {}),
         ...(record.triplets !== undefined ? { triplets: record.triplets } : {}),
+        ...(record.polarity !== undefined ? { polarity: record.polarity } : {}),
+        ...(record.lang !== undefined ? { lang: record.lang } : {}),
         ...(record.categories !== undefined ? { categories: record.categories.map((c) => c.category) } : {}),
         ...(targeted.length > 0 ? { targetCategories: targeted } : {}),
         line,

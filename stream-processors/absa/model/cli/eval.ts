@@ -14,6 +14,10 @@
  *               (aspect, opinion, polarity) triplets from analyze mode, exact spans
  *   challenge   files with "phenomenon" (models/absa-challenge): accuracy and span recall per
  *               phenomenon (challengeScores)
+ *   document_*  document polarity files (a "polarity" per text and no aspects, e.g. NSMC): the
+ *               model's sentiment of the whole text, and the document polarity the processor gives
+ *               (documentSentiment, with the text split and read as its language's rules say);
+ *               a gold text has no mixed class, so `mixed` counts as wrong
  *
  * Metric definitions: ../metrics.ts.
  */
@@ -28,7 +32,7 @@ import {
   type GoldPolarity,
   type Triplet,
 } from '../metrics.js';
-import type { Analysis, Polarity, TargetSentiment } from '../sentiment-model.js';
+import type { Analysis, Polarity, SentenceSentiment, TargetSentiment } from '../sentiment-model.js';
 import {
   goldCategories,
   InputError,
@@ -39,7 +43,12 @@ import {
   runCli,
   UsageError,
   userPath,
+  type AbsaRecord,
 } from './cli-support.js';
+import { documentSentiment } from '../../document-analyzer.js';
+import { normalizeText } from '../../enrichment/text-normalizer.js';
+import { textHandling } from '../../languages.js';
+import type { OnnxSentimentModel } from '../onnx-sentiment-model.js';
 
 const USAGE = `Usage:
   npm run -s absa:eval -- [options] --data FILE.jsonl
@@ -47,11 +56,13 @@ const USAGE = `Usage:
 Prints one JSON object: sentences, ate_precision, ate_recall, ate_f1, apc_accuracy, apc_macro_f1,
 e2e_precision, e2e_recall, e2e_f1, sentences_per_second, peak_rss_mb (and the model and settings used);
 where the data has them, category_* (labelled categories), opinion_pair_* and triplet_* (ASTE
-"triplets") and challenge (per-phenomenon accuracy, models/absa-challenge).
+"triplets") and challenge (per-phenomenon accuracy, models/absa-challenge). A document polarity file
+(a "polarity" and no aspects on every line, e.g. NSMC) gives document_accuracy (the whole text through
+the model) and document_accuracy_processor (the processor's document polarity) instead.
 
 Options:
-  --data FILE        JSONL in the shared ABSA format, with gold "aspects" (or ASTE "triplets") on every
-                     line (required)
+  --data FILE        JSONL in the shared ABSA format, with gold "aspects" (or ASTE "triplets", or a
+                     document "polarity") on every line (required)
   --model DIR        model artifact folder (default: $ABSA_MODEL_DIR, else the one in models/absa/ serving English)
   --threads N        ONNX Runtime threads (default: $ABSA_THREADS, else the number of CPU cores)
   --batch-size N     sequences per inference batch (default: $ABSA_BATCH_SIZE, else 32)
@@ -71,6 +82,10 @@ async function main(): Promise<void> {
   if (records.length === 0) throw new InputError(`${values.data}: no sentences to evaluate`);
   const model = await openModel(values);
   try {
+    if (records.every((r) => r.polarity !== undefined && r.aspects.length === 0)) {
+      process.stdout.write(JSON.stringify(await documentReport(model, records, values.data)) + '\n');
+      return;
+    }
     const texts = records.map((r) => r.text);
     await model.analyze(texts.slice(0, model.batchSize)); // warm-up: first-run allocations are not throughput
 
@@ -234,6 +249,51 @@ async function main(): Promise<void> {
   } finally {
     await model.close();
   }
+}
+
+/** Document polarity files: the whole text through the model, and the processor's document polarity. */
+async function documentReport(model: OnnxSentimentModel, records: readonly AbsaRecord[], data: string) {
+  const texts = records.map((r) => r.text);
+  await model.sentiment(texts.slice(0, model.batchSize));
+  const started = process.hrtime.bigint();
+  const whole: SentenceSentiment[] = [];
+  for (let c = 0; c < texts.length; c += CHUNK_LINES) {
+    whole.push(...(await model.sentiment(texts.slice(c, c + CHUNK_LINES))));
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+  // as the processor does it: normalized text split as its language's rules say, each sentence
+  // analysed; the whole text's reading where that language takes it
+  const handled = records.map((r) => {
+    const handling = textHandling(r.lang ?? model.info.languages[0] ?? 'en');
+    const sentences = handling.splitSentences(normalizeText(r.text).text);
+    return { sentences, readWhole: handling.wholeTextSentiment && sentences.length > 1 };
+  });
+  const perSentence = await model.analyze(handled.flatMap((h) => h.sentences.map((s) => s.text)));
+  let next = 0;
+  const processor = handled.map(({ sentences, readWhole }, k) =>
+    documentSentiment(
+      sentences,
+      perSentence.slice(next, (next += sentences.length)),
+      readWhole ? whole[k]! : null,
+    ),
+  );
+  const accuracy = (predicted: readonly string[]) =>
+    round(predicted.filter((p, k) => p === records[k]!.polarity).length / records.length);
+  return {
+    model: `${model.info.name}-${model.info.version}`,
+    data,
+    documents: records.length,
+    document_accuracy: accuracy(whole.map((a) => a.polarity)),
+    document_accuracy_processor: accuracy(processor.map((d) => d.polarity)),
+    document_mixed_processor: processor.filter((d) => d.polarity === 'mixed').length,
+    sentences_per_document: round(perSentence.length / records.length, 2),
+    documents_per_second: round(records.length / seconds, 1),
+    peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
+    threads: model.threads,
+    batch_size: model.batchSize,
+    cpu: `${availableParallelism()} x ${cpus()[0]?.model.trim() ?? 'unknown'}`,
+  };
 }
 
 runCli('absa:eval', main);
