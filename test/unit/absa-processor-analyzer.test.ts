@@ -332,6 +332,32 @@ describe('ABSA document analyzer', () => {
       documentSentiment([s('aaaa'), s('b')], [analysis(0.05, 0.05, 0.9), analysis(0.9, 0.05, 0.05)]).polarity,
     ).to.equal('positive');
   });
+
+  it('takes a whole-text reading as the document sentiment, mixed only when its sentences also disagree', () => {
+    const s = (text: string) => ({ text, from: 0, to: text.length });
+    const sentence = (polarity: 'negative' | 'positive') => ({
+      aspects: [],
+      sentiment: {
+        polarity,
+        scores: { negative: polarity === 'negative' ? 0.9 : 0.05, neutral: 0.05, positive: 0.9 },
+      },
+    });
+    const reading = (negative: number, positive: number) => ({
+      polarity: (negative > positive ? 'negative' : 'positive') as 'negative' | 'positive',
+      scores: { negative, neutral: 1 - negative - positive, positive },
+    });
+    const two = [s('aaaa'), s('bbbb')];
+    // the sentences average to mixed; the reading decides
+    const decided = documentSentiment(two, [sentence('positive'), sentence('negative')], reading(0.8, 0.15));
+    expect([decided.polarity, decided.negative, decided.confidence]).to.deep.equal(['negative', 0.8, 0.8]);
+    // a split reading is mixed where the sentences disagree, the reading's side where they agree
+    expect(
+      documentSentiment(two, [sentence('positive'), sentence('negative')], reading(0.45, 0.5)).polarity,
+    ).to.equal('mixed');
+    expect(
+      documentSentiment(two, [sentence('positive'), sentence('positive')], reading(0.45, 0.5)).polarity,
+    ).to.equal('positive');
+  });
 });
 
 describe('ABSA document embedding', () => {
