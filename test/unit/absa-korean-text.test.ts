@@ -134,6 +134,9 @@ describe('Korean text handling', () => {
       }
       expect(normalizeKoreanAspect('충전속도가')).to.equal('충전속도');
       expect(normalizeKoreanAspect('떡볶이랑')).to.equal('떡볶이');
+      // a particle after such a noun goes, the noun stays whole
+      expect(normalizeKoreanAspect('고양이가')).to.equal('고양이');
+      expect(normalizeKoreanAspect('어린이는')).to.equal('어린이');
     });
 
     it('handles Latin letters before a particle and keeps the English rules for English terms', () => {
