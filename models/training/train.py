@@ -59,6 +59,20 @@ def set_seed(seed):
 
 
 # ---------------------------------------------------------------- features
+def read_extra(path: str) -> list:
+    """Training sentences written for the project (dataset "extra"), in the shared JSONL format."""
+    from absa_data import Sentence, doc_label, merge_aspects
+
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                r = json.loads(line)
+                aspects = merge_aspects(r["text"], r.get("aspects", []))
+                out.append(Sentence(r["id"], "extra", r["text"], aspects, doc_label(r, aspects), r))
+    return out
+
+
 def build_examples(sents, enc, max_tokens, use_tags_from, targeted=True, doc=True):
     """-> list of dicts(ids, tt, tags, pol). Tag examples (token_type 0) carry BIO labels and the
     sentence label; targeted examples (token_type 1 on the target's word pieces) carry its polarity."""
@@ -258,6 +272,9 @@ def main():
     ap.add_argument("--export-only", action="store_true",
                     help="write model.onnx + metrics.json (training history) only; package later with --package-only")
     ap.add_argument("--init-state", default=None, help="start from this trained state instead of the base heads")
+    ap.add_argument("--extra-train", default="",
+                    help="comma-separated JSONL files in the shared format added to training (tags, targeted "
+                         "polarity, sentence label), e.g. models/data/en-phenomena/train.jsonl")
     ap.add_argument("--targeted-keep", default="",
                     help="dataset=fraction,...: keep only that share of a dataset's targeted (polarity) examples")
     ap.add_argument("--package-only", metavar="MODEL_ONNX", default=None,
@@ -288,10 +305,14 @@ def main():
         rng = random.Random(args.seed)
         train_sents = rng.sample(train_sents, min(args.limit, len(train_sents)))
     val = {k: (v[: args.eval_limit] if args.eval_limit else v) for k, v in splits.val.items()}
+    for path in (p for p in args.extra_train.split(",") if p):
+        extra = read_extra(path)
+        print(f"extra training data: {path} ({len(extra)} sentences)", flush=True)
+        train_sents = train_sents + extra
 
     tok = load_tokenizer(os.path.join(base, "tokenizer.json"))
     an_enc = Analyzer(None, tok, TAGS, args.max_tokens, args.overlap).enc
-    tags_from = set(x for x in args.tags_from.split(",") if x)
+    tags_from = set(x for x in args.tags_from.split(",") if x) | {"extra"}
     examples = build_examples(train_sents, an_enc, args.max_tokens, tags_from)
     if args.targeted_keep:  # e.g. mams_atsa=0.25: a seeded share of that dataset's targeted examples
         keep = {k: float(v) for k, v in (x.split("=") for x in args.targeted_keep.split(","))}
