@@ -459,19 +459,36 @@ const overlaps = (a: { from: number; to: number }, b: { from: number; to: number
   a.from < b.to && b.from < a.to;
 
 /**
- * The documents' sentences in one analyze call, then, for the documents whose language reads the
- * document sentiment from the whole text (and that have more than one sentence), one sentiment call.
+ * The documents' sentences in one analyze call, then one sentiment call for the documents whose language
+ * reads the document sentiment from the whole text and that have more than one sentence.
  */
 async function analyseWith(model: SentimentModel, docs: readonly Pending[]): Promise<Analysed[]> {
   const results = await model.analyze(docs.flatMap((d) => d.sentences.map((s) => s.text)));
-  const readWhole = docs.map((d) => d.setup.text.wholeTextSentiment && d.sentences.length > 1);
-  const wholes = await model.sentiment(docs.filter((_, i) => readWhole[i]).map((d) => d.normalized.text));
+  const passes = docs.map((d) => needsWholeTextPass(d.setup.text, d.sentences.length));
+  const wholes = await model.sentiment(docs.filter((_, i) => passes[i]).map((d) => d.normalized.text));
   let next = 0;
   let nextWhole = 0;
-  return docs.map((d, i) => ({
-    sentences: results.slice(next, (next += d.sentences.length)),
-    whole: readWhole[i] ? wholes[nextWhole++]! : null,
-  }));
+  return docs.map((d, i) => {
+    const sentences = results.slice(next, (next += d.sentences.length));
+    return {
+      sentences,
+      whole: wholeTextReading(d.setup.text, sentences, passes[i] ? wholes[nextWhole++] : undefined),
+    };
+  });
+}
+
+/** A document needs its own whole-text pass when its language reads it whole and it has several sentences. */
+export const needsWholeTextPass = (text: TextHandling, sentences: number): boolean =>
+  text.wholeTextSentiment && sentences > 1;
+
+/** The whole-text reading of a document whose language takes one: a one-sentence text is its own. */
+export function wholeTextReading(
+  text: TextHandling,
+  sentences: readonly Analysis[],
+  pass: SentenceSentiment | undefined,
+): SentenceSentiment | null {
+  if (!text.wholeTextSentiment) return null;
+  return sentences.length === 1 ? sentences[0]!.sentiment : (pass ?? null);
 }
 
 /**

@@ -199,11 +199,12 @@ describe('ABSA document analyzer', () => {
       raw(korean, { entity: null }),
       raw('The pasta was great.'),
       raw('バッテリーの持ちがとても良いです。', { lang: 'ja' }),
+      raw('화면이 밝아요', { entity: null }),
     ]);
-    const [ko, en, ja] = outcomes.map((o) => {
+    const [ko, en, ja, koOneSentence] = outcomes.map((o) => {
       if (!o.ok) throw o.error;
       return o;
-    }) as [Analysed, Analysed, Analysed];
+    }) as [Analysed, Analysed, Analysed, Analysed];
     expect(ko.document.lang).to.equal('ko');
     expect(ko.document.model).to.deep.equal({ name: 'ko-test', version: '1.0.0' });
     expect(ko.document.sentences.map((s) => korean.slice(s.start, s.end))).to.deep.equal([
@@ -215,9 +216,11 @@ describe('ABSA document analyzer', () => {
       ['화면은', '화면', 'display'],
     ]);
     expect(ko.document.embedding_model).to.equal('ko-test-1.0.0');
-    // Korean document sentiment is read from the whole text, not averaged over its sentences
+    // Korean document sentiment is read from the whole text, not averaged over its sentences; a
+    // one-sentence text is its own whole text (no second pass)
     expect(wholeTexts).to.deep.equal([korean]);
     expect(ko.document.sentiment?.polarity).to.equal('negative');
+    expect(koOneSentence.document.sentiment?.polarity).to.equal('positive');
     expect(en.document.model).to.deep.equal({ name: 'tiny-bio', version: '0.0.1' });
     expect(en.document.aspects.map((a) => a.term)).to.deep.equal(['pasta']);
     expect([ja.document.status, ja.document.lang, ja.document.model.name]).to.deep.equal([

@@ -45,7 +45,7 @@ import {
   userPath,
   type AbsaRecord,
 } from './cli-support.js';
-import { documentSentiment } from '../../document-analyzer.js';
+import { documentSentiment, needsWholeTextPass, wholeTextReading } from '../../document-analyzer.js';
 import { normalizeText } from '../../enrichment/text-normalizer.js';
 import { textHandling } from '../../languages.js';
 import type { OnnxSentimentModel } from '../onnx-sentiment-model.js';
@@ -266,18 +266,15 @@ async function documentReport(model: OnnxSentimentModel, records: readonly AbsaR
   // analysed; the whole text's reading where that language takes it
   const handled = records.map((r) => {
     const handling = textHandling(r.lang ?? model.info.languages[0] ?? 'en');
-    const sentences = handling.splitSentences(normalizeText(r.text).text);
-    return { sentences, readWhole: handling.wholeTextSentiment && sentences.length > 1 };
+    return { handling, sentences: handling.splitSentences(normalizeText(r.text).text) };
   });
   const perSentence = await model.analyze(handled.flatMap((h) => h.sentences.map((s) => s.text)));
   let next = 0;
-  const processor = handled.map(({ sentences, readWhole }, k) =>
-    documentSentiment(
-      sentences,
-      perSentence.slice(next, (next += sentences.length)),
-      readWhole ? whole[k]! : null,
-    ),
-  );
+  const processor = handled.map(({ handling, sentences }, k) => {
+    const analyses = perSentence.slice(next, (next += sentences.length));
+    const pass = needsWholeTextPass(handling, sentences.length) ? whole[k] : undefined;
+    return documentSentiment(sentences, analyses, wholeTextReading(handling, analyses, pass));
+  });
   const accuracy = (predicted: readonly string[]) =>
     round(predicted.filter((p, k) => p === records[k]!.polarity).length / records.length);
   return {
