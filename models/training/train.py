@@ -26,7 +26,7 @@ from torch import nn
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
-from absa_data import POL2ID, POLARITIES, make_splits, normalize_text, write_eval_jsonl  # noqa: E402
+from absa_data import POL2ID, POLARITIES, make_splits, normalize_text, read_eval_jsonl, write_eval_jsonl  # noqa: E402
 from absa_model import TAGS, AbsaModel, export_onnx, load_encoder, sample_inputs  # noqa: E402
 from evaluate import Analyzer, evaluate_sentences, format_table, load_tokenizer, ort_runner  # noqa: E402
 from expose_hidden_states import expose as expose_hidden_states  # noqa: E402
@@ -59,20 +59,6 @@ def set_seed(seed):
 
 
 # ---------------------------------------------------------------- features
-def read_extra(path: str) -> list:
-    """Training sentences written for the project (dataset "extra"), in the shared JSONL format."""
-    from absa_data import Sentence, doc_label, merge_aspects
-
-    out = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                r = json.loads(line)
-                aspects = merge_aspects(r["text"], r.get("aspects", []))
-                out.append(Sentence(r["id"], "extra", r["text"], aspects, doc_label(r, aspects), r))
-    return out
-
-
 def build_examples(sents, enc, max_tokens, use_tags_from, targeted=True, doc=True):
     """-> list of dicts(ids, tt, tags, pol). Tag examples (token_type 0) carry BIO labels and the
     sentence label; targeted examples (token_type 1 on the target's word pieces) carry its polarity."""
@@ -306,7 +292,7 @@ def main():
         train_sents = rng.sample(train_sents, min(args.limit, len(train_sents)))
     val = {k: (v[: args.eval_limit] if args.eval_limit else v) for k, v in splits.val.items()}
     for path in (p for p in args.extra_train.split(",") if p):
-        extra = read_extra(path)
+        extra = read_eval_jsonl(path, dataset="extra")  # sentences written for the project
         print(f"extra training data: {path} ({len(extra)} sentences)", flush=True)
         train_sents = train_sents + extra
 
