@@ -5,7 +5,7 @@ import { WordPieceTokenizer } from '../../stream-processors/absa/model/tokenizer
 
 const TOKENIZER = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  '../../models/absa/e5-small-absa-koen-0.2.0/tokenizer.json',
+  '../../models/absa/e5-small-absa-koen-0.3.0/tokenizer.json',
 );
 
 describe('Korean model tokenizer (e5-small-absa-koen) in the ABSA runtime', () => {
