@@ -169,11 +169,33 @@ describe('ABSA model command line', function () {
       expect(report.peak_rss_mb).to.be.a('number').greaterThan(0);
     });
 
+    it("scores a document polarity file: the whole text, and the processor's document polarity", async () => {
+      const doc = (id: string, text: string, polarity: string) =>
+        JSON.stringify({ id, text, lang: 'en', polarity });
+      const data = file('documents.jsonl', [
+        doc('1', 'The food was great and tasty.', 'positive'),
+        doc('2', 'It was slow, cold and rude.', 'negative'),
+        // two clear sentences of either side: the processor averages English sentences and says mixed
+        doc('3', 'The food was great and tasty. It was slow, cold and rude.', 'positive'),
+      ]);
+      const run = await cli('eval', ['--model', MODEL, '--data', data, '--threads', '1']);
+      expect(run.code, run.stderr).to.equal(0);
+      const report = JSON.parse(run.stdout);
+      expect(report).to.include({
+        documents: 3,
+        document_accuracy_processor: 0.6667,
+        document_mixed_processor: 1,
+        sentences_per_document: 1.33,
+      });
+      expect(report.document_accuracy).to.be.at.least(0.6667);
+      expect(report).to.not.have.property('ate_f1');
+    });
+
     it('needs gold aspects on every line', async () => {
       const data = file('nogold.jsonl', [line('1', 'pasta'), JSON.stringify({ id: '2', text: 'pasta' })]);
       const run = await cli('eval', ['--model', MODEL, '--data', data]);
       expect(run.code).to.equal(1);
-      expect(run.stderr).to.include(`${data}:2: aspects: missing`);
+      expect(run.stderr).to.include(`${data}:2: aspects: missing (gold aspects, or a document "polarity"`);
     });
 
     it('refuses a file with no sentences', async () => {
