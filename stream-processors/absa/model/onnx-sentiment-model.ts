@@ -426,7 +426,7 @@ export class OnnxSentimentModel implements SentimentModel {
         token_type_ids: new ort.Tensor('int64', types, dims),
       };
       const started = performance.now();
-      const out = await oneRunAtATime(() => this.session.run(feeds, fetches));
+      const out = await this.session.run(feeds, fetches);
       this.onBatch?.({ sequences: batch.length, seconds: (performance.now() - started) / 1000 });
       if (wantHidden) this.sumHidden(batch, seq, out[HIDDEN]!);
       if (wantAspectFeatures) this.targetFeatures(batch, seq, out[HIDDEN]!);
@@ -566,18 +566,6 @@ export class OnnxSentimentModel implements SentimentModel {
 }
 
 /** Token-weighted mean of a text's window sums, L2-normalized (cosine similarity = dot product). */
-/**
- * ONNX runs of every model in the process, one at a time: each run already uses all its intra-op
- * threads, so runs that overlap (two languages' models, or analyze and sentiment calls of one) only
- * split the same cores and wait on each other's threads.
- */
-let lane: Promise<unknown> = Promise.resolve();
-function oneRunAtATime<T>(run: () => Promise<T>): Promise<T> {
-  const result = lane.then(run, run);
-  lane = result.catch(() => undefined);
-  return result;
-}
-
 /** A text's sentiment from its windows' polarity probabilities, weighted by window length. */
 function windowSentiment(rows: Row[]): SentenceSentiment {
   const probs = new Float32Array(3);
