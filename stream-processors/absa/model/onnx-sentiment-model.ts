@@ -315,10 +315,7 @@ export class OnnxSentimentModel implements SentimentModel {
    */
   async sentiment(texts: readonly string[]): Promise<SentenceSentiment[]> {
     if (texts.length === 0) return [];
-    const encoded = await this.tokenizer.encodeBatch(texts);
-    const rowsPerText = encoded.map((t) =>
-      planWindows(t.ids.length, this.maxContent, this.overlap).map((w) => newRow(t, w)),
-    );
+    const rowsPerText = await this.windowRows(texts);
     await this.run(rowsPerText.flat(), false);
     return rowsPerText.map(windowSentiment);
   }
@@ -334,12 +331,17 @@ export class OnnxSentimentModel implements SentimentModel {
         this.artifact.modelPath,
       );
     }
-    const encoded = await this.tokenizer.encodeBatch(texts);
-    const rowsPerText = encoded.map((t) =>
-      planWindows(t.ids.length, this.maxContent, this.overlap).map((w) => newRow(t, w)),
-    );
+    const rowsPerText = await this.windowRows(texts);
     await this.run(rowsPerText.flat(), false, true, false);
     return rowsPerText.map(pooled);
+  }
+
+  /** Each text tokenized and cut into its windows, one untargeted row per window. */
+  private async windowRows(texts: readonly string[]): Promise<Row[][]> {
+    const encoded = await this.tokenizer.encodeBatch(texts);
+    return encoded.map((t) =>
+      planWindows(t.ids.length, this.maxContent, this.overlap).map((w) => newRow(t, w)),
+    );
   }
 
   async classify(requests: readonly TargetedRequest[]): Promise<TargetSentiment[][]> {
@@ -565,7 +567,6 @@ export class OnnxSentimentModel implements SentimentModel {
   }
 }
 
-/** Token-weighted mean of a text's window sums, L2-normalized (cosine similarity = dot product). */
 /** A text's sentiment from its windows' polarity probabilities, weighted by window length. */
 function windowSentiment(rows: Row[]): SentenceSentiment {
   const probs = new Float32Array(3);
@@ -583,6 +584,7 @@ function windowSentiment(rows: Row[]): SentenceSentiment {
   return { polarity: POLARITIES[argmaxPolarity(probs)]!, scores: scoresOf(probs) };
 }
 
+/** Token-weighted mean of a text's window sums, L2-normalized (cosine similarity = dot product). */
 function pooled(rows: Row[]): Float32Array {
   const dims = rows[0]!.hiddenSum!.length;
   const v = new Float32Array(dims);

@@ -253,7 +253,8 @@ async function main(): Promise<void> {
 
 /** Document polarity files: the whole text through the model, and the processor's document polarity. */
 async function documentReport(model: OnnxSentimentModel, records: readonly AbsaRecord[], data: string) {
-  const texts = records.map((r) => r.text);
+  // the text as the processor sees it (normalized), for both readings
+  const texts = records.map((r) => normalizeText(r.text).text);
   await model.sentiment(texts.slice(0, model.batchSize));
   const started = process.hrtime.bigint();
   const whole: SentenceSentiment[] = [];
@@ -264,9 +265,9 @@ async function documentReport(model: OnnxSentimentModel, records: readonly AbsaR
 
   // as the processor does it: normalized text split as its language's rules say, each sentence
   // analysed; the whole text's reading where that language takes it
-  const handled = records.map((r) => {
+  const handled = records.map((r, k) => {
     const handling = textHandling(r.lang ?? model.info.languages[0] ?? 'en');
-    return { handling, sentences: handling.splitSentences(normalizeText(r.text).text) };
+    return { handling, sentences: handling.splitSentences(texts[k]!) };
   });
   const perSentence = await model.analyze(handled.flatMap((h) => h.sentences.map((s) => s.text)));
   let next = 0;
