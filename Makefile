@@ -127,9 +127,9 @@ test-fuzz: install $(FUZZ_VENV)/.installed
 	$(TSX) test/fuzz/run.ts
 
 # In CI (CI set) the stack components this run started are stopped at the end, pass or fail. The last
-# line adds up the counts of every test runner ("tests: N passed, N failed, N skipped"). The fuzzer runs
-# before the browser tests so that the last runner summary in the log is mocha's count, not
-# Schemathesis' pytest-style "N warnings in Xs" line, which reads as a run of zero tests.
+# line adds up the counts of every test runner ("tests: N passed, N failed, N skipped"). The fuzzer keeps
+# Schemathesis' own output in test/fuzz/out/ unless it fails: its pytest-style closing line
+# ("N warnings in Xs") reads as a run of zero tests.
 TEST_LOG := stack/.data/test-output.log
 test: install ui
 	@mkdir -p stack/.data && rm -f $(STARTED) $(TEST_LOG)
