@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CategoryHead, OpinionHead } from '../../stream-processors/absa/model/aspect-heads.js';
+import * as ort from 'onnxruntime-node';
+import { CategoryHead, loadOpinionHead } from '../../stream-processors/absa/model/aspect-heads.js';
 import { ModelArtifactError } from '../../stream-processors/absa/model/model-artifact.js';
 
 describe('ABSA model: category head file', () => {
@@ -66,39 +67,88 @@ describe('ABSA model: opinion head file', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  // hidden 1, one distance bucket: features [h ; h * a ; inside, before, after]
-  const write = (weights: number[][]): void =>
+  const writeSpec = (spec: Record<string, unknown>): void =>
     writeFileSync(
       path.join(dir, 'opinions.json'),
-      JSON.stringify({
-        format: 'token-linear-bio-1',
-        tags: ['O', 'B', 'I'],
-        distance_buckets: [1e9],
-        weights,
-        bias: [0, 0, 0],
-      }),
+      JSON.stringify({ tags: ['O', 'B', 'I'], distance_buckets: [1e9], ...spec }),
     );
+  // hidden 1, one distance bucket: features [h ; h * a ; inside, before, after]
+  const writeLinear = (weights: number[][]): void =>
+    writeSpec({ format: 'token-linear-bio-1', weights, bias: [0, 0, 0] });
+  const states = (rows: number[][]): ort.Tensor =>
+    new ort.Tensor('float32', Float32Array.from(rows.flat()), [rows.length, rows[0]!.length, 1]);
 
-  it('tags tokens from their states and never tags the target itself', () => {
+  it('tags tokens from their states and never tags the target itself (linear head)', async () => {
     // B when h > 0 (weight 4 on h for B), else O; distance columns unused
-    write([
+    writeLinear([
       [0, 0, 0, 0, 0],
       [4, 0, 0, 0, 0],
       [0, 0, 0, 0, 0],
     ]);
-    const head = OpinionHead.load(dir, 1)!;
+    const head = (await loadOpinionHead(dir, 1, 1))!;
     // one row of 5 positions: [CLS] t1 t2 t3 [SEP]; h = 0, 1, 1, -1, 0; target at position 1
-    const data = Float32Array.from([0, 1, 1, -1, 0]);
-    const { tags } = head.tag(data, 0, 3, 1, 2, Float32Array.from([1]));
-    expect(Array.from(tags)).to.deep.equal([0, 1, 0]);
+    const [row] = await head.tagBatch(states([[0, 1, 1, -1, 0]]), 5, [
+      { len: 3, from: 1, to: 2, aspect: Float32Array.from([1]) },
+    ]);
+    expect(Array.from(row!.tags)).to.deep.equal([0, 1, 0]);
   });
 
-  it('is absent without opinions.json and rejects weights of the wrong size', () => {
-    expect(OpinionHead.load(dir, 1)).to.equal(null);
-    write([[0], [0], [0]]);
-    expect(() => OpinionHead.load(dir, 1)).to.throw(
-      ModelArtifactError,
-      /weights\[0\] has 1 values, expected 5/,
-    );
+  it('is absent without opinions.json and rejects weights of the wrong size', async () => {
+    expect(await loadOpinionHead(dir, 1, 1)).to.equal(null);
+    writeLinear([[0], [0], [0]]);
+    let error: unknown;
+    await loadOpinionHead(dir, 1, 1).catch((e: unknown) => (error = e));
+    expect(error).to.be.instanceOf(ModelArtifactError);
+    expect(String(error)).to.match(/weights\[0\] has 1 values, expected 5/);
+  });
+
+  describe('the MLP in an ONNX graph', () => {
+    // test/fixtures/opinion-head/make_fixture.py: B where 4 h_t + 2 h_t+1 > 0.5, else O
+    const fixture = path.join(import.meta.dirname, '../fixtures/opinion-head/opinions.onnx');
+    const useGraph = (name = 'opinions.onnx'): void => {
+      copyFileSync(fixture, path.join(dir, name));
+      writeSpec({ format: 'token-mlp-onnx-1', model: name });
+    };
+
+    it('tags every row of a padded batch from its states and the next token’s, never the target', async () => {
+      useGraph();
+      const head = (await loadOpinionHead(dir, 1, 1))!;
+      try {
+        // row 0: [CLS] t1 t2 t3 [SEP], h = 0, 0, 1, -1, 0, target t3 (position 3): t1 is B only through
+        // its next token (2 x 1), t2 through itself (4 - 2); row 1: [CLS] t1 [SEP] pad pad, target t1
+        const tagged = await head.tagBatch(
+          states([
+            [0, 0, 1, -1, 0],
+            [0, 1, 0, 9, 9],
+          ]),
+          5,
+          [
+            { len: 3, from: 3, to: 4, aspect: new Float32Array(1) },
+            { len: 1, from: 1, to: 2, aspect: new Float32Array(1) },
+          ],
+        );
+        expect(tagged.map((t) => Array.from(t.tags))).to.deep.equal([[1, 1, 0], [0]]);
+        expect(tagged[1]!.probs[0]).to.equal(1);
+      } finally {
+        await head.release();
+      }
+    });
+
+    it('names what is wrong: a missing graph, a graph for other states, a path outside the folder', async () => {
+      const failure = async (): Promise<string> => {
+        let error: unknown;
+        await loadOpinionHead(dir, 1, 1).catch((e: unknown) => (error = e));
+        expect(error).to.be.instanceOf(ModelArtifactError);
+        return String(error);
+      };
+      writeSpec({ format: 'token-mlp-onnx-1', model: 'opinions.onnx' });
+      expect(await failure()).to.match(/opinions\.json: names opinions\.onnx, which is missing/);
+      useGraph('head.onnx');
+      let error: unknown;
+      await loadOpinionHead(dir, 384, 1).catch((e: unknown) => (error = e));
+      expect(String(error)).to.match(/head\.onnx: takes hidden states of size 1, the model's are 384/);
+      writeSpec({ format: 'token-mlp-onnx-1', model: '../opinions.onnx' });
+      expect(await failure()).to.match(/model.*\.onnx file name inside the artifact folder/);
+    });
   });
 });

@@ -5,11 +5,16 @@
  *
  *   categories.json  aspect category, softmax regression on [h_CLS ; mean h over the aspect's word
  *                    pieces] (train_categories.py)
+ *   opinions.json    opinion spans, per-token O/B/I (train_opinions.py): a linear layer whose weights
+ *                    are in the file, or a small MLP in the ONNX graph the file names (opinions.onnx),
+ *                    run by onnxruntime over the whole targeted batch
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
 import { ModelArtifactError, readArtifactJson } from './model-artifact.js';
+import { openSession } from './onnx-session.js';
 import type { AspectCategory } from './sentiment-model.js';
 
 export const CATEGORY_FILE = 'categories.json';
@@ -90,23 +95,106 @@ export class CategoryHead {
 
 export const OPINION_FILE = 'opinions.json';
 
-const opinionFileSchema = z
-  .object({
-    format: z.literal('token-linear-bio-1'),
-    tags: z.tuple([z.literal('O'), z.literal('B'), z.literal('I')]),
-    /** signed distance buckets (word pieces from the target): before 1..n, after n+1..2n, 0 inside */
-    distance_buckets: z.array(z.number().int().positive()).min(1),
-    weights: z.array(z.array(z.number())).length(3),
-    bias: z.array(z.number()).length(3),
-  })
-  .passthrough();
+const tags = z.tuple([z.literal('O'), z.literal('B'), z.literal('I')]);
+/** signed distance buckets (word pieces from the target): before 1..n, after n+1..2n, 0 inside */
+const distanceBuckets = z.array(z.number().int().positive()).min(1);
+
+const opinionFileSchema = z.discriminatedUnion('format', [
+  z
+    .object({
+      format: z.literal('token-linear-bio-1'),
+      tags,
+      distance_buckets: distanceBuckets,
+      weights: z.array(z.array(z.number())).length(3),
+      bias: z.array(z.number()).length(3),
+    })
+    .passthrough(),
+  z
+    .object({
+      format: z.literal('token-mlp-onnx-1'),
+      tags,
+      distance_buckets: distanceBuckets,
+      /** the graph's file in the artifact folder */
+      model: z.string().regex(/^[\w.-]+\.onnx$/, 'must be an .onnx file name inside the artifact folder'),
+    })
+    .passthrough(),
+]);
+
+/** One targeted row of a batch: `len` content tokens at positions 1..len, the target at [from, to). */
+export interface TargetedRow {
+  len: number;
+  from: number;
+  to: number;
+  /** mean hidden state over the target (h_CLS when it has no token) */
+  aspect: Float32Array;
+}
+
+export interface OpinionTags {
+  /** per content token: 0 O, 1 B, 2 I; target tokens are always O */
+  tags: Uint8Array;
+  /** probability of each token's tag */
+  probs: Float32Array;
+}
+
+/** Signed distance bucket of position t from the target [from, to), as train_opinions.py distance_bucket. */
+export function distanceBucket(t: number, from: number, to: number, buckets: readonly number[]): number {
+  if (t >= from && t < to) return 0;
+  const d = t < from ? from - t : t - to + 1;
+  let b = buckets.findIndex((limit) => d <= limit);
+  if (b < 0) b = buckets.length - 1;
+  return 1 + b + (t >= to ? buckets.length : 0);
+}
+
+/** Tags a row's content tokens from 3 logits per position (`at(pos, c)`), the target left O. */
+function tagsFromLogits(row: TargetedRow, at: (pos: number, c: number) => number): OpinionTags {
+  const tags = new Uint8Array(row.len);
+  const probs = new Float32Array(row.len);
+  for (let j = 0; j < row.len; j++) {
+    const pos = j + 1;
+    if (pos >= row.from && pos < row.to) {
+      probs[j] = 1;
+      continue;
+    }
+    const z0 = at(pos, 0);
+    const z1 = at(pos, 1);
+    const z2 = at(pos, 2);
+    const best = z1 > z0 ? (z2 > z1 ? 2 : 1) : z2 > z0 ? 2 : 0;
+    const max = best === 0 ? z0 : best === 1 ? z1 : z2;
+    tags[j] = best;
+    probs[j] = 1 / (Math.exp(z0 - max) + Math.exp(z1 - max) + Math.exp(z2 - max));
+  }
+  return { tags, probs };
+}
+
+/** Opinion spans about the marked aspect, per content token of each targeted row. */
+export interface OpinionHead {
+  /**
+   * Tags for each row of one targeted batch; `data` is its hidden_states tensor ([rows, seq, hidden]).
+   */
+  tagBatch(hidden: ort.Tensor, seq: number, rows: readonly TargetedRow[]): Promise<OpinionTags[]>;
+  release(): Promise<void>;
+}
+
+/** The opinion head in `dir` (opinions.json, and the graph it names), or null when there is none. */
+export async function loadOpinionHead(
+  dir: string,
+  hidden: number,
+  threads: number,
+): Promise<OpinionHead | null> {
+  const file = path.join(dir, OPINION_FILE);
+  if (!existsSync(file)) return null;
+  const spec = readArtifactJson(file, opinionFileSchema);
+  if (spec.format === 'token-linear-bio-1') return LinearOpinionHead.of(spec, hidden, file);
+  const graph = path.join(dir, spec.model);
+  if (!existsSync(graph)) throw new ModelArtifactError(`names ${spec.model}, which is missing`, file);
+  return OnnxOpinionHead.open(graph, spec.distance_buckets, hidden, threads);
+}
 
 /**
- * Opinion spans about the marked aspect: per content token, O/B/I from
- * [h_t ; h_t * a ; distance bucket one-hot] (a = mean h over the target), as
- * models/training/train_opinions.py trains it.
+ * Per content token, O/B/I from [h_t ; h_t * a ; distance bucket one-hot] (a = mean h over the
+ * target) by one linear layer, as train_opinions.py --hidden 0 trains it.
  */
-export class OpinionHead {
+export class LinearOpinionHead implements OpinionHead {
   private constructor(
     private readonly weights: Float32Array,
     private readonly bias: Float32Array,
@@ -114,80 +202,125 @@ export class OpinionHead {
     private readonly hidden: number,
   ) {}
 
-  private get inputSize(): number {
-    return 2 * this.hidden + 2 * this.buckets.length + 1;
-  }
-
-  static load(dir: string, hidden: number): OpinionHead | null {
-    const file = path.join(dir, OPINION_FILE);
-    if (!existsSync(file)) return null;
-    const { weights, bias, distance_buckets } = readArtifactJson(file, opinionFileSchema);
-    const expected = 2 * hidden + 2 * distance_buckets.length + 1;
-    const bad = weights.findIndex((row) => row.length !== expected);
+  static of(
+    spec: { weights: number[][]; bias: number[]; distance_buckets: number[] },
+    hidden: number,
+    file: string,
+  ): LinearOpinionHead {
+    const expected = 2 * hidden + 2 * spec.distance_buckets.length + 1;
+    const bad = spec.weights.findIndex((row) => row.length !== expected);
     if (bad >= 0) {
       throw new ModelArtifactError(
-        `weights[${bad}] has ${weights[bad]!.length} values, expected ${expected} (2 x hidden ${hidden} + distance buckets)`,
+        `weights[${bad}] has ${spec.weights[bad]!.length} values, expected ${expected} (2 x hidden ${hidden} + distance buckets)`,
         file,
       );
     }
-    return new OpinionHead(
-      Float32Array.from(weights.flat()),
-      Float32Array.from(bias),
-      distance_buckets,
+    return new LinearOpinionHead(
+      Float32Array.from(spec.weights.flat()),
+      Float32Array.from(spec.bias),
+      spec.distance_buckets,
       hidden,
     );
   }
 
-  private bucket(t: number, from: number, to: number): number {
-    if (t >= from && t < to) return 0;
-    const d = t < from ? from - t : t - to + 1;
-    let b = this.buckets.findIndex((limit) => d <= limit);
-    if (b < 0) b = this.buckets.length - 1;
-    return 1 + b + (t >= to ? this.buckets.length : 0);
+  tagBatch(hiddenStates: ort.Tensor, seq: number, rows: readonly TargetedRow[]): Promise<OpinionTags[]> {
+    const data = hiddenStates.data as Float32Array;
+    return Promise.resolve(rows.map((row, r) => this.tag(data, r * seq * this.hidden, row)));
   }
 
-  /**
-   * Tags and tag probabilities for positions 1..len of one row of `hidden_states` (data from `base`,
-   * `seq` positions of `hidden` floats); target tokens at positions [from, to) are never opinions.
-   */
-  tag(
-    data: Float32Array,
-    base: number,
-    len: number,
-    from: number,
-    to: number,
-    aspect: Float32Array,
-  ): { tags: Uint8Array; probs: Float32Array } {
+  /** Tags of one row whose states start at `base` in `data`. */
+  tag(data: Float32Array, base: number, row: TargetedRow): OpinionTags {
     const h = this.hidden;
-    const n = this.inputSize;
+    const n = 2 * h + 2 * this.buckets.length + 1;
     const w = this.weights;
-    const tags = new Uint8Array(len);
-    const probs = new Float32Array(len);
     const z = new Float64Array(3);
-    for (let j = 0; j < len; j++) {
-      const pos = j + 1;
-      if (pos >= from && pos < to) {
-        probs[j] = 1;
-        continue;
-      }
-      const o = base + pos * h;
-      const bucket = 2 * h + this.bucket(pos, from, to);
-      let best = 0;
-      for (let c = 0; c < 3; c++) {
-        const wc = c * n;
-        let s = this.bias[c]! + w[wc + bucket]!;
-        for (let d = 0; d < h; d++) {
-          const x = data[o + d]!;
-          s += x * (w[wc + d]! + w[wc + h + d]! * aspect[d]!);
+    let computed = -1;
+    return tagsFromLogits(row, (pos, c) => {
+      if (computed !== pos) {
+        const o = base + pos * h;
+        const bucket = 2 * h + distanceBucket(pos, row.from, row.to, this.buckets);
+        for (let k = 0; k < 3; k++) {
+          const wk = k * n;
+          let s = this.bias[k]! + w[wk + bucket]!;
+          for (let d = 0; d < h; d++) s += data[o + d]! * (w[wk + d]! + w[wk + h + d]! * row.aspect[d]!);
+          z[k] = s;
         }
-        z[c] = s;
-        if (s > z[best]!) best = c;
+        computed = pos;
       }
-      let sum = 0;
-      for (let c = 0; c < 3; c++) sum += Math.exp(z[c]! - z[best]!);
-      tags[j] = best;
-      probs[j] = 1 / sum;
+      return z[c]!;
+    });
+  }
+
+  release(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/**
+ * Per content token, O/B/I from a one-hidden-layer MLP over [h_t ; h_t * a ; h_t-1 ; h_t+1 ; distance
+ * bucket one-hot], as train_opinions.py exports it: inputs hidden_states, target_mask and distance,
+ * output opinion_logits [rows, seq, 3].
+ */
+export class OnnxOpinionHead implements OpinionHead {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly buckets: readonly number[],
+  ) {}
+
+  static async open(
+    file: string,
+    buckets: readonly number[],
+    hidden: number,
+    threads: number,
+  ): Promise<OnnxOpinionHead> {
+    const session = await openSession(file, threads);
+    const fail = (message: string): never => {
+      void session.release();
+      throw new ModelArtifactError(message, file);
+    };
+    for (const name of ['hidden_states', 'target_mask', 'distance'])
+      if (!session.inputNames.includes(name)) fail(`has no input "${name}"`);
+    if (!session.outputNames.includes('opinion_logits')) fail('has no output "opinion_logits"');
+    const input = session.inputMetadata.find((m) => m.name === 'hidden_states');
+    const size = input?.isTensor ? input.shape[input.shape.length - 1] : undefined;
+    if (typeof size === 'number' && size !== hidden)
+      fail(`takes hidden states of size ${size}, the model's are ${hidden}`);
+    return new OnnxOpinionHead(session, buckets);
+  }
+
+  async tagBatch(
+    hiddenStates: ort.Tensor,
+    seq: number,
+    rows: readonly TargetedRow[],
+  ): Promise<OpinionTags[]> {
+    const n = rows.length;
+    const mask = new Float32Array(n * seq);
+    const distance = new BigInt64Array(n * seq);
+    rows.forEach((row, r) => {
+      const base = r * seq;
+      if (row.to > row.from) mask.fill(1, base + row.from, base + row.to);
+      else mask[base] = 1;
+      for (let p = 0; p < seq; p++)
+        distance[base + p] = BigInt(distanceBucket(p, row.from, row.to, this.buckets));
+    });
+    const out = await this.session.run(
+      {
+        hidden_states: hiddenStates,
+        target_mask: new ort.Tensor('float32', mask, [n, seq]),
+        distance: new ort.Tensor('int64', distance, [n, seq]),
+      },
+      ['opinion_logits'],
+    );
+    const tensor = out.opinion_logits!;
+    try {
+      const logits = tensor.data as Float32Array;
+      return rows.map((row, r) => tagsFromLogits(row, (pos, c) => logits[(r * seq + pos) * 3 + c]!));
+    } finally {
+      tensor.dispose();
     }
-    return { tags, probs };
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
   }
 }

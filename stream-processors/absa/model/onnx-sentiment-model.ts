@@ -8,8 +8,9 @@
  */
 import { availableParallelism, endianness } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { CategoryHead, OpinionHead } from './aspect-heads.js';
+import { CategoryHead, loadOpinionHead, type OpinionHead, type TargetedRow } from './aspect-heads.js';
 import { decodeBio, decodeBioWords } from './bio-decoder.js';
+import { openSession } from './onnx-session.js';
 import { DEFAULT_BATCH_SIZE } from './config.js';
 import {
   loadModelArtifact,
@@ -111,12 +112,12 @@ export class OnnxSentimentModel implements SentimentModel {
   private readonly nTags: number;
   /** the aspect-category head (categories.json), null when the artifact has none */
   readonly categoryHead: CategoryHead | null;
-  /** the opinion-span head (opinions.json), null when the artifact has none */
-  readonly opinionHead: OpinionHead | null;
 
   private constructor(
     readonly artifact: ModelArtifact,
     private readonly session: ort.InferenceSession,
+    /** the opinion-span head (opinions.json), null when the artifact has none */
+    readonly opinionHead: OpinionHead | null,
     private readonly tokenizer: WordPieceTokenizer,
     readonly threads: number,
     readonly batchSize: number,
@@ -127,11 +128,15 @@ export class OnnxSentimentModel implements SentimentModel {
     this.maxContent = config.max_tokens - 2; // [CLS] ... [SEP]
     this.overlap = config.window_overlap_tokens;
     this.nTags = artifact.labels.tags.length;
+    this.dimensions = OnnxSentimentModel.hiddenSize(session);
+    this.categoryHead = this.dimensions > 0 ? CategoryHead.load(artifact.dir, this.dimensions) : null;
+  }
+
+  /** Size of the hidden_states output; 0 without one, -1 when the graph leaves it open. */
+  private static hiddenSize(session: ort.InferenceSession): number {
     const hidden = session.outputMetadata.find((m) => m.name === HIDDEN);
     const size = hidden?.isTensor ? hidden.shape[hidden.shape.length - 1] : undefined;
-    this.dimensions = hidden ? (typeof size === 'number' ? size : -1) : 0;
-    this.categoryHead = this.dimensions > 0 ? CategoryHead.load(artifact.dir, this.dimensions) : null;
-    this.opinionHead = this.dimensions > 0 ? OpinionHead.load(artifact.dir, this.dimensions) : null;
+    return hidden ? (typeof size === 'number' ? size : -1) : 0;
   }
 
   /** whether aspects come with opinion spans */
@@ -179,32 +184,25 @@ export class OnnxSentimentModel implements SentimentModel {
       throw new RangeError(`batchSize must be a positive integer: ${batchSize}`);
     }
     const tokenizer = WordPieceTokenizer.fromFile(artifact.tokenizerPath);
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(artifact.modelPath, {
-        executionProviders: ['cpu'],
-        graphOptimizationLevel: 'all',
-        executionMode: 'sequential',
-        intraOpNumThreads: threads,
-        interOpNumThreads: 1,
-        logSeverityLevel: 3,
-        // ONNX Runtime's worker threads spin after each run by default: with small batches several
-        // times a second that burned about 2.7x the CPU of the runs themselves (60 runs of 8 × 24
-        // tokens, 30 ms apart: 3.5 s of CPU against 1.3 s), CPU the sinks, Kafka and the stores
-        // beside the processor need. Blocking costs nothing measurable per run.
-        extra: { session: { intra_op: { allow_spinning: '0' } } },
-      });
-    } catch (cause) {
-      throw new ModelArtifactError(
-        `is not a loadable ONNX model (${(cause as Error).message})`,
-        artifact.modelPath,
-        {
-          cause,
-        },
-      );
-    }
+    const session = await openSession(artifact.modelPath, threads);
     OnnxSentimentModel.checkSignature(session, artifact);
-    return new OnnxSentimentModel(artifact, session, tokenizer, threads, batchSize, options.onBatch);
+    const dimensions = OnnxSentimentModel.hiddenSize(session);
+    let opinionHead: OpinionHead | null = null;
+    try {
+      opinionHead = dimensions > 0 ? await loadOpinionHead(artifact.dir, dimensions, threads) : null;
+    } catch (err) {
+      await session.release();
+      throw err;
+    }
+    return new OnnxSentimentModel(
+      artifact,
+      session,
+      opinionHead,
+      tokenizer,
+      threads,
+      batchSize,
+      options.onBatch,
+    );
   }
 
   private static checkSignature(session: ort.InferenceSession, artifact: ModelArtifact): void {
@@ -235,6 +233,7 @@ export class OnnxSentimentModel implements SentimentModel {
   }
 
   async close(): Promise<void> {
+    await this.opinionHead?.release();
     await this.session.release();
   }
 
@@ -431,7 +430,7 @@ export class OnnxSentimentModel implements SentimentModel {
       const out = await this.session.run(feeds, fetches);
       this.onBatch?.({ sequences: batch.length, seconds: (performance.now() - started) / 1000 });
       if (wantHidden) this.sumHidden(batch, seq, out[HIDDEN]!);
-      if (wantAspectFeatures) this.targetFeatures(batch, seq, out[HIDDEN]!);
+      if (wantAspectFeatures) await this.targetFeatures(batch, seq, out[HIDDEN]!);
       if (!wantPolarity) {
         for (const tensor of Object.values(out)) tensor.dispose();
         continue;
@@ -505,7 +504,7 @@ export class OnnxSentimentModel implements SentimentModel {
    * [h_CLS ; mean of h over the marked target tokens] per row, the aspect heads' input (the same as
    * models/training/aspect_states.py aspect_features). A row with no marked token uses h_CLS twice.
    */
-  private targetFeatures(batch: Row[], seq: number, tensor: ort.Tensor): void {
+  private async targetFeatures(batch: Row[], seq: number, tensor: ort.Tensor): Promise<void> {
     const dims = tensor.dims[2]!;
     if (tensor.dims.length !== 3 || tensor.dims[0] !== batch.length || tensor.dims[1] !== seq) {
       throw new ModelArtifactError(
@@ -514,6 +513,7 @@ export class OnnxSentimentModel implements SentimentModel {
       );
     }
     const data = tensor.data as Float32Array;
+    const targeted: TargetedRow[] = [];
     batch.forEach((row, r) => {
       const features = new Float32Array(2 * dims);
       const base = r * seq * dims;
@@ -530,18 +530,13 @@ export class OnnxSentimentModel implements SentimentModel {
         features.set(data.subarray(base, base + dims), dims);
       }
       row.aspectFeatures = features;
-      if (this.opinionHead) {
-        const { tags, probs } = this.opinionHead.tag(
-          data,
-          base,
-          row.end - row.start,
-          from,
-          to,
-          features.subarray(dims),
-        );
-        row.opinionTags = tags;
-        row.opinionProbs = probs;
-      }
+      targeted.push({ len: row.end - row.start, from, to, aspect: features.subarray(dims) });
+    });
+    if (!this.opinionHead) return;
+    const tagged = await this.opinionHead.tagBatch(tensor, seq, targeted);
+    batch.forEach((row, r) => {
+      row.opinionTags = tagged[r]!.tags;
+      row.opinionProbs = tagged[r]!.probs;
     });
   }
 
