@@ -30,6 +30,7 @@ from absa_data import POL2ID, POLARITIES, make_splits, normalize_text, read_eval
 from absa_model import TAGS, AbsaModel, export_onnx, load_encoder, sample_inputs  # noqa: E402
 from evaluate import Analyzer, evaluate_sentences, format_table, load_tokenizer, ort_runner  # noqa: E402
 from expose_hidden_states import expose as expose_hidden_states  # noqa: E402
+from emoji_glosses import load_glossed_tokenizer, read_glosses, with_glosses  # noqa: E402
 from requantize import quantize  # noqa: E402
 
 TAG2ID = {t: i for i, t in enumerate(TAGS)}
@@ -296,7 +297,7 @@ def main():
         print(f"extra training data: {path} ({len(extra)} sentences)", flush=True)
         train_sents = train_sents + extra
 
-    tok = load_tokenizer(os.path.join(base, "tokenizer.json"))
+    tok = load_glossed_tokenizer(os.path.join(base, "tokenizer.json"))  # as the artifact will read text
     an_enc = Analyzer(None, tok, TAGS, args.max_tokens, args.overlap).enc
     tags_from = set(x for x in args.tags_from.split(",") if x) | {"extra"}
     examples = build_examples(train_sents, an_enc, args.max_tokens, tags_from)
@@ -376,7 +377,7 @@ def export_model(state, base, out, args):
 
 def write_artifact_files(out, base, args, splits, val, train_info):
     # tokenizer.json without truncation/padding (the runtime windows long texts itself)
-    tj = json.load(open(os.path.join(base, "tokenizer.json"), encoding="utf-8"))
+    tj = with_glosses(json.load(open(os.path.join(base, "tokenizer.json"), encoding="utf-8")), read_glosses())
     tj["truncation"] = None
     tj["padding"] = None
     with open(os.path.join(out, "tokenizer.json"), "w", encoding="utf-8") as f:

