@@ -2,12 +2,18 @@
 import * as ort from 'onnxruntime-node';
 import { ModelArtifactError } from './model-artifact.js';
 
-export async function openSession(file: string, threads: number): Promise<ort.InferenceSession> {
+export async function openSession(
+  file: string,
+  threads: number,
+  /** keep freed buffers for the next run (faster for large runs, holds their peak) */
+  memArena = true,
+): Promise<ort.InferenceSession> {
   try {
     return await ort.InferenceSession.create(file, {
       executionProviders: ['cpu'],
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
+      enableCpuMemArena: memArena,
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       logSeverityLevel: 3,
