@@ -3,7 +3,11 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { CategoryHead, loadOpinionHead } from '../../stream-processors/absa/model/aspect-heads.js';
+import {
+  CategoryHead,
+  loadOpinionHead,
+  PolarityHead,
+} from '../../stream-processors/absa/model/aspect-heads.js';
 import { ModelArtifactError } from '../../stream-processors/absa/model/model-artifact.js';
 
 describe('ABSA model: category head file', () => {
@@ -150,5 +154,68 @@ describe('ABSA model: opinion head file', () => {
       writeSpec({ format: 'token-mlp-onnx-1', model: '../opinions.onnx' });
       expect(await failure()).to.match(/model.*\.onnx file name inside the artifact folder/);
     });
+  });
+});
+
+describe('ABSA model: polarity head file', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'absa-heads-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  // test/fixtures/polarity-head/make_fixture.py: logits = (max h over the text, mean h over the
+  // target, mean h over the text)
+  const useGraph = (model = 'polarity.onnx'): void => {
+    copyFileSync(
+      path.join(import.meta.dirname, '../fixtures/polarity-head/polarity.onnx'),
+      path.join(dir, 'polarity.onnx'),
+    );
+    writeFileSync(
+      path.join(dir, 'polarity.json'),
+      JSON.stringify({ format: 'pooled-mlp-onnx-1', model, polarities: ['negative', 'neutral', 'positive'] }),
+    );
+  };
+  const softmax = (z: number[]): number[] => {
+    const e = z.map((v) => Math.exp(v - Math.max(...z)));
+    return e.map((v) => v / e.reduce((a, b) => a + b));
+  };
+
+  it('pools the target and the text only (not [CLS], [SEP] or padding) for each row of a batch', async () => {
+    useGraph();
+    const head = (await PolarityHead.load(dir, 1, 1))!;
+    try {
+      // row 0: [CLS] 1 2 3 [SEP] pad, target the 2; row 1: [CLS] 4 [SEP] pad pad pad, no target token
+      const states = new ort.Tensor(
+        'float32',
+        Float32Array.from([5, 1, 2, 3, 9, 100, 7, 4, 9, 100, 100, 100]),
+        [2, 6, 1],
+      );
+      const [first, second] = await head.polarities(states, 6, [
+        { len: 3, from: 2, to: 3, aspect: new Float32Array(1) },
+        { len: 1, from: 1, to: 1, aspect: new Float32Array(1) },
+      ]);
+      // max 3, target 2, mean 2; then max 4, target = [CLS] 7, mean 4
+      const close = (got: Float32Array, want: number[]): void =>
+        want.forEach((p, i) => expect(got[i]).to.be.closeTo(p, 1e-5));
+      close(first!, softmax([3, 2, 2]));
+      close(second!, softmax([4, 7, 4]));
+    } finally {
+      await head.release();
+    }
+  });
+
+  it('is absent without polarity.json and names what is wrong with one', async () => {
+    expect(await PolarityHead.load(dir, 1, 1)).to.equal(null);
+    const failure = async (hidden: number): Promise<string> => {
+      let error: unknown;
+      await PolarityHead.load(dir, hidden, 1).catch((e: unknown) => (error = e));
+      expect(error).to.be.instanceOf(ModelArtifactError);
+      return String(error);
+    };
+    useGraph('other.onnx');
+    expect(await failure(1)).to.match(/polarity\.json: names other\.onnx, which is missing/);
+    useGraph();
+    expect(await failure(384)).to.match(/polarity\.onnx: takes hidden states of size 1, the model's are 384/);
   });
 });

@@ -8,6 +8,8 @@
  *   opinions.json    opinion spans, per-token O/B/I (train_opinions.py): a linear layer whose weights
  *                    are in the file, or a small MLP in the ONNX graph the file names (opinions.onnx),
  *                    run by onnxruntime over the whole targeted batch
+ *   polarity.json    aspect polarity in place of the model's own: an MLP graph over the targeted pass's
+ *                    pooled states (polarity.onnx, train_polarity.py)
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -317,6 +319,91 @@ export class OnnxOpinionHead implements OpinionHead {
     try {
       const logits = tensor.data as Float32Array;
       return rows.map((row, r) => tagsFromLogits(row, (pos, c) => logits[(r * seq + pos) * 3 + c]!));
+    } finally {
+      tensor.dispose();
+    }
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}
+
+export const POLARITY_FILE = 'polarity.json';
+
+const polarityFileSchema = z
+  .object({
+    format: z.literal('pooled-mlp-onnx-1'),
+    /** the graph's file in the artifact folder */
+    model: z.string().regex(/^[\w.-]+\.onnx$/, 'must be an .onnx file name inside the artifact folder'),
+    polarities: z.tuple([z.literal('negative'), z.literal('neutral'), z.literal('positive')]),
+  })
+  .passthrough();
+
+/**
+ * Aspect polarity from the targeted pass's states pooled four ways ([h_CLS ; mean h over the target ;
+ * mean and max h over the text]) by a one-hidden-layer MLP (train_polarity.py), in place of the
+ * model's own polarity for the marked aspect. Inputs hidden_states, target_mask, content_mask; output
+ * polarity_logits [rows, 3] (negative, neutral, positive).
+ */
+export class PolarityHead {
+  private constructor(private readonly session: ort.InferenceSession) {}
+
+  /** The head in `dir` (polarity.json and the graph it names), or null when the artifact has none. */
+  static async load(dir: string, hidden: number, threads: number): Promise<PolarityHead | null> {
+    const file = path.join(dir, POLARITY_FILE);
+    if (!existsSync(file)) return null;
+    const spec = readArtifactJson(file, polarityFileSchema);
+    const graph = path.join(dir, spec.model);
+    if (!existsSync(graph)) throw new ModelArtifactError(`names ${spec.model}, which is missing`, file);
+    const session = await openSession(graph, threads, false);
+    const fail = (message: string): never => {
+      void session.release();
+      throw new ModelArtifactError(message, graph);
+    };
+    for (const name of ['hidden_states', 'target_mask', 'content_mask'])
+      if (!session.inputNames.includes(name)) fail(`has no input "${name}"`);
+    if (!session.outputNames.includes('polarity_logits')) fail('has no output "polarity_logits"');
+    const input = session.inputMetadata.find((m) => m.name === 'hidden_states');
+    const size = input?.isTensor ? input.shape[input.shape.length - 1] : undefined;
+    if (typeof size === 'number' && size !== hidden)
+      fail(`takes hidden states of size ${size}, the model's are ${hidden}`);
+    return new PolarityHead(session);
+  }
+
+  /** Polarity probabilities (negative, neutral, positive) for each row of one targeted batch. */
+  async polarities(
+    hiddenStates: ort.Tensor,
+    seq: number,
+    rows: readonly TargetedRow[],
+  ): Promise<Float32Array[]> {
+    const n = rows.length;
+    const target = new Float32Array(n * seq);
+    const content = new Float32Array(n * seq);
+    rows.forEach((row, r) => {
+      const base = r * seq;
+      if (row.to > row.from) target.fill(1, base + row.from, base + row.to);
+      else target[base] = 1;
+      content.fill(1, base + 1, base + 1 + row.len);
+    });
+    const out = await this.session.run(
+      {
+        hidden_states: hiddenStates,
+        target_mask: new ort.Tensor('float32', target, [n, seq]),
+        content_mask: new ort.Tensor('float32', content, [n, seq]),
+      },
+      ['polarity_logits'],
+    );
+    const tensor = out.polarity_logits!;
+    try {
+      const logits = tensor.data as Float32Array;
+      return rows.map((_, r) => {
+        const z = logits.subarray(3 * r, 3 * r + 3);
+        const max = Math.max(z[0]!, z[1]!, z[2]!);
+        const e = Float32Array.from(z, (v) => Math.exp(v - max));
+        const sum = e[0]! + e[1]! + e[2]!;
+        return e.map((v) => v / sum);
+      });
     } finally {
       tensor.dispose();
     }

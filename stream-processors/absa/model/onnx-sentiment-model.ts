@@ -8,7 +8,13 @@
  */
 import { availableParallelism, endianness } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { CategoryHead, loadOpinionHead, type OpinionHead, type TargetedRow } from './aspect-heads.js';
+import {
+  CategoryHead,
+  loadOpinionHead,
+  PolarityHead,
+  type OpinionHead,
+  type TargetedRow,
+} from './aspect-heads.js';
 import { decodeBio, decodeBioWords } from './bio-decoder.js';
 import { openSession } from './onnx-session.js';
 import { DEFAULT_BATCH_SIZE } from './config.js';
@@ -118,6 +124,8 @@ export class OnnxSentimentModel implements SentimentModel {
     private readonly session: ort.InferenceSession,
     /** the opinion-span head (opinions.json), null when the artifact has none */
     readonly opinionHead: OpinionHead | null,
+    /** the aspect-polarity head (polarity.json), in place of the model's own; null when none */
+    readonly polarityHead: PolarityHead | null,
     private readonly tokenizer: WordPieceTokenizer,
     readonly threads: number,
     readonly batchSize: number,
@@ -145,7 +153,7 @@ export class OnnxSentimentModel implements SentimentModel {
   }
 
   private get wantsAspectStates(): boolean {
-    return this.categoryHead !== null || this.opinionHead !== null;
+    return this.categoryHead !== null || this.opinionHead !== null || this.polarityHead !== null;
   }
 
   /** Heads' results for one targeted row: its category and opinion spans, where the model has them. */
@@ -188,9 +196,14 @@ export class OnnxSentimentModel implements SentimentModel {
     OnnxSentimentModel.checkSignature(session, artifact);
     const dimensions = OnnxSentimentModel.hiddenSize(session);
     let opinionHead: OpinionHead | null = null;
+    let polarityHead: PolarityHead | null = null;
     try {
-      opinionHead = dimensions > 0 ? await loadOpinionHead(artifact.dir, dimensions, threads) : null;
+      if (dimensions > 0) {
+        opinionHead = await loadOpinionHead(artifact.dir, dimensions, threads);
+        polarityHead = await PolarityHead.load(artifact.dir, dimensions, threads);
+      }
     } catch (err) {
+      await opinionHead?.release();
       await session.release();
       throw err;
     }
@@ -198,6 +211,7 @@ export class OnnxSentimentModel implements SentimentModel {
       artifact,
       session,
       opinionHead,
+      polarityHead,
       tokenizer,
       threads,
       batchSize,
@@ -234,6 +248,7 @@ export class OnnxSentimentModel implements SentimentModel {
 
   async close(): Promise<void> {
     await this.opinionHead?.release();
+    await this.polarityHead?.release();
     await this.session.release();
   }
 
@@ -430,7 +445,7 @@ export class OnnxSentimentModel implements SentimentModel {
       const out = await this.session.run(feeds, fetches);
       this.onBatch?.({ sequences: batch.length, seconds: (performance.now() - started) / 1000 });
       if (wantHidden) this.sumHidden(batch, seq, out[HIDDEN]!);
-      if (wantAspectFeatures) await this.targetFeatures(batch, seq, out[HIDDEN]!);
+      const targeted = wantAspectFeatures ? await this.targetFeatures(batch, seq, out[HIDDEN]!) : null;
       if (!wantPolarity) {
         for (const tensor of Object.values(out)) tensor.dispose();
         continue;
@@ -457,6 +472,10 @@ export class OnnxSentimentModel implements SentimentModel {
         for (let p = 0; p < 3; p++) probs[p] = probs[p]! / sum;
         row.polarity = probs;
       });
+      if (targeted && this.polarityHead) {
+        const probs = await this.polarityHead.polarities(out[HIDDEN]!, seq, targeted);
+        batch.forEach((row, r) => (row.polarity = probs[r]!));
+      }
 
       if (wantTags) {
         const tagTensor = out.tag_logits!;
@@ -501,10 +520,11 @@ export class OnnxSentimentModel implements SentimentModel {
   }
 
   /**
-   * [h_CLS ; mean of h over the marked target tokens] per row, the aspect heads' input (the same as
-   * models/training/aspect_states.py aspect_features). A row with no marked token uses h_CLS twice.
+   * [h_CLS ; mean of h over the marked target tokens] per row, the category head's input (the same as
+   * models/training/aspect_states.py aspect_features; a row with no marked token uses h_CLS twice), and
+   * the opinion head's tags; returns the rows' targets for the heads that read the whole batch.
    */
-  private async targetFeatures(batch: Row[], seq: number, tensor: ort.Tensor): Promise<void> {
+  private async targetFeatures(batch: Row[], seq: number, tensor: ort.Tensor): Promise<TargetedRow[]> {
     const dims = tensor.dims[2]!;
     if (tensor.dims.length !== 3 || tensor.dims[0] !== batch.length || tensor.dims[1] !== seq) {
       throw new ModelArtifactError(
@@ -532,12 +552,14 @@ export class OnnxSentimentModel implements SentimentModel {
       row.aspectFeatures = features;
       targeted.push({ len: row.end - row.start, from, to, aspect: features.subarray(dims) });
     });
-    if (!this.opinionHead) return;
-    const tagged = await this.opinionHead.tagBatch(tensor, seq, targeted);
-    batch.forEach((row, r) => {
-      row.opinionTags = tagged[r]!.tags;
-      row.opinionProbs = tagged[r]!.probs;
-    });
+    if (this.opinionHead) {
+      const tagged = await this.opinionHead.tagBatch(tensor, seq, targeted);
+      batch.forEach((row, r) => {
+        row.opinionTags = tagged[r]!.tags;
+        row.opinionProbs = tagged[r]!.probs;
+      });
+    }
+    return targeted;
   }
 
   /** Sums each row's hidden states over its tokens ([CLS], content, [SEP]), as mean pooling needs. */

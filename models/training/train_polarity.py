@@ -1,0 +1,191 @@
+"""Aspect-polarity head 2: an MLP over the targeted pass's pooled states, trained with the phenomenon data.
+
+The polarity head inside model.onnx reads [h_CLS ; mean h over the aspect] and never learnt negated
+negative words ("not slow"), double negation or implicit sentiment: the benchmark data hardly has them,
+and one more epoch of the whole model with models/data/en-phenomena moved nothing (model card). This
+head reads the same targeted pass's last hidden states, frozen, pooled four ways:
+[h_CLS ; mean h over the aspect ; mean h over the text ; max h over the text], so that a "not" anywhere in
+the sentence can reach it. It is trained on the model's own training split (train.py's make_splits)
+plus the phenomenon sentences, repeated, and replaces the model's polarity for every aspect (analyze
+and targeted mode); a text's own sentiment (no aspect marked) stays the model's.
+
+Writes `polarity.onnx` (inputs hidden_states [B, S, H], target_mask [B, S], content_mask [B, S]; output
+polarity_logits [B, 3] in labels.json's polarity order) and `polarity.json` describing it; the Node
+runtime applies it (aspect-heads.ts).
+
+    nice -n 10 models/training/.venv/bin/python models/training/train_polarity.py \\
+        --artifact models/absa/minilm-absa-en-1.0.0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(__file__))
+from absa_data import make_splits, read_eval_jsonl  # noqa: E402
+from aspect_states import TargetedEncoder  # noqa: E402
+from train_categories import data_dir  # noqa: E402
+from train_opinions import fit_mlp  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PHENOMENA = os.path.join(HERE, "..", "data", "en-phenomena", "train.jsonl")
+CHALLENGE_DEV = os.path.join(HERE, "..", "absa-challenge", "challenge-dev.jsonl")
+POLARITIES = ["negative", "neutral", "positive"]
+
+
+def utf16(text: str, cp: int) -> int:
+    return len(text[:cp].encode("utf-16-le")) // 2
+
+
+def pooled(h: np.ndarray, target: tuple[int, int]) -> np.ndarray:
+    """[h_CLS ; mean h over the target ([CLS] when none) ; mean and max h over the content tokens]."""
+    f, t = target
+    content = h[1:-1] if len(h) > 2 else h
+    return np.concatenate([h[0], h[f:t].mean(axis=0) if t > f else h[0], content.mean(axis=0), content.max(axis=0)])
+
+
+def featurize(enc: TargetedEncoder, sentences) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+    """Features, gold polarity and the model's own polarity per (non-conflict) aspect."""
+    rows, gold, meta = [], [], []
+    for s in sentences:
+        for a in s.aspects:
+            if a.polarity in POLARITIES:
+                rows.append(enc.row(s.text, utf16(s.text, a.start), utf16(s.text, a.end)))
+                gold.append(POLARITIES.index(a.polarity))
+                meta.append((s.raw or {}).get("phenomenon"))
+    states, model_pol = enc.states(rows)
+    x = np.stack([pooled(h, r.target) for h, r in zip(states, rows)]).astype(np.float32)
+    return x, np.array(gold), model_pol, meta
+
+
+def export_onnx(path: str, w1, b1, w2, b2, hidden_size: int) -> None:
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    f = np.float32
+    inits = [
+        numpy_helper.from_array(w1.astype(f), "w1"),
+        numpy_helper.from_array(b1.astype(f), "b1"),
+        numpy_helper.from_array(w2.astype(f), "w2"),
+        numpy_helper.from_array(b2.astype(f), "b2"),
+        numpy_helper.from_array(np.array([1], dtype=np.int64), "ax1"),
+        numpy_helper.from_array(np.array([2], dtype=np.int64), "ax2"),
+        numpy_helper.from_array(np.array(0, dtype=np.int64), "first"),
+        numpy_helper.from_array(np.array(1.0, dtype=f), "one"),
+        numpy_helper.from_array(np.array(1e9, dtype=f), "big"),
+    ]
+    n = helper.make_node
+    nodes = [
+        n("Unsqueeze", ["target_mask", "ax2"], ["tm"]),
+        n("Unsqueeze", ["content_mask", "ax2"], ["cm"]),
+        n("Gather", ["hidden_states", "first"], ["cls"], axis=1),
+        n("Mul", ["hidden_states", "tm"], ["ht"]),
+        n("ReduceSum", ["ht", "ax1"], ["ht_sum"], keepdims=0),
+        n("ReduceSum", ["tm", "ax1"], ["tm_sum"], keepdims=0),
+        n("Div", ["ht_sum", "tm_sum"], ["aspect"]),
+        n("Mul", ["hidden_states", "cm"], ["hc"]),
+        n("ReduceSum", ["hc", "ax1"], ["hc_sum"], keepdims=0),
+        n("ReduceSum", ["cm", "ax1"], ["cm_sum"], keepdims=0),
+        n("Div", ["hc_sum", "cm_sum"], ["mean"]),
+        # max over content tokens only: the others pushed down by 1e9
+        n("Sub", ["cm", "one"], ["off"]),
+        n("Mul", ["off", "big"], ["penalty"]),
+        n("Add", ["hidden_states", "penalty"], ["hm"]),
+        n("ReduceMax", ["hm"], ["max"], axes=[1], keepdims=0),
+        n("Concat", ["cls", "aspect", "mean", "max"], ["x"], axis=1),
+        n("MatMul", ["x", "w1"], ["z1"]),
+        n("Add", ["z1", "b1"], ["z1b"]),
+        n("Relu", ["z1b"], ["r"]),
+        n("MatMul", ["r", "w2"], ["z2"]),
+        n("Add", ["z2", "b2"], ["polarity_logits"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "polarity_head",
+        [
+            helper.make_tensor_value_info("hidden_states", TensorProto.FLOAT, ["batch", "seq", hidden_size]),
+            helper.make_tensor_value_info("target_mask", TensorProto.FLOAT, ["batch", "seq"]),
+            helper.make_tensor_value_info("content_mask", TensorProto.FLOAT, ["batch", "seq"]),
+        ],
+        [helper.make_tensor_value_info("polarity_logits", TensorProto.FLOAT, ["batch", 3])],
+        inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="train_polarity.py")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--artifact", default="models/absa/minilm-absa-en-1.0.0")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--hidden", type=int, default=512)
+    ap.add_argument("--dropout", type=float, default=0.2)
+    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--repeat", type=int, default=6, help="times the phenomenon sentences are in the training data")
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    t0 = time.time()
+    enc = TargetedEncoder(args.artifact, args.threads)
+    splits = make_splits(data_dir())
+    sets = {
+        "train": splits.train,
+        "phenomena": read_eval_jsonl(PHENOMENA, dataset="extra"),
+        "restaurants14_val": splits.val["restaurants14"],
+        "mams_val": splits.val["mams"],
+        "challenge_dev": read_eval_jsonl(CHALLENGE_DEV, dataset="challenge"),
+    }
+    data = {}
+    for name, sentences in sets.items():
+        data[name] = featurize(enc, sentences)
+        print(f"{name}: {len(data[name][1])} aspects ({time.time() - t0:.0f}s)", flush=True)
+    x = np.concatenate([data["train"][0]] + [data["phenomena"][0]] * args.repeat)
+    y = np.concatenate([data["train"][1]] + [data["phenomena"][1]] * args.repeat)
+    mu, sd = x.mean(axis=0), x.std(axis=0) + 1e-6
+    w1, b1, w2, b2 = fit_mlp((x - mu) / sd, y, args.hidden, 1e-4, args.epochs, args.dropout, batch=256,
+                             class_weights=(1.0, 1.0, 1.0))
+    # the standardisation folded into the first layer, so the runtime feeds raw states
+    w1, b1 = (w1 / sd[:, None]).astype(np.float32), (b1 - (mu / sd) @ w1).astype(np.float32)
+    print(f"fit: {x.shape} ({time.time() - t0:.0f}s)", flush=True)
+
+    results = {}
+    for name in ("restaurants14_val", "mams_val", "challenge_dev"):
+        feats, gold, model_pol, meta = data[name]
+        pred = (np.maximum(feats @ w1 + b1, 0) @ w2 + b2).argmax(axis=1)
+        r = {"aspects": len(gold), "accuracy": round(float((pred == gold).mean()), 4),
+             "model_accuracy": round(float((model_pol.argmax(axis=1) == gold).mean()), 4)}
+        if name == "challenge_dev":
+            r["phenomena"] = {
+                ph: round(float(np.mean([p == g for p, g, m in zip(pred, gold, meta) if m == ph])), 4)
+                for ph in sorted({m for m in meta if m})
+            }
+        results[name] = r
+    print(json.dumps(results), flush=True)
+    if args.no_write:
+        return
+    export_onnx(os.path.join(args.artifact, "polarity.onnx"), w1, b1, w2, b2, data["train"][0].shape[1] // 4)
+    head = {
+        "format": "pooled-mlp-onnx-1",
+        "model": "polarity.onnx",
+        "polarities": POLARITIES,
+        "input": "targeted hidden_states: [h_CLS ; mean h over the target ; mean h and max h over the content tokens]; one ReLU layer",
+        "hidden": args.hidden,
+        "trained_on": "the model's training split (train.py make_splits) and models/data/en-phenomena/train.jsonl "
+                      f"x {args.repeat}",
+        "validation (targeted, gold aspects)": results,
+    }
+    with open(os.path.join(args.artifact, "polarity.json"), "w", encoding="utf-8") as f:
+        json.dump(head, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote polarity.onnx and polarity.json into {args.artifact} in {time.time() - t0:.0f}s")
+
+
+if __name__ == "__main__":
+    main()
