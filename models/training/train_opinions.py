@@ -88,6 +88,14 @@ def rows_and_tags(enc: TargetedEncoder, records: list[dict]):
     return rows, tags, gold
 
 
+def softmax_grad(z, y, cw):
+    """Gradient of the class-weighted mean cross-entropy with respect to the logits z."""
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    p[np.arange(len(y)), y] -= 1
+    return p * cw[y][:, None] / cw[y].sum()
+
+
 def adam(params, grads, state, step, lr):
     m, v = state
     for i, (param, grad) in enumerate(zip(params, grads)):
@@ -121,12 +129,7 @@ def fit_mlp(x, y, hidden, l2, epochs, dropout, lr=2e-3, batch=1024, seed=0, clas
             pre = xb @ w1 + b1
             keep = (rng.random(pre.shape) > dropout).astype(np.float32) / (1 - dropout)
             act = np.maximum(pre, 0) * keep
-            z = act @ w2 + b2
-            z -= z.max(axis=1, keepdims=True)
-            p = np.exp(z)
-            p /= p.sum(axis=1, keepdims=True)
-            p[np.arange(len(idx)), yb] -= 1
-            g = p * cw[yb][:, None] / cw[yb].sum()
+            g = softmax_grad(act @ w2 + b2, yb, cw)
             gh = (g @ w2.T) * (pre > 0) * keep
             grads = [xb.T @ gh + l2 * w1, gh.sum(axis=0), act.T @ g + l2 * w2, g.sum(axis=0)]
             step += 1
@@ -134,30 +137,46 @@ def fit_mlp(x, y, hidden, l2, epochs, dropout, lr=2e-3, batch=1024, seed=0, clas
     return params
 
 
+def save_mlp_graph(path: str, name: str, feature_nodes: list, inputs: list, output: tuple[str, list],
+                   weights: tuple, constants: dict[str, np.ndarray], producer: str) -> None:
+    """Saves an ONNX graph (opset 17) whose `feature_nodes` compute "x" from `inputs`, followed by the MLP
+    x -> ReLU(x w1 + b1) w2 + b2 named `output` ((name, shape)); `constants` are further initializers."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    w1, b1, w2, b2 = (w.astype(np.float32) for w in weights)
+    inits = [numpy_helper.from_array(v, k) for k, v in {"w1": w1, "b1": b1, "w2": w2, "b2": b2, **constants}.items()]
+    n = helper.make_node
+    nodes = feature_nodes + [
+        n("MatMul", ["x", "w1"], ["z1"]),
+        n("Add", ["z1", "b1"], ["z1b"]),
+        n("Relu", ["z1b"], ["r"]),
+        n("MatMul", ["r", "w2"], ["z2"]),
+        n("Add", ["z2", "b2"], [output[0]]),
+    ]
+    kind = {"float": TensorProto.FLOAT, "int64": TensorProto.INT64}
+    graph = helper.make_graph(
+        nodes,
+        name,
+        [helper.make_tensor_value_info(i, kind[t], shape) for i, t, shape in inputs],
+        [helper.make_tensor_value_info(output[0], TensorProto.FLOAT, output[1])],
+        inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name=producer)
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
 def export_onnx(path: str, w1, b1, w2, b2, hidden_size: int) -> None:
     """The MLP as a graph over a whole targeted batch. Inputs: hidden_states [B, S, H] (the targeted
     pass's output), target_mask [B, S] (1 on the aspect's tokens; [CLS] alone when it has none) and
     distance [B, S] (bucket index, as distance_bucket). Output opinion_logits [B, S, 3]. Padding
     positions get logits too; they are never read."""
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
+    from onnx import helper
 
-    f = np.float32
-    inits = [
-        numpy_helper.from_array(w1.astype(f), "w1"),
-        numpy_helper.from_array(b1.astype(f), "b1"),
-        numpy_helper.from_array(w2.astype(f), "w2"),
-        numpy_helper.from_array(b2.astype(f), "b2"),
-        numpy_helper.from_array(np.eye(N_DIST, dtype=f), "onehot"),
-        numpy_helper.from_array(np.array([1], dtype=np.int64), "ax1"),
-        numpy_helper.from_array(np.array([2], dtype=np.int64), "ax2"),
-        numpy_helper.from_array(np.array([0], dtype=np.int64), "zero"),
-        numpy_helper.from_array(np.array([-1], dtype=np.int64), "minus1"),
-        numpy_helper.from_array(np.array([2**62], dtype=np.int64), "end"),
-        numpy_helper.from_array(np.array([0, 1, 0, 0, 0, 0], dtype=np.int64), "pad_before"),
-        numpy_helper.from_array(np.array([0, 0, 0, 0, 1, 0], dtype=np.int64), "pad_after"),
-    ]
     n = helper.make_node
+    i64 = lambda *v: np.array(v, dtype=np.int64)  # noqa: E731
     nodes = [
         n("Unsqueeze", ["target_mask", "ax2"], ["m3"]),
         n("Mul", ["hidden_states", "m3"], ["hm"]),
@@ -171,27 +190,17 @@ def export_onnx(path: str, w1, b1, w2, b2, hidden_size: int) -> None:
         n("Pad", ["hn", "pad_after"], ["next"]),
         n("Gather", ["onehot", "distance"], ["dist"], axis=0),
         n("Concat", ["hidden_states", "ha", "prev", "next", "dist"], ["x"], axis=2),
-        n("MatMul", ["x", "w1"], ["z1"]),
-        n("Add", ["z1", "b1"], ["z1b"]),
-        n("Relu", ["z1b"], ["r"]),
-        n("MatMul", ["r", "w2"], ["z2"]),
-        n("Add", ["z2", "b2"], ["opinion_logits"]),
     ]
-    graph = helper.make_graph(
-        nodes,
-        "opinion_head",
-        [
-            helper.make_tensor_value_info("hidden_states", TensorProto.FLOAT, ["batch", "seq", hidden_size]),
-            helper.make_tensor_value_info("target_mask", TensorProto.FLOAT, ["batch", "seq"]),
-            helper.make_tensor_value_info("distance", TensorProto.INT64, ["batch", "seq"]),
-        ],
-        [helper.make_tensor_value_info("opinion_logits", TensorProto.FLOAT, ["batch", "seq", 3])],
-        inits,
+    save_mlp_graph(
+        path, "opinion_head", nodes,
+        [("hidden_states", "float", ["batch", "seq", hidden_size]), ("target_mask", "float", ["batch", "seq"]),
+         ("distance", "int64", ["batch", "seq"])],
+        ("opinion_logits", ["batch", "seq", 3]),
+        (w1, b1, w2, b2),
+        {"onehot": np.eye(N_DIST, dtype=np.float32), "ax1": i64(1), "ax2": i64(2), "zero": i64(0), "minus1": i64(-1),
+         "end": i64(2**62), "pad_before": i64(0, 1, 0, 0, 0, 0), "pad_after": i64(0, 0, 0, 0, 1, 0)},
+        "train_opinions.py",
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="train_opinions.py")
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    onnx.save(model, path)
 
 
 def fit(x, y, l2, epochs, lr=0.02, batch=8192, seed=0):
@@ -208,12 +217,7 @@ def fit(x, y, l2, epochs, lr=0.02, batch=8192, seed=0):
         for s in range(0, n, batch):
             idx = order[s : s + batch]
             xb, yb = x[idx], y[idx]
-            z = xb @ w + b
-            z -= z.max(axis=1, keepdims=True)
-            p = np.exp(z)
-            p /= p.sum(axis=1, keepdims=True)
-            p[np.arange(len(idx)), yb] -= 1
-            g = p * cw[yb][:, None] / cw[yb].sum()
+            g = softmax_grad(xb @ w + b, yb, cw)
             grads = [xb.T @ g + l2 * w, g.sum(axis=0)]
             step += 1
             adam((w, b), grads, state, step, lr)

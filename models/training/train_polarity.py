@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from absa_data import make_splits, read_eval_jsonl  # noqa: E402
 from aspect_states import TargetedEncoder  # noqa: E402
 from train_categories import data_dir  # noqa: E402
-from train_opinions import fit_mlp  # noqa: E402
+from train_opinions import fit_mlp, save_mlp_graph  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PHENOMENA = os.path.join(HERE, "..", "data", "en-phenomena", "train.jsonl")
@@ -65,21 +65,8 @@ def featurize(enc: TargetedEncoder, sentences) -> tuple[np.ndarray, np.ndarray, 
 
 
 def export_onnx(path: str, w1, b1, w2, b2, hidden_size: int) -> None:
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
+    from onnx import helper
 
-    f = np.float32
-    inits = [
-        numpy_helper.from_array(w1.astype(f), "w1"),
-        numpy_helper.from_array(b1.astype(f), "b1"),
-        numpy_helper.from_array(w2.astype(f), "w2"),
-        numpy_helper.from_array(b2.astype(f), "b2"),
-        numpy_helper.from_array(np.array([1], dtype=np.int64), "ax1"),
-        numpy_helper.from_array(np.array([2], dtype=np.int64), "ax2"),
-        numpy_helper.from_array(np.array(0, dtype=np.int64), "first"),
-        numpy_helper.from_array(np.array(1.0, dtype=f), "one"),
-        numpy_helper.from_array(np.array(1e9, dtype=f), "big"),
-    ]
     n = helper.make_node
     nodes = [
         n("Unsqueeze", ["target_mask", "ax2"], ["tm"]),
@@ -99,27 +86,17 @@ def export_onnx(path: str, w1, b1, w2, b2, hidden_size: int) -> None:
         n("Add", ["hidden_states", "penalty"], ["hm"]),
         n("ReduceMax", ["hm"], ["max"], axes=[1], keepdims=0),
         n("Concat", ["cls", "aspect", "mean", "max"], ["x"], axis=1),
-        n("MatMul", ["x", "w1"], ["z1"]),
-        n("Add", ["z1", "b1"], ["z1b"]),
-        n("Relu", ["z1b"], ["r"]),
-        n("MatMul", ["r", "w2"], ["z2"]),
-        n("Add", ["z2", "b2"], ["polarity_logits"]),
     ]
-    graph = helper.make_graph(
-        nodes,
-        "polarity_head",
-        [
-            helper.make_tensor_value_info("hidden_states", TensorProto.FLOAT, ["batch", "seq", hidden_size]),
-            helper.make_tensor_value_info("target_mask", TensorProto.FLOAT, ["batch", "seq"]),
-            helper.make_tensor_value_info("content_mask", TensorProto.FLOAT, ["batch", "seq"]),
-        ],
-        [helper.make_tensor_value_info("polarity_logits", TensorProto.FLOAT, ["batch", 3])],
-        inits,
+    save_mlp_graph(
+        path, "polarity_head", nodes,
+        [("hidden_states", "float", ["batch", "seq", hidden_size]), ("target_mask", "float", ["batch", "seq"]),
+         ("content_mask", "float", ["batch", "seq"])],
+        ("polarity_logits", ["batch", 3]),
+        (w1, b1, w2, b2),
+        {"ax1": np.array([1], dtype=np.int64), "ax2": np.array([2], dtype=np.int64), "first": np.array(0, dtype=np.int64),
+         "one": np.array(1.0, dtype=np.float32), "big": np.array(1e9, dtype=np.float32)},
+        "train_polarity.py",
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="train_polarity.py")
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    onnx.save(model, path)
 
 
 def main() -> None:

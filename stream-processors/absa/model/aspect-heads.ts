@@ -95,6 +95,37 @@ export class CategoryHead {
   }
 }
 
+/** The graph a head file names, which must be in the artifact folder beside it. */
+function headGraph(file: string, model: string): string {
+  const graph = path.join(path.dirname(file), model);
+  if (!existsSync(graph)) throw new ModelArtifactError(`names ${model}, which is missing`, file);
+  return graph;
+}
+
+/** Opens a head's graph and checks that it takes `inputs` and the model's hidden size and gives `output`. */
+async function openHeadSession(
+  graph: string,
+  threads: number,
+  hidden: number,
+  inputs: readonly string[],
+  output: string,
+): Promise<ort.InferenceSession> {
+  // no memory arena: it would hold the largest batch's features (~25 MB) for the process's life,
+  // about 40 MB more peak RSS for no measurable speed
+  const session = await openSession(graph, threads, false);
+  const fail = (message: string): never => {
+    void session.release();
+    throw new ModelArtifactError(message, graph);
+  };
+  for (const name of inputs) if (!session.inputNames.includes(name)) fail(`has no input "${name}"`);
+  if (!session.outputNames.includes(output)) fail(`has no output "${output}"`);
+  const input = session.inputMetadata.find((m) => m.name === 'hidden_states');
+  const size = input?.isTensor ? input.shape[input.shape.length - 1] : undefined;
+  if (typeof size === 'number' && size !== hidden)
+    fail(`takes hidden states of size ${size}, the model's are ${hidden}`);
+  return session;
+}
+
 export const OPINION_FILE = 'opinions.json';
 
 const tags = z.tuple([z.literal('O'), z.literal('B'), z.literal('I')]);
@@ -136,6 +167,16 @@ export interface OpinionTags {
   tags: Uint8Array;
   /** probability of each token's tag */
   probs: Float32Array;
+}
+
+/** 1 on each row's target tokens ([CLS] when it has none), the graphs' `target_mask` input. */
+function targetMask(rows: readonly TargetedRow[], seq: number): Float32Array {
+  const mask = new Float32Array(rows.length * seq);
+  rows.forEach((row, r) => {
+    if (row.to > row.from) mask.fill(1, r * seq + row.from, r * seq + row.to);
+    else mask[r * seq] = 1;
+  });
+  return mask;
 }
 
 /** Signed distance bucket of position t from the target [from, to), as train_opinions.py distance_bucket. */
@@ -187,9 +228,14 @@ export async function loadOpinionHead(
   if (!existsSync(file)) return null;
   const spec = readArtifactJson(file, opinionFileSchema);
   if (spec.format === 'token-linear-bio-1') return LinearOpinionHead.of(spec, hidden, file);
-  const graph = path.join(dir, spec.model);
-  if (!existsSync(graph)) throw new ModelArtifactError(`names ${spec.model}, which is missing`, file);
-  return OnnxOpinionHead.open(graph, spec.distance_buckets, hidden, threads);
+  const session = await openHeadSession(
+    headGraph(file, spec.model),
+    threads,
+    hidden,
+    ['hidden_states', 'target_mask', 'distance'],
+    'opinion_logits',
+  );
+  return new OnnxOpinionHead(session, spec.distance_buckets);
 }
 
 /**
@@ -264,33 +310,10 @@ export class LinearOpinionHead implements OpinionHead {
  * output opinion_logits [rows, seq, 3].
  */
 export class OnnxOpinionHead implements OpinionHead {
-  private constructor(
+  constructor(
     private readonly session: ort.InferenceSession,
     private readonly buckets: readonly number[],
   ) {}
-
-  static async open(
-    file: string,
-    buckets: readonly number[],
-    hidden: number,
-    threads: number,
-  ): Promise<OnnxOpinionHead> {
-    // no memory arena: it would hold the largest batch's features (~25 MB) for the process's life,
-    // about 40 MB more peak RSS for no measurable speed
-    const session = await openSession(file, threads, false);
-    const fail = (message: string): never => {
-      void session.release();
-      throw new ModelArtifactError(message, file);
-    };
-    for (const name of ['hidden_states', 'target_mask', 'distance'])
-      if (!session.inputNames.includes(name)) fail(`has no input "${name}"`);
-    if (!session.outputNames.includes('opinion_logits')) fail('has no output "opinion_logits"');
-    const input = session.inputMetadata.find((m) => m.name === 'hidden_states');
-    const size = input?.isTensor ? input.shape[input.shape.length - 1] : undefined;
-    if (typeof size === 'number' && size !== hidden)
-      fail(`takes hidden states of size ${size}, the model's are ${hidden}`);
-    return new OnnxOpinionHead(session, buckets);
-  }
 
   async tagBatch(
     hiddenStates: ort.Tensor,
@@ -298,19 +321,16 @@ export class OnnxOpinionHead implements OpinionHead {
     rows: readonly TargetedRow[],
   ): Promise<OpinionTags[]> {
     const n = rows.length;
-    const mask = new Float32Array(n * seq);
     const distance = new BigInt64Array(n * seq);
     rows.forEach((row, r) => {
       const base = r * seq;
-      if (row.to > row.from) mask.fill(1, base + row.from, base + row.to);
-      else mask[base] = 1;
       for (let p = 0; p < seq; p++)
         distance[base + p] = BigInt(distanceBucket(p, row.from, row.to, this.buckets));
     });
     const out = await this.session.run(
       {
         hidden_states: hiddenStates,
-        target_mask: new ort.Tensor('float32', mask, [n, seq]),
+        target_mask: new ort.Tensor('float32', targetMask(rows, seq), [n, seq]),
         distance: new ort.Tensor('int64', distance, [n, seq]),
       },
       ['opinion_logits'],
@@ -354,20 +374,13 @@ export class PolarityHead {
     const file = path.join(dir, POLARITY_FILE);
     if (!existsSync(file)) return null;
     const spec = readArtifactJson(file, polarityFileSchema);
-    const graph = path.join(dir, spec.model);
-    if (!existsSync(graph)) throw new ModelArtifactError(`names ${spec.model}, which is missing`, file);
-    const session = await openSession(graph, threads, false);
-    const fail = (message: string): never => {
-      void session.release();
-      throw new ModelArtifactError(message, graph);
-    };
-    for (const name of ['hidden_states', 'target_mask', 'content_mask'])
-      if (!session.inputNames.includes(name)) fail(`has no input "${name}"`);
-    if (!session.outputNames.includes('polarity_logits')) fail('has no output "polarity_logits"');
-    const input = session.inputMetadata.find((m) => m.name === 'hidden_states');
-    const size = input?.isTensor ? input.shape[input.shape.length - 1] : undefined;
-    if (typeof size === 'number' && size !== hidden)
-      fail(`takes hidden states of size ${size}, the model's are ${hidden}`);
+    const session = await openHeadSession(
+      headGraph(file, spec.model),
+      threads,
+      hidden,
+      ['hidden_states', 'target_mask', 'content_mask'],
+      'polarity_logits',
+    );
     return new PolarityHead(session);
   }
 
@@ -378,18 +391,12 @@ export class PolarityHead {
     rows: readonly TargetedRow[],
   ): Promise<Float32Array[]> {
     const n = rows.length;
-    const target = new Float32Array(n * seq);
     const content = new Float32Array(n * seq);
-    rows.forEach((row, r) => {
-      const base = r * seq;
-      if (row.to > row.from) target.fill(1, base + row.from, base + row.to);
-      else target[base] = 1;
-      content.fill(1, base + 1, base + 1 + row.len);
-    });
+    rows.forEach((row, r) => content.fill(1, r * seq + 1, r * seq + 1 + row.len));
     const out = await this.session.run(
       {
         hidden_states: hiddenStates,
-        target_mask: new ort.Tensor('float32', target, [n, seq]),
+        target_mask: new ort.Tensor('float32', targetMask(rows, seq), [n, seq]),
         content_mask: new ort.Tensor('float32', content, [n, seq]),
       },
       ['polarity_logits'],
