@@ -101,7 +101,9 @@ def examples(records: list[dict], loose: bool = False):
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float, epochs: int = 400, lr: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
-    """Multinomial logistic regression, full batch, Adam, class-balanced weights."""
+    """Multinomial logistic regression, full batch, Adam with the rate falling linearly to 0 (at a
+    constant rate it circled the optimum, and where it stopped moved accuracy on 84 held-out terms by up
+    to 7 points between L2 values and machines), class-balanced weights."""
     n, d = x.shape
     k = len(LABELS)
     w = np.zeros((d, k))
@@ -119,10 +121,11 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float, epochs: int = 400, lr: float = 
         p /= p.sum(axis=1, keepdims=True)
         g = (p - onehot) * sw[:, None] / sw.sum()
         grads = [x.T @ g + l2 * w, g.sum(axis=0)]
+        rate = lr * (1 - (t - 1) / epochs)
         for i, (param, grad) in enumerate(zip((w, b), grads)):
             m[i] = 0.9 * m[i] + 0.1 * grad
             v[i] = 0.999 * v[i] + 0.001 * grad**2
-            param -= lr * (m[i] / (1 - 0.9**t)) / (np.sqrt(v[i] / (1 - 0.999**t)) + 1e-8)
+            param -= rate * (m[i] / (1 - 0.9**t)) / (np.sqrt(v[i] / (1 - 0.999**t)) + 1e-8)
     return w, b
 
 
@@ -159,7 +162,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--artifact", default="models/absa/minilm-absa-en-1.0.0")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--l2", type=float, default=0.1)  # chosen on restaurants16 validation
+    # chosen on restaurants16 validation: 0.923 / 0.931 / 0.946 / 0.962 / 0.962 / 0.931 / 0.900 at
+    # 0.01 / 0.03 / 0.1 / 0.2 / 0.3 / 0.5 / 1.0
+    ap.add_argument("--l2", type=float, default=0.3)
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--cache", help="npz file to keep the encoder features in between runs")
     args = ap.parse_args()
