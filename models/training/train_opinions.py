@@ -13,13 +13,14 @@ Two forms, both applied by the Node runtime (aspect-heads.ts):
   onnxruntime runs over the whole targeted batch: about 10 million multiply-adds per aspect, too many
   for a plain JavaScript loop) described by `opinions.json`.
 - `--hidden 0`: softmax regression over [h_t ; h_t * a ; distance bucket one-hot], its weights in
-  `opinions.json` (the Korean model's head).
+  `opinions.json` (the first head of both models).
 
     nice -n 10 models/training/.venv/bin/python models/training/train_opinions.py \
         --artifact models/absa/minilm-absa-en-1.0.0
 
 The Korean model's head adds the project's Korean triplets (`--extra models/data/ko-absa/aste:ko_reviews`)
-to the English ones: the multilingual encoder's states carry what the English data teaches across.
+to the English ones: the multilingual encoder's states carry what the English data teaches across
+(Korean val opinion F1 0.667, against 0.642 with the Korean triplets alone).
 """
 
 from __future__ import annotations
