@@ -129,6 +129,10 @@ async function openHeadSession(
 export const OPINION_FILE = 'opinions.json';
 
 const tags = z.tuple([z.literal('O'), z.literal('B'), z.literal('I')]);
+/** a head's graph: a file name in the artifact folder */
+const graphFile = z
+  .string()
+  .regex(/^[\w.-]+\.onnx$/, 'must be an .onnx file name inside the artifact folder');
 /** signed distance buckets (word pieces from the target): before 1..n, after n+1..2n, 0 inside */
 const distanceBuckets = z.array(z.number().int().positive()).min(1);
 
@@ -147,8 +151,7 @@ const opinionFileSchema = z.discriminatedUnion('format', [
       format: z.literal('token-mlp-onnx-1'),
       tags,
       distance_buckets: distanceBuckets,
-      /** the graph's file in the artifact folder */
-      model: z.string().regex(/^[\w.-]+\.onnx$/, 'must be an .onnx file name inside the artifact folder'),
+      model: graphFile,
     })
     .passthrough(),
 ]);
@@ -188,23 +191,22 @@ export function distanceBucket(t: number, from: number, to: number, buckets: rea
   return 1 + b + (t >= to ? buckets.length : 0);
 }
 
-/** Tags a row's content tokens from 3 logits per position (`at(pos, c)`), the target left O. */
-function tagsFromLogits(row: TargetedRow, at: (pos: number, c: number) => number): OpinionTags {
+/** Tags a row's content tokens from the 3 logits `logitsAt` writes into `z` per position; the target stays O. */
+function tagsFromLogits(row: TargetedRow, logitsAt: (pos: number, z: Float64Array) => void): OpinionTags {
   const tags = new Uint8Array(row.len);
   const probs = new Float32Array(row.len);
+  const z = new Float64Array(3);
   for (let j = 0; j < row.len; j++) {
     const pos = j + 1;
     if (pos >= row.from && pos < row.to) {
       probs[j] = 1;
       continue;
     }
-    const z0 = at(pos, 0);
-    const z1 = at(pos, 1);
-    const z2 = at(pos, 2);
-    const best = z1 > z0 ? (z2 > z1 ? 2 : 1) : z2 > z0 ? 2 : 0;
-    const max = best === 0 ? z0 : best === 1 ? z1 : z2;
+    logitsAt(pos, z);
+    const best = z[1]! > z[0]! ? (z[2]! > z[1]! ? 2 : 1) : z[2]! > z[0]! ? 2 : 0;
+    const max = z[best]!;
     tags[j] = best;
-    probs[j] = 1 / (Math.exp(z0 - max) + Math.exp(z1 - max) + Math.exp(z2 - max));
+    probs[j] = 1 / (Math.exp(z[0]! - max) + Math.exp(z[1]! - max) + Math.exp(z[2]! - max));
   }
   return { tags, probs };
 }
@@ -281,21 +283,15 @@ export class LinearOpinionHead implements OpinionHead {
     const h = this.hidden;
     const n = 2 * h + 2 * this.buckets.length + 1;
     const w = this.weights;
-    const z = new Float64Array(3);
-    let computed = -1;
-    return tagsFromLogits(row, (pos, c) => {
-      if (computed !== pos) {
-        const o = base + pos * h;
-        const bucket = 2 * h + distanceBucket(pos, row.from, row.to, this.buckets);
-        for (let k = 0; k < 3; k++) {
-          const wk = k * n;
-          let s = this.bias[k]! + w[wk + bucket]!;
-          for (let d = 0; d < h; d++) s += data[o + d]! * (w[wk + d]! + w[wk + h + d]! * row.aspect[d]!);
-          z[k] = s;
-        }
-        computed = pos;
+    return tagsFromLogits(row, (pos, z) => {
+      const o = base + pos * h;
+      const bucket = 2 * h + distanceBucket(pos, row.from, row.to, this.buckets);
+      for (let k = 0; k < 3; k++) {
+        const wk = k * n;
+        let s = this.bias[k]! + w[wk + bucket]!;
+        for (let d = 0; d < h; d++) s += data[o + d]! * (w[wk + d]! + w[wk + h + d]! * row.aspect[d]!);
+        z[k] = s;
       }
-      return z[c]!;
     });
   }
 
@@ -338,7 +334,9 @@ export class OnnxOpinionHead implements OpinionHead {
     const tensor = out.opinion_logits!;
     try {
       const logits = tensor.data as Float32Array;
-      return rows.map((row, r) => tagsFromLogits(row, (pos, c) => logits[(r * seq + pos) * 3 + c]!));
+      return rows.map((row, r) =>
+        tagsFromLogits(row, (pos, z) => z.set(logits.subarray((r * seq + pos) * 3, (r * seq + pos) * 3 + 3))),
+      );
     } finally {
       tensor.dispose();
     }
@@ -354,8 +352,7 @@ export const POLARITY_FILE = 'polarity.json';
 const polarityFileSchema = z
   .object({
     format: z.literal('pooled-mlp-onnx-1'),
-    /** the graph's file in the artifact folder */
-    model: z.string().regex(/^[\w.-]+\.onnx$/, 'must be an .onnx file name inside the artifact folder'),
+    model: graphFile,
     polarities: z.tuple([z.literal('negative'), z.literal('neutral'), z.literal('positive')]),
   })
   .passthrough();
