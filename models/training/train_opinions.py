@@ -107,10 +107,11 @@ def adam(params, grads, state, step, lr):
 
 def fit_mlp(x, y, hidden, l2, epochs, dropout, lr=2e-3, batch=1024, seed=0, class_weights=(1.0, 1.5, 1.5)):
     """x -> ReLU(x W1 + b1) -> W2 + b2 (3 classes); Adam with the rate falling linearly to 0, inverted
-    dropout on the hidden layer, classes weighted by `class_weights` (B/I 1.5 as in `fit`). For opinions, chosen on the mean opinion F1 of the
-    laptops14, restaurants15 and restaurants16 val files (restaurants14 val, the reported figure, was
-    not used to choose): hidden 256 / dropout 0.2 / 10 epochs 0.718, hidden 128 0.695-0.706, the
-    window columns (h_t-1, h_t+1) +0.03, the linear head 0.62."""
+    dropout on the hidden layer, classes weighted by `class_weights` (B/I 1.5 as in `fit`).
+
+    For opinions, chosen on the mean opinion F1 of the laptops14, restaurants15 and restaurants16 val
+    files (restaurants14 val, the reported figure, was not used to choose): hidden 256 / dropout 0.2 /
+    10 epochs 0.718, hidden 128 0.695-0.706, the window columns (h_t-1, h_t+1) +0.03, the linear head 0.62."""
     rng = np.random.default_rng(seed)
     n, d = x.shape
     w1 = (rng.standard_normal((d, hidden)) * np.sqrt(2 / d)).astype(np.float32)
