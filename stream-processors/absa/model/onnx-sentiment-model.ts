@@ -16,7 +16,7 @@ import {
   type TargetedRow,
 } from './aspect-heads.js';
 import { decodeBio, decodeBioWords } from './bio-decoder.js';
-import { openSession } from './onnx-session.js';
+import { openSession, runInTurn } from './onnx-session.js';
 import { DEFAULT_BATCH_SIZE } from './config.js';
 import {
   loadModelArtifact,
@@ -441,11 +441,19 @@ export class OnnxSentimentModel implements SentimentModel {
         attention_mask: new ort.Tensor('int64', mask, dims),
         token_type_ids: new ort.Tensor('int64', types, dims),
       };
-      const started = performance.now();
-      const out = await this.session.run(feeds, fetches);
-      this.onBatch?.({ sequences: batch.length, seconds: (performance.now() - started) / 1000 });
+      // the heads' runs in the same turn as the encoder's, so a batch is not queued twice
+      const { out, headPolarity } = await runInTurn(batch.length === this.batchSize, async () => {
+        const started = performance.now();
+        const out = await this.session.run(feeds, fetches);
+        this.onBatch?.({ sequences: batch.length, seconds: (performance.now() - started) / 1000 });
+        const targeted = wantAspectFeatures ? await this.targetFeatures(batch, seq, out[HIDDEN]!) : null;
+        const headPolarity =
+          targeted && wantPolarity && this.polarityHead
+            ? await this.polarityHead.polarities(out[HIDDEN]!, seq, targeted)
+            : null;
+        return { out, headPolarity };
+      });
       if (wantHidden) this.sumHidden(batch, seq, out[HIDDEN]!);
-      const targeted = wantAspectFeatures ? await this.targetFeatures(batch, seq, out[HIDDEN]!) : null;
       if (!wantPolarity) {
         for (const tensor of Object.values(out)) tensor.dispose();
         continue;
@@ -472,10 +480,7 @@ export class OnnxSentimentModel implements SentimentModel {
         for (let p = 0; p < 3; p++) probs[p] = probs[p]! / sum;
         row.polarity = probs;
       });
-      if (targeted && this.polarityHead) {
-        const probs = await this.polarityHead.polarities(out[HIDDEN]!, seq, targeted);
-        batch.forEach((row, r) => (row.polarity = probs[r]!));
-      }
+      if (headPolarity) batch.forEach((row, r) => (row.polarity = headPolarity[r]!));
 
       if (wantTags) {
         const tagTensor = out.tag_logits!;
