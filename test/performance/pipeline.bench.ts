@@ -698,22 +698,19 @@ async function main(): Promise<void> {
     await pool.end();
     await es.close();
   }
-  if (throughputs.length === 0) throw new Error(`every run failed: ${failures.join('; ')}`);
+  // BENCH_RUNS=0 asks for latency runs alone (at BENCH_LATENCY_RATE): no throughput figures then
+  if ((RUNS > 0 || latencies.length === 0) && throughputs.length === 0)
+    throw new Error(`every run failed: ${failures.join('; ')}`);
 
-  const dps = stats(throughputs.map((t) => t.documents_per_second));
-  const sps = {
-    median: round1(dps.median * perDocument.analysed),
-    min: round1(dps.min * perDocument.analysed),
-    max: round1(dps.max * perDocument.analysed),
-  };
-  const rss = (m: Map<string, number[]>) =>
-    Object.fromEntries([...m].map(([name, xs]) => [name, stats(xs, 0)]));
-  const result = {
-    machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-    load_average: { before: loadBefore, after: os.loadavg().map(round1) },
-    runs: RUNS,
-    failures,
-    throughput: {
+  const throughputFigures = (() => {
+    if (throughputs.length === 0) return null;
+    const dps = stats(throughputs.map((t) => t.documents_per_second));
+    const sps = {
+      median: round1(dps.median * perDocument.analysed),
+      min: round1(dps.min * perDocument.analysed),
+      max: round1(dps.max * perDocument.analysed),
+    };
+    return {
       documents: DOCUMENTS,
       batch: BATCH,
       concurrency: CONCURRENCY,
@@ -726,7 +723,16 @@ async function main(): Promise<void> {
       sentences_per_second: sps,
       model_sentences_per_second: MODEL_SPS || null,
       ratio_to_model: MODEL_SPS ? Math.round((sps.median / MODEL_SPS) * 100) / 100 : null,
-    },
+    };
+  })();
+  const rss = (m: Map<string, number[]>) =>
+    Object.fromEntries([...m].map(([name, xs]) => [name, stats(xs, 0)]));
+  const result = {
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    load_average: { before: loadBefore, after: os.loadavg().map(round1) },
+    runs: RUNS,
+    failures,
+    throughput: throughputFigures,
     latency: {
       rate: latencyRate ?? null,
       // how the rate was chosen: half of throughput.documents_per_second.median, or BENCH_LATENCY_RATE
