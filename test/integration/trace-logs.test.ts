@@ -95,6 +95,9 @@ describe('one trace id finds the collector, the processor and both sinks in the 
 
     const ports = {
       collector: await freePort(),
+      // not 0: a port the OS picks could be one handed out below for another service (seen: the
+      // Elasticsearch sink then failed to start with EADDRINUSE)
+      collectorOps: await freePort(),
       processor: await freePort(),
       postgres: await freePort(),
       elasticsearch: await freePort(),
@@ -108,7 +111,7 @@ describe('one trace id finds the collector, the processor and both sinks in the 
         {
           COLLECTOR_HTTP_PORT: String(ports.collector),
           COLLECTOR_HTTP_HOST: '127.0.0.1',
-          COLLECTOR_HTTP_OPS_PORT: '0',
+          COLLECTOR_HTTP_OPS_PORT: String(ports.collectorOps),
           APIKEY_CACHE_TTL_MS: '0',
         },
         ports.collector,

@@ -258,10 +258,13 @@ async function startServices(kafka: kafkajs.Kafka, run: string): Promise<Service
   ]);
   const ports = {
     collector: await freePort(),
+    // ops ports too: one the OS picks (0) could be one handed out here for another service
+    collectorOps: await freePort(),
     processor: await freePort(),
     pg: await freePort(),
     es: await freePort(),
     api: await freePort(),
+    apiOps: await freePort(),
   };
   const specs: { name: string; script: string; port: number; env: Record<string, string> }[] = [
     {
@@ -270,7 +273,7 @@ async function startServices(kafka: kafkajs.Kafka, run: string): Promise<Service
       port: ports.collector,
       env: {
         COLLECTOR_HTTP_PORT: String(ports.collector),
-        COLLECTOR_HTTP_OPS_PORT: '0',
+        COLLECTOR_HTTP_OPS_PORT: String(ports.collectorOps),
         COLLECTOR_HTTP_HOST: '127.0.0.1',
         COLLECTOR_HTTP_RATE_LIMIT_RPS: '0',
       },
@@ -307,7 +310,7 @@ async function startServices(kafka: kafkajs.Kafka, run: string): Promise<Service
       port: ports.api,
       env: {
         API_PORT: String(ports.api),
-        API_OPS_PORT: '0',
+        API_OPS_PORT: String(ports.apiOps),
         API_HOST: '127.0.0.1',
         API_RATE_LIMIT_KEY_PER_MIN: '0',
         API_RATE_LIMIT_IP_PER_MIN: '0',

@@ -8,12 +8,20 @@ export const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname)
 // that runs the code, so SIGKILL really kills it (the wrapper would leave its child running).
 const NODE_ARGS = ['--import', 'tsx'];
 
+const handedOut = new Set<number>();
+
+/** A port free now and not handed out before in this process, so that two services never share one. */
 export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  for (;;) {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 export interface Started {
