@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   const port = await freePort();
   const api = startProcess('api/main.ts', [], {
     API_PORT: String(port),
-    API_OPS_PORT: '0', // any free port: the ops endpoints are not measured here
+    API_OPS_PORT: String(await freePort()), // not 0: the OS could pick the port reserved above
     API_HOST: '127.0.0.1',
     API_RATE_LIMIT_KEY_PER_MIN: '0',
     LOG_LEVEL: 'warn',

@@ -282,7 +282,7 @@ async function main(): Promise<void> {
     {
       API_HOST: '127.0.0.1',
       API_PORT: String(port),
-      API_OPS_PORT: '0',
+      API_OPS_PORT: String(await freePort()), // not 0: the OS could pick the port reserved above
       ...(IP_LIMIT !== undefined ? { API_RATE_LIMIT_IP_PER_MIN: IP_LIMIT } : {}),
     },
     false,

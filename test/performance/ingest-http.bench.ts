@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const port = await freePort();
   const collector = startProcess('producers/http/main.ts', [], {
     COLLECTOR_HTTP_PORT: String(port),
-    COLLECTOR_HTTP_OPS_PORT: '0', // any free port: the ops endpoints are not measured here
+    COLLECTOR_HTTP_OPS_PORT: String(await freePort()), // not 0: the OS could pick the port reserved above
     COLLECTOR_HTTP_HOST: '127.0.0.1',
     COLLECTOR_HTTP_RATE_LIMIT_RPS: '0',
     LOG_LEVEL: 'warn',
