@@ -334,8 +334,14 @@ export class OnnxOpinionHead implements OpinionHead {
     const tensor = out.opinion_logits!;
     try {
       const logits = tensor.data as Float32Array;
+      // copied value by value: a subarray view per token would allocate on this hot path
       return rows.map((row, r) =>
-        tagsFromLogits(row, (pos, z) => z.set(logits.subarray((r * seq + pos) * 3, (r * seq + pos) * 3 + 3))),
+        tagsFromLogits(row, (pos, z) => {
+          const o = (r * seq + pos) * 3;
+          z[0] = logits[o]!;
+          z[1] = logits[o + 1]!;
+          z[2] = logits[o + 2]!;
+        }),
       );
     } finally {
       tensor.dispose();
