@@ -6,7 +6,13 @@ import path from 'node:path';
 export const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
 // Node itself with tsx as a loader, not the tsx wrapper binary: the pid we hold is then the process
 // that runs the code, so SIGKILL really kills it (the wrapper would leave its child running).
-const NODE_ARGS = ['--import', 'tsx'];
+// PROF_DIR=DIR: each service writes a V8 CPU profile there when it exits (Node refuses --cpu-prof in
+// NODE_OPTIONS, so the benchmarks' services take it from here).
+const NODE_ARGS = [
+  '--import',
+  'tsx',
+  ...(process.env.PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF_DIR}`] : []),
+];
 
 const handedOut = new Set<number>();
 
