@@ -33,12 +33,13 @@ export async function openSession(
 let turn: Promise<unknown> = Promise.resolve();
 
 /**
- * Schedules one batch's ONNX runs (any model in the process). A partial batch waits for the partial
- * batches before it: it is the end of a small chunk, so the pipeline is nearly caught up and what counts
- * is each document's latency, while overlapping runs would split the same cores and all finish late
- * (at half capacity, all runs in turn gave p50 1.0 s against 2.0-3.4 s overlapping). A full batch
- * means a backlog and starts at once: overlapping runs keep both cores busy through the parts of a run
- * that leave one idle (all runs in turn cost about 20 % of the throughput).
+ * Orders one batch's ONNX runs (any model in the process). Runs never overlap: onnxruntime-node runs a
+ * session synchronously on this thread, so each run blocks the event loop until it ends. What the turn
+ * decides is the order. A partial batch (the end of a small chunk: the pipeline is nearly caught up and
+ * each document's latency counts) waits for the partial batches before it, and then its encoder run
+ * and its heads' runs follow one another, instead of its heads queueing behind other batches' encoder
+ * runs: at half capacity p50 1.0 s against 2.0-3.4 s without. A full batch (a backlog) does not wait:
+ * putting every run in turn cost about 20 % of the throughput (docs/benchmarks.md).
  */
 export function runInTurn<T>(fullBatch: boolean, run: () => Promise<T>): Promise<T> {
   if (fullBatch) return run();
