@@ -501,8 +501,13 @@ interface ProcessorBreakdown {
   messages_per_chunk: number;
   /** decode to committed offset: the model, categories, encoding and the transaction */
   chunk_ms: number;
-  /** the analyzer call (model runs and category lookups) */
+  /** the analyzer call (model runs and category lookups), waits for other partitions' runs included */
   inference_ms: number;
+  /** ONNX runs since the processor started, their mean sequences and ms, and their seconds in all */
+  model_runs: number;
+  sequences_per_run: number;
+  model_run_ms: number;
+  model_seconds: number;
 }
 
 async function processorBreakdown(url: string): Promise<ProcessorBreakdown> {
@@ -510,6 +515,8 @@ async function processorBreakdown(url: string): Promise<ProcessorBreakdown> {
   const processor = (labels: string) => labels.includes('consumer="absa-processor"');
   const chunks = metricSum(text, 'absa_consumer_chunk_duration_seconds_count', processor);
   const inferences = metricSum(text, 'absa_processor_inference_duration_seconds_count');
+  const runs = metricSum(text, 'absa_model_batch_duration_seconds_count');
+  const modelSeconds = metricSum(text, 'absa_model_batch_duration_seconds_sum');
   const mean = (sum: number, n: number) => (n > 0 ? Math.round((sum / n) * 1000) : 0);
   return {
     chunks,
@@ -517,6 +524,10 @@ async function processorBreakdown(url: string): Promise<ProcessorBreakdown> {
       chunks > 0 ? round1(metricSum(text, 'absa_consumer_chunk_messages_sum', processor) / chunks) : 0,
     chunk_ms: mean(metricSum(text, 'absa_consumer_chunk_duration_seconds_sum', processor), chunks),
     inference_ms: mean(metricSum(text, 'absa_processor_inference_duration_seconds_sum'), inferences),
+    model_runs: runs,
+    sequences_per_run: runs > 0 ? round1(metricSum(text, 'absa_model_batch_sequences_sum') / runs) : 0,
+    model_run_ms: round1(runs > 0 ? (modelSeconds / runs) * 1000 : 0),
+    model_seconds: round1(modelSeconds),
   };
 }
 

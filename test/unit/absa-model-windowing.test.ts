@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { ownedRanges, planWindows, windowAround } from '../../stream-processors/absa/model/windowing.js';
+import {
+  ownedRanges,
+  planBatches,
+  planWindows,
+  windowAround,
+} from '../../stream-processors/absa/model/windowing.js';
 
 describe('ABSA model windowing', () => {
   it('uses one window when the text fits', () => {
@@ -45,5 +50,35 @@ describe('ABSA model windowing', () => {
 
   it('rejects an overlap that leaves no progress', () => {
     expect(() => planWindows(500, 10, 10)).to.throw(RangeError);
+  });
+
+  describe('planBatches', () => {
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+    it('fills batches up to the cap when the rows are the same length', () => {
+      expect(planBatches(Array(70).fill(20), 32)).to.deep.equal([32, 32, 6]);
+    });
+
+    it("keeps short rows out of a long row's batch, so they are not padded to its length", () => {
+      const lengths = [60, 58, 55, 12, 11, 10, 10, 9, 8, 8];
+      const sizes = planBatches(lengths, 32);
+      expect(sizes).to.deep.equal([3, 7]);
+    });
+
+    it('puts a handful of rows of similar length in one run instead of one run each', () => {
+      expect(planBatches([22, 20, 19, 18, 17], 32)).to.deep.equal([5]);
+    });
+
+    it('covers every row once, in order, within the cap', () => {
+      const lengths = Array.from({ length: 200 }, (_, i) => 120 - ((i * 37) % 115)).sort((a, b) => b - a);
+      const sizes = planBatches(lengths, 16);
+      expect(sum(sizes)).to.equal(200);
+      for (const s of sizes) expect(s).to.be.within(1, 16);
+    });
+
+    it('plans nothing for no rows and refuses a cap below one', () => {
+      expect(planBatches([], 32)).to.deep.equal([]);
+      expect(() => planBatches([10], 0)).to.throw(RangeError, /at least 1/);
+    });
   });
 });

@@ -41,7 +41,7 @@ import {
   type TargetSentiment,
 } from './sentiment-model.js';
 import { WordPieceTokenizer, type TokenizedText } from './tokenizer.js';
-import { ownedRanges, planWindows, windowAround, type TokenWindow } from './windowing.js';
+import { ownedRanges, planBatches, planWindows, windowAround, type TokenWindow } from './windowing.js';
 
 if (endianness() !== 'LE') throw new Error('onnx-sentiment-model fills int64 tensors as little-endian words');
 
@@ -389,7 +389,7 @@ export class OnnxSentimentModel implements SentimentModel {
     );
   }
 
-  /** Runs rows through the model in length-sorted batches; fills their outputs. */
+  /** Runs rows through the model in length-sorted batches cut by planBatches; fills their outputs. */
   private async run(
     rows: Row[],
     wantTags: boolean,
@@ -408,8 +408,12 @@ export class OnnxSentimentModel implements SentimentModel {
       ...(wantHidden || wantAspectFeatures ? [HIDDEN] : []),
     ];
 
-    for (let b = 0; b < order.length; b += this.batchSize) {
-      const batch = order.slice(b, b + this.batchSize);
+    const sizes = planBatches(
+      order.map((r) => r.end - r.start),
+      this.batchSize,
+    );
+    for (let b = 0, k = 0; b < order.length; b += sizes[k++]!) {
+      const batch = order.slice(b, b + sizes[k]!);
       const seq = batch[0]!.end - batch[0]!.start + 2;
       const size = batch.length * seq;
       const ids = new BigInt64Array(size);
