@@ -408,12 +408,10 @@ export class OnnxSentimentModel implements SentimentModel {
       ...(wantHidden || wantAspectFeatures ? [HIDDEN] : []),
     ];
 
-    const sizes = planBatches(
-      order.map((r) => r.end - r.start),
-      this.batchSize,
-    );
-    for (let b = 0, k = 0; b < order.length; b += sizes[k++]!) {
-      const batch = order.slice(b, b + sizes[k]!);
+    const lengths = order.map((r) => r.end - r.start);
+    let b = 0;
+    for (const rowsInBatch of planBatches(lengths, this.batchSize)) {
+      const batch = order.slice(b, (b += rowsInBatch));
       const seq = batch[0]!.end - batch[0]!.start + 2;
       const size = batch.length * seq;
       const ids = new BigInt64Array(size);

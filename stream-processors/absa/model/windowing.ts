@@ -59,7 +59,8 @@ export function windowAround(n: number, size: number, from: number, to: number):
  * Cost of one batch in units of one row-token. Fitted to int8 MiniLM encoder runs on 2 cores (1 to 32
  * rows of 10 to 66 tokens: about 1 ms per run, 49 µs per position, 73 µs per row-token, i.e. 13 + 0.67
  * × seq + rows × seq); the fixed part is raised to 40 because a targeted batch also runs its heads'
- * graphs, and 40 measured fastest on chunks of 5 to 20 documents (scripts in docs/benchmarks.md).
+ * graphs, and 40 measured fastest on chunks of 5 to 20 documents (bench/chunks.ts; docs/benchmarks.md,
+ * section "Model batches cut by padded cost").
  */
 const batchCost = (rows: number, seq: number): number => 40 + 0.67 * seq + rows * seq;
 
