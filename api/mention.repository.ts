@@ -447,10 +447,20 @@ export class PgMentionStore implements MentionStore {
       sentence_index: number;
       opinions: OpinionTerm[] | null;
     }>(
-      `SELECT id, document_id, term, start_offset, end_offset, polarity, confidence, category,
+      // Found by document id first, the tenant checked after: with `tenant = $1` beside the ids, a
+      // tenant the statistics do not know yet (a new one, or one grown since the last ANALYZE) was
+      // read through a tenant index and every one of its mentions filtered, a cost that grew with
+      // the tenant (7.8 ms per document at 6,500 mentions, against 0.1 ms by document id).
+      `WITH by_document AS MATERIALIZED (
+         SELECT id, document_id, tenant, term, start_offset, end_offset, polarity, confidence, category,
+           normalized_aspect, sentence_index, opinions
+         FROM aspect_mentions
+         WHERE document_id = ANY($2::uuid[]) AND created_at = ANY($3::timestamptz[])
+       )
+       SELECT id, document_id, term, start_offset, end_offset, polarity, confidence, category,
          normalized_aspect, sentence_index, opinions
-       FROM aspect_mentions
-       WHERE tenant = $1 AND document_id = ANY($2::uuid[]) AND created_at = ANY($3::timestamptz[])
+       FROM by_document
+       WHERE tenant = $1
        ORDER BY document_id, start_offset, end_offset`,
       [tenant, docs.map((d) => d.id), docs.map((d) => d.created_at)],
     );
