@@ -35,7 +35,7 @@ export async function pingElasticsearch(client: Client): Promise<void> {
   if (health.status === 'red') throw new Error('cluster health is red');
 }
 
-export const TEMPLATE_VERSION = 3;
+export const TEMPLATE_VERSION = 4;
 
 /**
  * Languages whose documents get their own analysis besides `english`: the analyzer of the fields
@@ -128,7 +128,10 @@ export const documentsMappings = {
         opinions,
       },
     },
-    embedding: { type: 'dense_vector', dims: 384, index: true, similarity: 'cosine' },
+    // Stored, not indexed for approximate kNN: similar documents are found in PostgreSQL (pgvector),
+    // and Lucene's HNSW graph, rebuilt at every refresh and merge, cost about as much CPU as the rest
+    // of a document's indexing (docs/benchmarks.md). An exact script_score search still reads it.
+    embedding: { type: 'dense_vector', dims: 384, index: false },
     embedding_model: keyword,
   },
 } as const;
@@ -264,8 +267,11 @@ export async function ensureCurrentIndices(
 /** Puts the current mappings on every existing monthly index (adding the fields they lack). */
 export async function updateExistingMappings(client: Client, indexPrefix: string): Promise<void> {
   const aliases = aliasNames(indexPrefix);
+  // Indices made before template 4 index `embedding` for kNN; a field's `index` cannot change, and
+  // every monthly index has had the field from the start, so it is left as each index has it.
+  const { embedding: _kept, ...documentFields } = documentsMappings.properties;
   for (const [alias, mappings] of [
-    [aliases.documents, documentsMappings],
+    [aliases.documents, { ...documentsMappings, properties: documentFields }],
     [aliases.mentions, mentionsMappings],
   ] as const) {
     await client.indices.putMapping({

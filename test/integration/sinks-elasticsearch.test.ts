@@ -7,7 +7,13 @@ import { createMetrics, startOpsServer } from '../../common/metrics/index';
 import { dlqTopic, TOPICS } from '../../schemas/topics';
 import { elasticsearchSinkConfigSpec } from '../../sinks/elasticsearch/config';
 import { startElasticsearchSink, type ElasticsearchSink } from '../../sinks/elasticsearch/service';
-import { installTemplates, mentionsMappings, setUpIndices } from '../../sinks/elasticsearch/setup';
+import {
+  documentsMappings,
+  installTemplates,
+  mentionsMappings,
+  monthlyIndex,
+  setUpIndices,
+} from '../../sinks/elasticsearch/setup';
 import {
   EventProducer,
   endOffsets,
@@ -36,6 +42,17 @@ describe('Elasticsearch sink (sentiment.documents.v1 → absa-documents, absa-me
       query: { bool: { filter: [{ term: { tenant } }, ...extra] } },
     });
     return r.count;
+  };
+  /** A test prefix's indices and templates (destructive requests take names, not wildcards). */
+  const removePrefix = async (prefix: string): Promise<void> => {
+    const created = await sink.client.indices.get({ index: `${prefix}-*`, allow_no_indices: true });
+    for (const index of Object.keys(created)) await sink.client.indices.delete({ index });
+    for (const kind of ['documents', 'mentions']) {
+      await sink.client.indices.deleteIndexTemplate({ name: `${prefix}-${kind}` }).catch(() => undefined);
+    }
+    for (const name of ['settings', 'documents-mappings', 'mentions-mappings']) {
+      await sink.client.cluster.deleteComponentTemplate({ name: `${prefix}-${name}` }).catch(() => undefined);
+    }
   };
   const documents = () => count('absa-documents');
   const mentions = () => count('absa-mentions');
@@ -72,7 +89,8 @@ describe('Elasticsearch sink (sentiment.documents.v1 → absa-documents, absa-me
     expect(Object.keys(t.template?.aliases ?? {})).to.deep.equal(['absa-documents']);
     const sim = await sink.client.indices.simulateIndexTemplate({ name: 'absa-documents-2030.01' });
     const props = sim.template.mappings.properties!;
-    expect(props.embedding).to.deep.include({ type: 'dense_vector', dims: 384, similarity: 'cosine' });
+    // stored for exact scoring, no kNN graph to build (similar documents come from PostgreSQL)
+    expect(props.embedding).to.deep.include({ type: 'dense_vector', dims: 384, index: false });
     expect(props.text).to.deep.include({ type: 'text', analyzer: 'english' });
     expect(props.text_ko).to.deep.equal({ type: 'text', analyzer: 'cjk' });
     expect(props.tenant).to.deep.equal({ type: 'keyword' });
@@ -131,17 +149,28 @@ describe('Elasticsearch sink (sentiment.documents.v1 → absa-documents, absa-me
       });
       expect([inKorean.count, inEnglish.count]).to.deep.equal([1, 0]);
     } finally {
-      // destructive requests take names, not wildcards
-      const created = await sink.client.indices.get({ index: `${prefix}-*`, allow_no_indices: true });
-      for (const index of Object.keys(created)) await sink.client.indices.delete({ index });
-      for (const kind of ['documents', 'mentions']) {
-        await sink.client.indices.deleteIndexTemplate({ name: `${prefix}-${kind}` }).catch(() => undefined);
-      }
-      for (const name of ['settings', 'documents-mappings', 'mentions-mappings']) {
-        await sink.client.cluster
-          .deleteComponentTemplate({ name: `${prefix}-${name}` })
-          .catch(() => undefined);
-      }
+      await removePrefix(prefix);
+    }
+  });
+
+  it('sets up over a documents index made when the embedding was indexed for kNN, leaving that field as it is', async () => {
+    const prefix = `knncheck-${tenant.toLowerCase()}`;
+    const old = `${prefix}-documents-2026.01`;
+    const indexed = { type: 'dense_vector', dims: 384, index: true, similarity: 'cosine' } as const;
+    try {
+      await sink.client.indices.create({
+        index: old,
+        mappings: { dynamic: 'strict', properties: { ...documentsMappings.properties, embedding: indexed } },
+      });
+      // a field's `index` cannot change: putting the new definition on this index would fail setup
+      await setUpIndices(sink.client, { indexPrefix: prefix, numberOfReplicas: 0, refreshInterval: '1s' });
+      const mapping = await sink.client.indices.getMapping({ index: old });
+      expect(mapping[old]!.mappings.properties!.embedding).to.deep.include(indexed);
+      const current = `${monthlyIndex(`${prefix}-documents`, Date.now())}`;
+      const fresh = await sink.client.indices.getMapping({ index: current });
+      expect(fresh[current]!.mappings.properties!.embedding).to.deep.include({ index: false });
+    } finally {
+      await removePrefix(prefix);
     }
   });
 
@@ -306,26 +335,26 @@ describe('Elasticsearch sink (sentiment.documents.v1 → absa-documents, absa-me
     const from = await endOffsets(admin, dlqTopic(TOPIC));
     await admin.disconnect();
     const badKey = `${tenant}-not-avro`;
-    // A zero vector has no direction: a cosine dense_vector field refuses it with a 400.
-    const zeroVector = { ...makeDocument(tenant, 30_000), embedding: new Array<number>(384).fill(0) };
+    // A vector of the wrong size: the dense_vector field refuses it with a 400.
+    const shortVector = { ...makeDocument(tenant, 30_000), embedding: [0.6, 0.8, 0] };
     await producer.sendRaw(badKey, Buffer.from([0, 0, 0, 0, 0, 1, 2, 3]));
-    await producer.send([zeroVector, makeDocument(tenant, 30_001)]);
+    await producer.send([shortVector, makeDocument(tenant, 30_001)]);
     await waitFor('the valid document after the bad ones', documents, (n) => n === 204);
 
     const letters = await readDeadLetters(
       kafka,
       dlqTopic(TOPIC),
       from,
-      new Set([badKey, zeroVector.event_id]),
+      new Set([badKey, shortVector.event_id]),
     );
     const byKey = new Map(letters.map((l) => [l.key, l.envelope]));
-    expect(byKey.get(zeroVector.event_id)).to.include({
+    expect(byKey.get(shortVector.event_id)).to.include({
       error_class: 'ElasticsearchRejectedError',
       error_code: 'document_parsing_exception',
       processor: 'sink-elasticsearch',
       source_topic: TOPIC,
     });
-    expect(byKey.get(zeroVector.event_id)!.error_message).to.match(/zero magnitude/);
+    expect(byKey.get(shortVector.event_id)!.error_message).to.match(/different number of dimensions \[3\]/);
     expect(byKey.get(badKey)).to.include({ error_class: 'UnknownSchemaError' });
   });
 

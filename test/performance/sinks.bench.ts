@@ -118,7 +118,7 @@ function report(results: Result[]): string {
     'Targets from the issue: 5,000 mentions/s into PostgreSQL, 3,000 documents/s into Elasticsearch. Not met here:',
     'PostgreSQL varied between 2,300 and 4,200 mentions/s over runs on the shared 2 cores (the HNSW and GIN index',
     'inserts on `documents` dominate); Elasticsearch indexes 4 documents per event (1 + 3 mentions) and the',
-    '384-dimension `dense_vector` (HNSW) into a monthly index shared with data of other runs. Levers not yet tried:',
+    '384-dimension `dense_vector` into a monthly index shared with data of other runs. Levers not yet tried:',
     'more cores, a longer `ELASTICSEARCH_REFRESH_INTERVAL` while back-filling, more `SINK_*_CONCURRENCY`, larger',
     'batches.',
     '',
