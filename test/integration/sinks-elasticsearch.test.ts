@@ -166,7 +166,7 @@ describe('Elasticsearch sink (sentiment.documents.v1 → absa-documents, absa-me
       await setUpIndices(sink.client, { indexPrefix: prefix, numberOfReplicas: 0, refreshInterval: '1s' });
       const mapping = await sink.client.indices.getMapping({ index: old });
       expect(mapping[old]!.mappings.properties!.embedding).to.deep.include(indexed);
-      const current = `${monthlyIndex(`${prefix}-documents`, Date.now())}`;
+      const current = monthlyIndex(`${prefix}-documents`, Date.now());
       const fresh = await sink.client.indices.getMapping({ index: current });
       expect(fresh[current]!.mappings.properties!.embedding).to.deep.include({ index: false });
     } finally {
