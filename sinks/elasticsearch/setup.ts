@@ -238,20 +238,25 @@ export async function installTemplates(client: Client, settings: TemplateSetting
   ];
 }
 
-/** Creates this month's indices (with their aliases) when missing, so readers find the aliases at once. */
+/**
+ * Creates this month's indices (with their aliases) when missing, so readers find the aliases at once,
+ * and keeps the first-created index (not made from a template) to the configured replicas: with
+ * Elasticsearch's default of one, it stayed yellow on a one-node cluster.
+ */
 export async function ensureCurrentIndices(
   client: Client,
-  indexPrefix: string,
+  settings: Pick<TemplateSettings, 'indexPrefix' | 'numberOfReplicas'>,
   now = Date.now(),
 ): Promise<void> {
-  const aliases = aliasNames(indexPrefix);
+  const aliases = aliasNames(settings.indexPrefix);
+  const firstCreated = firstCreatedIndex(settings.indexPrefix);
   const indices = [
     { index: monthlyIndex(aliases.documents, now) },
     { index: monthlyIndex(aliases.mentions, now) },
     {
-      index: firstCreatedIndex(indexPrefix),
+      index: firstCreated,
       mappings: firstCreatedMappings,
-      settings: { number_of_shards: 1 },
+      settings: { number_of_shards: 1, number_of_replicas: settings.numberOfReplicas },
     },
   ];
   for (const request of indices) {
@@ -262,6 +267,11 @@ export async function ensureCurrentIndices(
       if (type !== 'resource_already_exists_exception') throw err;
     }
   }
+  // an index made before this setting was passed
+  await client.indices.putSettings({
+    index: firstCreated,
+    settings: { number_of_replicas: settings.numberOfReplicas },
+  });
 }
 
 /** Puts the current mappings on every existing monthly index (adding the fields they lack). */
@@ -290,7 +300,7 @@ export async function updateExistingMappings(client: Client, indexPrefix: string
 export async function setUpIndices(client: Client, settings: TemplateSettings): Promise<string[]> {
   try {
     const names = await installTemplates(client, settings);
-    await ensureCurrentIndices(client, settings.indexPrefix);
+    await ensureCurrentIndices(client, settings);
     await updateExistingMappings(client, settings.indexPrefix);
     return names;
   } catch (err) {

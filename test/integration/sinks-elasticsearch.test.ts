@@ -174,6 +174,25 @@ describe('Elasticsearch sink (sentiment.documents.v1 → absa-documents, absa-me
     }
   });
 
+  it('gives the first-created index the configured replicas, also one made with the default, so one node stays green', async () => {
+    const prefix = `replicas-${tenant.toLowerCase()}`;
+    const index = `${prefix}-document-created`;
+    const replicas = async () => {
+      const got = await sink.client.indices.getSettings({ index, flat_settings: true });
+      return (got[index]!.settings as Record<string, unknown>)['index.number_of_replicas'];
+    };
+    try {
+      await sink.client.indices.create({ index }); // Elasticsearch's default: one replica
+      expect(await replicas()).to.equal('1');
+      await setUpIndices(sink.client, { indexPrefix: prefix, numberOfReplicas: 0, refreshInterval: '1s' });
+      expect(await replicas()).to.equal('0');
+      const health = await sink.client.cluster.health({ index, timeout: '5s' });
+      expect(health.status).to.equal('green');
+    } finally {
+      await removePrefix(prefix);
+    }
+  });
+
   it('indexes each document under its event id and each aspect as a mention, in the monthly index of created_at', async () => {
     const docs = Array.from({ length: 200 }, (_, i) => makeDocument(tenant, i));
     await producer.send(docs);
