@@ -35,8 +35,10 @@ from train_opinions import fit_mlp, save_mlp_graph  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PHENOMENA = os.path.join(HERE, "..", "data", "en-phenomena", "train.jsonl")
+WRITTEN = os.path.join(HERE, "..", "data", "en-phenomena", "written.jsonl")
 CHALLENGE_DEV = os.path.join(HERE, "..", "absa-challenge", "challenge-dev.jsonl")
 POLARITIES = ["negative", "neutral", "positive"]
+WRITTEN_REPEAT = 2
 
 
 def utf16(text: str, cp: int) -> int:
@@ -99,14 +101,22 @@ def export_onnx(path: str, w1, b1, w2, b2, hidden_size: int) -> None:
     )
 
 
+def training_set(data: dict, repeat: int, written_repeat: int) -> tuple[np.ndarray, np.ndarray]:
+    parts = [data["train"]] + [data["phenomena"]] * repeat + [data["written"]] * written_repeat
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--artifact", default="models/absa/minilm-absa-en-1.0.0")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--hidden", type=int, default=512)
+    ap.add_argument("--hidden", type=int, default=1024)
+    ap.add_argument("--l2", type=float, default=3e-3)
     ap.add_argument("--dropout", type=float, default=0.2)
     ap.add_argument("--epochs", type=int, default=10)
-    ap.add_argument("--repeat", type=int, default=6, help="times the phenomenon sentences are in the training data")
+    ap.add_argument("--repeat", type=int, default=6, help="times the template phenomenon sentences are in the training data")
+    ap.add_argument("--written-repeat", type=int, default=WRITTEN_REPEAT,
+                    help="times the hand-written phenomenon sentences are in the training data")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     t0 = time.time()
@@ -115,6 +125,7 @@ def main() -> None:
     sets = {
         "train": splits.train,
         "phenomena": read_eval_jsonl(PHENOMENA, dataset="extra"),
+        "written": read_eval_jsonl(WRITTEN, dataset="extra"),
         "restaurants14_val": splits.val["restaurants14"],
         "mams_val": splits.val["mams"],
         "challenge_dev": read_eval_jsonl(CHALLENGE_DEV, dataset="challenge"),
@@ -123,10 +134,9 @@ def main() -> None:
     for name, sentences in sets.items():
         data[name] = featurize(enc, sentences)
         print(f"{name}: {len(data[name][1])} aspects ({time.time() - t0:.0f}s)", flush=True)
-    x = np.concatenate([data["train"][0]] + [data["phenomena"][0]] * args.repeat)
-    y = np.concatenate([data["train"][1]] + [data["phenomena"][1]] * args.repeat)
+    x, y = training_set(data, args.repeat, args.written_repeat)
     mu, sd = x.mean(axis=0), x.std(axis=0) + 1e-6
-    w1, b1, w2, b2 = fit_mlp((x - mu) / sd, y, args.hidden, 1e-4, args.epochs, args.dropout, batch=256,
+    w1, b1, w2, b2 = fit_mlp((x - mu) / sd, y, args.hidden, args.l2, args.epochs, args.dropout, batch=256,
                              class_weights=(1.0, 1.0, 1.0))
     # the standardisation folded into the first layer, so the runtime feeds raw states
     w1, b1 = (w1 / sd[:, None]).astype(np.float32), (b1 - (mu / sd) @ w1).astype(np.float32)
@@ -154,8 +164,8 @@ def main() -> None:
         "polarities": POLARITIES,
         "input": "targeted hidden_states: [h_CLS ; mean h over the target ; mean h and max h over the content tokens]; one ReLU layer",
         "hidden": args.hidden,
-        "trained_on": "the model's training split (train.py make_splits) and models/data/en-phenomena/train.jsonl "
-                      f"x {args.repeat}",
+        "trained_on": "the model's training split (train.py make_splits), models/data/en-phenomena/train.jsonl "
+                      f"x {args.repeat} and models/data/en-phenomena/written.jsonl x {args.written_repeat}",
         "validation (targeted, gold aspects)": results,
     }
     with open(os.path.join(args.artifact, "polarity.json"), "w", encoding="utf-8") as f:
