@@ -6,9 +6,9 @@ and one more epoch of the whole model with models/data/en-phenomena moved nothin
 head reads the same targeted pass's last hidden states, frozen, pooled four ways:
 [h_CLS ; mean h over the aspect ; mean h over the text ; max h over the text], so that a "not" anywhere in
 the sentence can reach it. It is trained on the model's own training split (train.py's make_splits)
-plus the phenomenon sentences (the template ones and the hand-written ones of written.jsonl), repeated, and
-replaces the model's polarity for every aspect (analyze
-and targeted mode); a text's own sentiment (no aspect marked) stays the model's.
+plus the phenomenon sentences (the template ones and the hand-written ones of written.jsonl), repeated,
+and replaces the model's polarity for every aspect (analyze and targeted mode); a text's own sentiment
+(no aspect marked) stays the model's.
 
 Writes `polarity.onnx` (inputs hidden_states [B, S, H], target_mask [B, S], content_mask [B, S]; output
 polarity_logits [B, 3] in labels.json's polarity order) and `polarity.json` describing it; the Node
