@@ -9,40 +9,14 @@ the order written) goes to the test half, so both halves cover every phenomenon 
 """
 
 import json
-import re
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "data"))
+from marked_text import parse  # noqa: E402
 from sentences import SENTENCES  # noqa: E402
-
-POLARITY = {"pos": "positive", "neg": "negative", "neu": "neutral"}
-MARK = re.compile(r"\[([^\]]+)\]\((pos|neg|neu)\)|\{([^}]+)\}")
-
-
-def utf16_len(s: str) -> int:
-    return len(s.encode("utf-16-le")) // 2
-
-
-def parse(marked: str):
-    text, aspects, not_aspects, pos = "", [], [], 0
-    for m in MARK.finditer(marked):
-        text += marked[pos : m.start()]
-        term = m.group(1) or m.group(3)
-        start = utf16_len(text)
-        text += term
-        span = {"term": term, "from": start, "to": start + utf16_len(term)}
-        if m.group(1):
-            aspects.append({**span, "polarity": POLARITY[m.group(2)]})
-        else:
-            not_aspects.append(span)
-        pos = m.end()
-    text += marked[pos:]
-    if "[" in text or "{" in text or "](" in text:
-        raise ValueError(f"unbalanced mark in: {marked}")
-    return text, aspects, not_aspects
-
 
 def main() -> None:
     halves = {"dev": [], "test": []}

@@ -39,7 +39,6 @@ PHENOMENA = os.path.join(HERE, "..", "data", "en-phenomena", "train.jsonl")
 WRITTEN = os.path.join(HERE, "..", "data", "en-phenomena", "written.jsonl")
 CHALLENGE_DEV = os.path.join(HERE, "..", "absa-challenge", "challenge-dev.jsonl")
 POLARITIES = ["negative", "neutral", "positive"]
-WRITTEN_REPEAT = 2
 
 
 def utf16(text: str, cp: int) -> int:
@@ -116,7 +115,7 @@ def main() -> None:
     ap.add_argument("--dropout", type=float, default=0.2)
     ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--repeat", type=int, default=6, help="times the template phenomenon sentences are in the training data")
-    ap.add_argument("--written-repeat", type=int, default=WRITTEN_REPEAT,
+    ap.add_argument("--written-repeat", type=int, default=2,
                     help="times the hand-written phenomenon sentences are in the training data")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()

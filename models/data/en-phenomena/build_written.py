@@ -22,29 +22,10 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from marked_text import parse  # noqa: E402
+
 OUT = HERE / "written.jsonl"
-POLARITY = {"pos": "positive", "neg": "negative", "neu": "neutral"}
-MARK = re.compile(r"\[([^\]]+)\]\((pos|neg|neu)\)")
-
-
-def utf16_len(s: str) -> int:
-    return len(s.encode("utf-16-le")) // 2
-
-
-def parse(marked: str) -> tuple[str, list[dict]]:
-    text, aspects, pos = "", [], 0
-    for m in MARK.finditer(marked):
-        text += marked[pos : m.start()]
-        start = utf16_len(text)
-        text += m.group(1)
-        aspects.append({"term": m.group(1), "from": start, "to": utf16_len(text), "polarity": POLARITY[m.group(2)]})
-        pos = m.end()
-    text += marked[pos:]
-    if not aspects or "](" in text:
-        raise ValueError(f"no aspect or a broken mark in: {marked}")
-    return text, aspects
-
-
 def records() -> list[dict]:
     out, seen = [], set()
     for path in sorted((HERE / "written").glob("*.txt")):
@@ -56,10 +37,9 @@ def records() -> list[dict]:
                 continue
             if not line or line.startswith("#"):
                 continue
-            try:
-                text, aspects = parse(line)
-            except ValueError as e:
-                raise ValueError(f"{path.name}:{n}: {e}") from None
+            text, aspects, not_aspects = parse(line)
+            if not aspects or not_aspects:
+                raise ValueError(f"{path.name}:{n}: needs an [aspect](pos|neg|neu) mark and no {{name}} mark: {line}")
             if text.lower() in seen:
                 raise ValueError(f"{path.name}:{n}: duplicate sentence: {text}")
             seen.add(text.lower())
