@@ -1,13 +1,17 @@
-"""Targeted-pass encoder states of the shipped ONNX model, for heads trained on top of it.
+"""Encoder states of the shipped ONNX model at each aspect, for heads trained on top of it.
 
-The runtime already runs one targeted pass per found aspect (token_type_ids = 1 on the aspect's word
-pieces) for its polarity. Heads that read that pass's `hidden_states` (categories, opinion spans) add
-no encoder pass: this module reproduces the pass exactly as stream-processors/absa/model does it
-(same tokenizer, window centred on the target, int8 model), so training sees the run-time inputs.
+The heads (polarity, categories, opinion spans) read `hidden_states` at a known aspect. Where they read
+them depends on the artifact's config.json `analyze_polarity`:
+- "targeted": a second pass per found aspect with token_type_ids = 1 on the aspect's word pieces;
+- "tagging-pass": the tagging pass's own states (nothing marked), so analysis runs the encoder once per
+  text; the aspect's span is only where the heads pool.
+This module reproduces that pass exactly as stream-processors/absa/model does it (same tokenizer,
+window, int8 model), so training sees the run-time inputs.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from dataclasses import dataclass
@@ -56,6 +60,9 @@ class TargetedEncoder:
         so.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.sess = ort.InferenceSession(os.path.join(artifact, "model.onnx"), so, providers=["CPUExecutionProvider"])
         self.max_content = 126
+        with open(os.path.join(artifact, "config.json"), encoding="utf-8") as f:
+            # the tagging pass marks nothing; the targeted pass marks the aspect
+            self.mark_target = json.load(f)["analyze_polarity"] != "tagging-pass"
 
     def row(self, text: str, frm16: int, to16: int) -> TargetRow:
         """A targeted row for the aspect at UTF-16 offsets [frm16, to16)."""
@@ -83,7 +90,8 @@ class TargetedEncoder:
         )
 
     def states(self, rows: list[TargetRow], batch: int = 32, log_every: int = 0):
-        """hidden_states per row ([len(ids), hidden] float32) and softmaxed polarity per row."""
+        """hidden_states per row ([len(ids), hidden] float32) and the model's softmaxed polarity per row
+        (the whole text's when nothing is marked)."""
         out: list[np.ndarray | None] = [None] * len(rows)
         pol = np.zeros((len(rows), 3), dtype=np.float32)
         order = sorted(range(len(rows)), key=lambda i: -len(rows[i].ids))
@@ -97,7 +105,8 @@ class TargetedEncoder:
                 row = rows[i]
                 ids[r, : len(row.ids)] = row.ids
                 am[r, : len(row.ids)] = 1
-                tt[r, row.target[0] : row.target[1]] = 1
+                if self.mark_target:
+                    tt[r, row.target[0] : row.target[1]] = 1
             hidden, logits = self.sess.run(
                 ["hidden_states", "polarity_logits"], {"input_ids": ids, "attention_mask": am, "token_type_ids": tt}
             )

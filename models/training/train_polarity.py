@@ -1,18 +1,22 @@
-"""Aspect-polarity head 2: an MLP over the targeted pass's pooled states, trained with the phenomenon data.
+"""Aspect-polarity head: an MLP over the encoder's pooled states at the aspect, trained with the phenomenon data.
 
 The polarity head inside model.onnx reads [h_CLS ; mean h over the aspect] and never learnt negated
 negative words ("not slow"), double negation or implicit sentiment: the benchmark data hardly has them,
 and one more epoch of the whole model with models/data/en-phenomena moved nothing (model card). This
-head reads the same targeted pass's last hidden states, frozen, pooled four ways:
-[h_CLS ; mean h over the aspect ; mean h over the text ; max h over the text], so that a "not" anywhere in
-the sentence can reach it. It is trained on the model's own training split (train.py's make_splits)
-plus the phenomenon sentences (the template ones and the hand-written ones of written.jsonl), repeated,
-and replaces the model's polarity for every aspect (analyze and targeted mode); a text's own sentiment
-(no aspect marked) stays the model's.
+head reads the last hidden states, frozen, pooled four ways: [h_CLS ; mean h over the aspect ; mean h and
+max h over the text], so that a "not" anywhere in the sentence can reach it. Which pass's states it reads
+follows the artifact's config.json (aspect_states.py): the targeted pass (the aspect marked), or, for
+analyze_polarity "tagging-pass", the tagging pass (one encoder pass per text). There nothing marks the
+aspect, so by default two more poolings are added, mean h and max h over the text within --local-window
+tokens of the aspect, which tell two aspects of one sentence apart.
+It is trained on the model's own training split (train.py's make_splits) plus the phenomenon sentences
+(the template ones and the hand-written ones of written.jsonl), repeated, and replaces the model's
+polarity for every aspect (analyze and targeted mode); a text's own sentiment (no aspect) stays the
+model's.
 
-Writes `polarity.onnx` (inputs hidden_states [B, S, H], target_mask [B, S], content_mask [B, S]; output
-polarity_logits [B, 3] in labels.json's polarity order) and `polarity.json` describing it; the Node
-runtime applies it (aspect-heads.ts).
+Writes `polarity.onnx` (inputs hidden_states [B, S, H], target_mask [B, S], content_mask [B, S] and, with
+local pooling, local_mask [B, S]; output polarity_logits [B, 3] in labels.json's polarity order) and
+`polarity.json` describing it; the Node runtime applies it (aspect-heads.ts).
 
     nice -n 10 models/training/.venv/bin/python models/training/train_polarity.py \\
         --artifact models/absa/minilm-absa-en-1.0.0
@@ -45,14 +49,25 @@ def utf16(text: str, cp: int) -> int:
     return len(text[:cp].encode("utf-16-le")) // 2
 
 
-def pooled(h: np.ndarray, target: tuple[int, int]) -> np.ndarray:
-    """[h_CLS ; mean h over the target ([CLS] when none) ; mean and max h over the content tokens]."""
+def local_range(n: int, target: tuple[int, int], k: int) -> tuple[int, int]:
+    """Content positions within k tokens of the target (the target included); n counts [CLS] and [SEP]."""
+    return max(1, target[0] - k), min(n - 1, target[1] + k)
+
+
+def pooled(h: np.ndarray, target: tuple[int, int], local: int) -> np.ndarray:
+    """[h_CLS ; mean h over the target ([CLS] when none) ; mean and max h over the content tokens], and with
+    local > 0 the mean and max over the content tokens within `local` of the target."""
     f, t = target
     content = h[1:-1] if len(h) > 2 else h
-    return np.concatenate([h[0], h[f:t].mean(axis=0) if t > f else h[0], content.mean(axis=0), content.max(axis=0)])
+    parts = [h[0], h[f:t].mean(axis=0) if t > f else h[0], content.mean(axis=0), content.max(axis=0)]
+    if local > 0:
+        lo, hi = local_range(len(h), target, local)
+        near = h[lo:hi] if hi > lo else h[:1]
+        parts += [near.mean(axis=0), near.max(axis=0)]
+    return np.concatenate(parts)
 
 
-def featurize(enc: TargetedEncoder, sentences) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+def featurize(enc: TargetedEncoder, sentences, local: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
     """Features, gold polarity and the model's own polarity per (non-conflict) aspect."""
     rows, gold, meta = [], [], []
     for s in sentences:
@@ -62,11 +77,13 @@ def featurize(enc: TargetedEncoder, sentences) -> tuple[np.ndarray, np.ndarray, 
                 gold.append(POLARITIES.index(a.polarity))
                 meta.append((s.raw or {}).get("phenomenon"))
     states, model_pol = enc.states(rows)
-    x = np.stack([pooled(h, r.target) for h, r in zip(states, rows)]).astype(np.float32)
+    x = np.stack([pooled(h, r.target, local) for h, r in zip(states, rows)]).astype(np.float32)
     return x, np.array(gold), model_pol, meta
 
 
-def export_onnx(path: str, w1, b1, w2, b2, hidden_size: int) -> None:
+def export_onnx(path: str, w1, b1, w2, b2, hidden_size: int, local: bool = False) -> None:
+    """The pooling and the MLP as one graph; with `local`, a fourth input local_mask [B, S] marks the
+    content tokens near the target (local_range), pooled by mean and max after the other four."""
     from onnx import helper
 
     n = helper.make_node
@@ -87,12 +104,28 @@ def export_onnx(path: str, w1, b1, w2, b2, hidden_size: int) -> None:
         n("Mul", ["off", "big"], ["penalty"]),
         n("Add", ["hidden_states", "penalty"], ["hm"]),
         n("ReduceMax", ["hm"], ["max"], axes=[1], keepdims=0),
-        n("Concat", ["cls", "aspect", "mean", "max"], ["x"], axis=1),
     ]
+    inputs = [("hidden_states", "float", ["batch", "seq", hidden_size]), ("target_mask", "float", ["batch", "seq"]),
+              ("content_mask", "float", ["batch", "seq"])]
+    pooled_names = ["cls", "aspect", "mean", "max"]
+    if local:
+        nodes += [
+            n("Unsqueeze", ["local_mask", "ax2"], ["lm"]),
+            n("Mul", ["hidden_states", "lm"], ["hl"]),
+            n("ReduceSum", ["hl", "ax1"], ["hl_sum"], keepdims=0),
+            n("ReduceSum", ["lm", "ax1"], ["lm_sum"], keepdims=0),
+            n("Div", ["hl_sum", "lm_sum"], ["near_mean"]),
+            n("Sub", ["lm", "one"], ["loff"]),
+            n("Mul", ["loff", "big"], ["lpenalty"]),
+            n("Add", ["hidden_states", "lpenalty"], ["hlm"]),
+            n("ReduceMax", ["hlm"], ["near_max"], axes=[1], keepdims=0),
+        ]
+        inputs.append(("local_mask", "float", ["batch", "seq"]))
+        pooled_names += ["near_mean", "near_max"]
+    nodes.append(n("Concat", pooled_names, ["x"], axis=1))
     save_mlp_graph(
         path, "polarity_head", nodes,
-        [("hidden_states", "float", ["batch", "seq", hidden_size]), ("target_mask", "float", ["batch", "seq"]),
-         ("content_mask", "float", ["batch", "seq"])],
+        inputs,
         ("polarity_logits", ["batch", 3]),
         (w1, b1, w2, b2),
         {"ax1": np.array([1], dtype=np.int64), "ax2": np.array([2], dtype=np.int64), "first": np.array(0, dtype=np.int64),
@@ -111,16 +144,25 @@ def main() -> None:
     ap.add_argument("--artifact", default="models/absa/minilm-absa-en-1.0.0")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--hidden", type=int, default=1024)
-    ap.add_argument("--l2", type=float, default=3e-3)
+    ap.add_argument("--l2", type=float, default=None,
+                    help="default 3e-3 on the targeted pass's states, 1e-2 on the tagging pass's (model card)")
     ap.add_argument("--dropout", type=float, default=0.2)
     ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--repeat", type=int, default=6, help="times the template phenomenon sentences are in the training data")
     ap.add_argument("--written-repeat", type=int, default=2,
                     help="times the hand-written phenomenon sentences are in the training data")
+    ap.add_argument("--local-window", type=int, default=None,
+                    help="also pool the content tokens within this many tokens of the aspect (0: none); default 0 "
+                         "on the targeted pass's states, 3 on the tagging pass's")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     t0 = time.time()
     enc = TargetedEncoder(args.artifact, args.threads)
+    # settings chosen per pass (model card): the tagging pass needs the words near the aspect
+    if args.local_window is None:
+        args.local_window = 0 if enc.mark_target else 3
+    if args.l2 is None:
+        args.l2 = 3e-3 if enc.mark_target else 1e-2
     splits = make_splits(data_dir())
     sets = {
         "train": splits.train,
@@ -132,7 +174,7 @@ def main() -> None:
     }
     data = {}
     for name, sentences in sets.items():
-        data[name] = featurize(enc, sentences)
+        data[name] = featurize(enc, sentences, args.local_window)
         print(f"{name}: {len(data[name][1])} aspects ({time.time() - t0:.0f}s)", flush=True)
     x, y = training_set(data, args.repeat, args.written_repeat)
     mu, sd = x.mean(axis=0), x.std(axis=0) + 1e-6
@@ -157,16 +199,22 @@ def main() -> None:
     print(json.dumps(results), flush=True)
     if args.no_write:
         return
-    export_onnx(os.path.join(args.artifact, "polarity.onnx"), w1, b1, w2, b2, data["train"][0].shape[1] // 4)
+    local = args.local_window > 0
+    export_onnx(os.path.join(args.artifact, "polarity.onnx"), w1, b1, w2, b2,
+                data["train"][0].shape[1] // (6 if local else 4), local)
+    pass_read = "tagging pass" if not enc.mark_target else "targeted pass"
     head = {
-        "format": "pooled-mlp-onnx-1",
+        "format": "pooled-mlp-onnx-2" if local else "pooled-mlp-onnx-1",
         "model": "polarity.onnx",
         "polarities": POLARITIES,
-        "input": "targeted hidden_states: [h_CLS ; mean h over the target ; mean h and max h over the content tokens]; one ReLU layer",
+        **({"local_window": args.local_window} if local else {}),
+        "input": f"{pass_read} hidden_states: [h_CLS ; mean h over the target ; mean h and max h over the content tokens"
+                 + (f" ; mean h and max h over the content tokens within {args.local_window} of the target" if local else "")
+                 + "]; one ReLU layer",
         "hidden": args.hidden,
         "trained_on": "the model's training split (train.py make_splits), models/data/en-phenomena/train.jsonl "
                       f"x {args.repeat} and models/data/en-phenomena/written.jsonl x {args.written_repeat}",
-        "validation (targeted, gold aspects)": results,
+        "validation (gold aspects)": results,
     }
     with open(os.path.join(args.artifact, "polarity.json"), "w", encoding="utf-8") as f:
         json.dump(head, f, separators=(",", ":"))

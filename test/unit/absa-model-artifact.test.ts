@@ -135,6 +135,15 @@ describe('ABSA model artifact', () => {
     expect((error as Error).message).to.match(/model\.onnx: output "tag_logits" has 7 classes/);
   });
 
+  it('refuses analyze_polarity "tagging-pass" without a polarity head to read that pass', async () => {
+    const dir = copyFixture(); // tiny-bio: no hidden_states output, no polarity.json
+    editJson(path.join(dir, 'config.json'), (c) => (c.analyze_polarity = 'tagging-pass'));
+    const error = await OnnxSentimentModel.load(dir).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(ModelArtifactError);
+    expect((error as ModelArtifactError).file).to.equal(path.join(dir, 'config.json'));
+    expect((error as Error).message).to.match(/"tagging-pass" needs a polarity head \(polarity\.json\)/);
+  });
+
   describe('default folder', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'absa-models-'));
     scratch.push(root);

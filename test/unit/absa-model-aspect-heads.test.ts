@@ -166,14 +166,22 @@ describe('ABSA model: polarity head file', () => {
 
   // test/fixtures/polarity-head/make_fixture.py: logits = (max h over the text, mean h over the
   // target, mean h over the text)
-  const useGraph = (model = 'polarity.onnx'): void => {
+  const useGraph = (model = 'polarity.onnx', localWindow = 0): void => {
     copyFileSync(
-      path.join(import.meta.dirname, '../fixtures/polarity-head/polarity.onnx'),
+      path.join(
+        import.meta.dirname,
+        `../fixtures/polarity-head/${localWindow ? 'polarity-local' : 'polarity'}.onnx`,
+      ),
       path.join(dir, 'polarity.onnx'),
     );
     writeFileSync(
       path.join(dir, 'polarity.json'),
-      JSON.stringify({ format: 'pooled-mlp-onnx-1', model, polarities: ['negative', 'neutral', 'positive'] }),
+      JSON.stringify({
+        format: localWindow ? 'pooled-mlp-onnx-2' : 'pooled-mlp-onnx-1',
+        model,
+        polarities: ['negative', 'neutral', 'positive'],
+        ...(localWindow ? { local_window: localWindow } : {}),
+      }),
     );
   };
   const softmax = (z: number[]): number[] => {
@@ -200,6 +208,31 @@ describe('ABSA model: polarity head file', () => {
         want.forEach((p, i) => expect(got[i]).to.be.closeTo(p, 1e-5));
       close(first!, softmax([3, 2, 2]));
       close(second!, softmax([4, 7, 4]));
+    } finally {
+      await head.release();
+    }
+  });
+
+  it('also pools the text tokens within local_window of the target (format 2), never [CLS], [SEP] or padding', async () => {
+    useGraph('polarity.onnx', 1);
+    const head = (await PolarityHead.load(dir, 1, 1))!;
+    try {
+      // polarity-local.onnx: logits = (max near the target, mean near the target, mean over the target)
+      // row 0: [CLS] 1 4 2 3 7 [SEP], target the 2; row 1: [CLS] 6 1 [SEP] pad pad pad, target the 6
+      const states = new ort.Tensor(
+        'float32',
+        Float32Array.from([5, 1, 4, 2, 3, 7, 100, 5, 6, 1, 100, 100, 100, 100]),
+        [2, 7, 1],
+      );
+      const [first, second] = await head.polarities(states, 7, [
+        { len: 5, from: 3, to: 4, aspect: new Float32Array(1) },
+        { len: 2, from: 1, to: 2, aspect: new Float32Array(1) },
+      ]);
+      // near the 2: 4 2 3 (the text's 7 is two tokens away); near the 6: 6 1 (no [CLS] before it)
+      const close = (got: Float32Array, want: number[]): void =>
+        want.forEach((p, i) => expect(got[i]).to.be.closeTo(p, 1e-5));
+      close(first!, softmax([4, 3, 2]));
+      close(second!, softmax([6, 3.5, 6]));
     } finally {
       await head.release();
     }

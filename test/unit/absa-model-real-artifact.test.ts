@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { listModelDirs, resolveModelDir } from '../../stream-processors/absa/model/model-artifact.js';
 import { OnnxSentimentModel } from '../../stream-processors/absa/model/onnx-sentiment-model.js';
@@ -120,6 +122,94 @@ describe(title, function () {
     expect(analysis!.aspects.map((a) => a.term.toLowerCase())).to.satisfy((terms: string[]) =>
       terms.some((t) => t.includes('battery')),
     );
+  });
+
+  /** The model in `dir` with a count of the sequences its encoder runs. */
+  async function counting(dir: string): Promise<{ model: OnnxSentimentModel; sequences: () => number }> {
+    let sequences = 0;
+    const counted = await OnnxSentimentModel.load(dir, {
+      threads: 2,
+      onBatch: (batch) => (sequences += batch.sequences),
+    });
+    return { model: counted, sequences: () => sequences };
+  }
+  const twoTexts = ['The pasta was great but the waiter was rude.', 'Nice view, but the fries were cold.'];
+
+  it('runs the encoder once per text, and once more per found aspect when its heads read the targeted pass', async () => {
+    const { model: counted, sequences } = await counting(model.artifact.dir);
+    try {
+      const aspects = (await counted.analyze(twoTexts)).flatMap((a) => a.aspects);
+      const perAspect = counted.artifact.config.analyze_polarity === 'targeted' ? aspects.length : 0;
+      expect(sequences()).to.equal(twoTexts.length + perAspect);
+      const byTerm = Object.fromEntries(aspects.map((a) => [a.term, a.polarity]));
+      expect(byTerm).to.include({ pasta: 'positive', waiter: 'negative', fries: 'negative' });
+    } finally {
+      await counted.close();
+    }
+  });
+
+  describe('with its heads reading the tagging pass (a copy, analyze_polarity "tagging-pass")', () => {
+    let dir: string;
+    before(function () {
+      if (!model.polarityHead) this.skip(); // the mode needs a polarity head
+      const parent = mkdtempSync(path.join(tmpdir(), 'absa-tagging-pass-'));
+      dir = path.join(parent, path.basename(model.artifact.dir));
+      cpSync(model.artifact.dir, dir, { recursive: true });
+      const configPath = path.join(dir, 'config.json');
+      const config = JSON.parse(readFileSync(configPath, 'utf8'));
+      writeFileSync(configPath, JSON.stringify({ ...config, analyze_polarity: 'tagging-pass' }));
+    });
+    after(() => dir && rmSync(path.dirname(dir), { recursive: true, force: true }));
+
+    it('runs the encoder once per text, and gives every aspect its polarity, category and opinions', async () => {
+      const { model: counted, sequences } = await counting(dir);
+      try {
+        const aspects = (await counted.analyze(twoTexts)).flatMap((a) => a.aspects);
+        expect(sequences()).to.equal(twoTexts.length);
+        expect(aspects.map((a) => a.term)).to.include.members(['pasta', 'waiter', 'fries']);
+        // a text longer than one window: each aspect is read in the window that owns it
+        const long = 'The pasta was great but the waiter was rude. '.repeat(20);
+        const [analysis] = await counted.analyze([long]);
+        expect(
+          analysis!.aspects.some((a) => a.from > long.length * 0.75),
+          'an aspect in the last window',
+        ).to.equal(true);
+        for (const a of [...aspects, ...analysis!.aspects]) {
+          expect(a.category, a.term).to.not.equal(undefined);
+          expect(a.opinions, a.term).to.be.an('array');
+        }
+        // read at the wrong place, an aspect would get another one's polarity and opinion words
+        for (const a of analysis!.aspects) {
+          const [polarity, opinion] = a.term === 'pasta' ? ['positive', 'great'] : ['negative', 'rude'];
+          expect(a.polarity, `${a.term} at ${a.from}`).to.equal(polarity);
+          for (const o of a.opinions ?? []) expect(o.term, `${a.term} at ${a.from}`).to.equal(opinion);
+        }
+      } finally {
+        await counted.close();
+      }
+    });
+
+    it('reads the same states in targeted mode: the same polarity, category and opinions per aspect', async () => {
+      const tagging = await OnnxSentimentModel.load(dir, { threads: 2 });
+      try {
+        for (const text of twoTexts) {
+          const [analysis] = await tagging.analyze([text]);
+          const [targeted] = await tagging.classify([{ text, targets: analysis!.aspects }]);
+          analysis!.aspects.forEach((a, j) => {
+            const t = targeted![j]!;
+            expect([t.polarity, t.category?.label], a.term).to.deep.equal([a.polarity, a.category?.label]);
+            // the same input rows, so the same states: marking the aspect here would move the confidence
+            expect(t.category!.confidence, a.term).to.be.closeTo(a.category!.confidence, 1e-4);
+            expect(
+              t.opinions?.map((o) => o.from),
+              a.term,
+            ).to.deep.equal(a.opinions?.map((o) => o.from));
+          });
+        }
+      } finally {
+        await tagging.close();
+      }
+    });
   });
 
   it('tells the polarity towards each target in one sentence', async () => {

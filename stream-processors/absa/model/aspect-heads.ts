@@ -1,6 +1,7 @@
 /**
- * Small heads over the encoder states of the targeted pass (the pass that already runs once per aspect
- * for its polarity), so they cost no encoder pass of their own. Each lives in its own optional file in
+ * Small heads over the encoder states at an aspect, so they cost no encoder pass of their own: the
+ * states of the targeted pass (which runs once per aspect for its polarity), or, where config.json says
+ * analyze_polarity "tagging-pass", those of the tagging pass (one encoder pass per text). Each lives in its own optional file in
  * the artifact folder, written by models/training:
  *
  *   categories.json  aspect category, softmax regression on [h_CLS ; mean h over the aspect's word
@@ -8,7 +9,7 @@
  *   opinions.json    opinion spans, per-token O/B/I (train_opinions.py): a linear layer whose weights
  *                    are in the file, or a small MLP in the ONNX graph the file names (opinions.onnx),
  *                    run by onnxruntime over the whole targeted batch
- *   polarity.json    aspect polarity in place of the model's own: an MLP graph over the targeted pass's
+ *   polarity.json    aspect polarity in place of the model's own: an MLP graph over the aspect's
  *                    pooled states (polarity.onnx, train_polarity.py)
  */
 import { existsSync } from 'node:fs';
@@ -355,36 +356,54 @@ export class OnnxOpinionHead implements OpinionHead {
 
 export const POLARITY_FILE = 'polarity.json';
 
-const polarityFileSchema = z
-  .object({
-    format: z.literal('pooled-mlp-onnx-1'),
-    model: graphFile,
-    polarities: z.tuple([z.literal('negative'), z.literal('neutral'), z.literal('positive')]),
-  })
-  .passthrough();
+const polarityFileSchema = z.discriminatedUnion('format', [
+  z
+    .object({
+      format: z.literal('pooled-mlp-onnx-1'),
+      model: graphFile,
+      polarities: z.tuple([z.literal('negative'), z.literal('neutral'), z.literal('positive')]),
+    })
+    .passthrough(),
+  z
+    .object({
+      format: z.literal('pooled-mlp-onnx-2'),
+      model: graphFile,
+      polarities: z.tuple([z.literal('negative'), z.literal('neutral'), z.literal('positive')]),
+      /** the content tokens within this many word pieces of the target are pooled too (local_mask) */
+      local_window: z.number().int().positive(),
+    })
+    .passthrough(),
+]);
 
 /**
- * Aspect polarity from the targeted pass's states pooled four ways ([h_CLS ; mean h over the target ;
- * mean and max h over the text]) by a one-hidden-layer MLP (train_polarity.py), in place of the
- * model's own polarity for the marked aspect. Inputs hidden_states, target_mask, content_mask; output
- * polarity_logits [rows, 3] (negative, neutral, positive).
+ * Aspect polarity from the encoder states at the aspect pooled four ways ([h_CLS ; mean h over the
+ * target ; mean and max h over the text]) and, in format 2, two more: mean and max h over the text's
+ * tokens within `local_window` of the target, which tell two aspects of one sentence apart when no pass
+ * marks them. A one-hidden-layer MLP (train_polarity.py) in place of the model's own polarity. Inputs
+ * hidden_states, target_mask, content_mask (and local_mask); output polarity_logits [rows, 3]
+ * (negative, neutral, positive).
  */
 export class PolarityHead {
-  private constructor(private readonly session: ort.InferenceSession) {}
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    /** 0 when the graph pools no local window */
+    private readonly localWindow: number,
+  ) {}
 
   /** The head in `dir` (polarity.json and the graph it names), or null when the artifact has none. */
   static async load(dir: string, hidden: number, threads: number): Promise<PolarityHead | null> {
     const file = path.join(dir, POLARITY_FILE);
     if (!existsSync(file)) return null;
     const spec = readArtifactJson(file, polarityFileSchema);
+    const localWindow = spec.format === 'pooled-mlp-onnx-2' ? spec.local_window : 0;
     const session = await openHeadSession(
       headGraph(file, spec.model),
       threads,
       hidden,
-      ['hidden_states', 'target_mask', 'content_mask'],
+      ['hidden_states', 'target_mask', 'content_mask', ...(localWindow ? ['local_mask'] : [])],
       'polarity_logits',
     );
-    return new PolarityHead(session);
+    return new PolarityHead(session, localWindow);
   }
 
   /** Polarity probabilities (negative, neutral, positive) for each row of one targeted batch. */
@@ -396,14 +415,21 @@ export class PolarityHead {
     const n = rows.length;
     const content = new Float32Array(n * seq);
     rows.forEach((row, r) => content.fill(1, r * seq + 1, r * seq + 1 + row.len));
-    const out = await this.session.run(
-      {
-        hidden_states: hiddenStates,
-        target_mask: new ort.Tensor('float32', targetMask(rows, seq), [n, seq]),
-        content_mask: new ort.Tensor('float32', content, [n, seq]),
-      },
-      ['polarity_logits'],
-    );
+    const feeds: Record<string, ort.Tensor> = {
+      hidden_states: hiddenStates,
+      target_mask: new ort.Tensor('float32', targetMask(rows, seq), [n, seq]),
+      content_mask: new ort.Tensor('float32', content, [n, seq]),
+    };
+    if (this.localWindow) {
+      // content positions within the window of the target, as train_polarity.py local_range
+      const local = new Float32Array(n * seq);
+      const k = this.localWindow;
+      rows.forEach((row, r) =>
+        local.fill(1, r * seq + Math.max(1, row.from - k), r * seq + Math.min(row.len + 1, row.to + k)),
+      );
+      feeds.local_mask = new ort.Tensor('float32', local, [n, seq]);
+    }
+    const out = await this.session.run(feeds, ['polarity_logits']);
     const tensor = out.polarity_logits!;
     try {
       const logits = tensor.data as Float32Array;

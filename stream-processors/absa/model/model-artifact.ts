@@ -42,7 +42,12 @@ export const artifactConfigSchema = z.object({
   base_model: z.string().min(1),
   max_tokens: z.number().int().min(8).max(4096),
   window_overlap_tokens: z.number().int().min(0),
-  analyze_polarity: z.enum(['targeted', 'tags']),
+  /**
+   * Where an aspect's polarity comes from in analyze mode: "targeted", a second encoder pass per found
+   * aspect with the aspect marked; "tags", the tagging pass's polarity-suffixed tags; "tagging-pass",
+   * the aspect heads (polarity.json needed) over the tagging pass's own states, so one pass per text.
+   */
+  analyze_polarity: z.enum(['targeted', 'tags', 'tagging-pass']),
   /** BIO over word pieces ("tokens") or over words, each taking its first piece's tag ("words"). */
   span_decoding: z.enum(['tokens', 'words']).default('tokens'),
   thresholds: z.object({ aspect_min_confidence: z.number().min(0).max(1) }),

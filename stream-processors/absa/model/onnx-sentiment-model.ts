@@ -2,12 +2,13 @@
  * SentimentModel on ONNX Runtime (CPU).
  *
  * Every call turns its texts into rows (one row = one window of one text, optionally with a target
- * marked through token_type_ids = 1), sorts the rows by length, cuts them into batches of `batchSize`
+ * marked through token_type_ids = 1, or only located for the heads to pool), sorts the rows by length, cuts them into batches of `batchSize`
  * and pads each batch only to its own longest row. A batch short of `batchSize` runs in turn with the
  * process's other partial batches (onnx-session.ts runInTurn). Tensors are filled through Int32 views
  * on the BigInt64 buffers and outputs are read in place, so the hot loops allocate nothing per token.
  */
 import { availableParallelism, endianness } from 'node:os';
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import {
   CategoryHead,
@@ -54,14 +55,28 @@ export interface OnnxSentimentModelOptions {
   onBatch?: (batch: { sequences: number; seconds: number }) => void;
 }
 
+/** What a run() fills in its rows (polarity unless told otherwise). */
+interface RunOutputs {
+  tags?: boolean;
+  /** the row's summed hidden states, for embeddings */
+  hidden?: boolean;
+  polarity?: boolean;
+  /** the aspect heads' inputs and results over the row's target */
+  aspects?: boolean;
+  /** the row's hidden states, for the heads to read after tag decoding ("tagging-pass") */
+  keepStates?: boolean;
+}
+
 /** One window of one text going through the model. */
 interface Row {
   tokens: TokenizedText;
   start: number;
   end: number;
-  /** token range marked as the target (token_type_ids = 1); targetFrom === targetTo: none */
+  /** token range of the target, where the heads pool; targetFrom === targetTo: none */
   targetFrom: number;
   targetTo: number;
+  /** whether the target is marked in the input (token_type_ids = 1) */
+  marked: boolean;
   /** filled by run(): predicted tag and its probability per window token */
   tags: Uint8Array | null;
   probs: Float32Array | null;
@@ -69,6 +84,8 @@ interface Row {
   polarity: Float32Array | null;
   /** filled by run() when the model has hidden states: their sum over the row's tokens */
   hiddenSum: Float32Array | null;
+  /** filled by run() when asked to keep them: hidden states of [CLS], the window's tokens and [SEP] */
+  states: Float32Array | null;
   /** filled by run() for targeted rows when an aspect head needs it: [h_CLS ; mean h over the target] */
   aspectFeatures: Float32Array | null;
   /** filled by run() for targeted rows when the model has an opinion head: O/B/I per window token */
@@ -81,17 +98,25 @@ const OUTPUTS = ['tag_logits', 'polarity_logits'] as const;
 /** Optional output: the encoder's last hidden state, mean-pooled into embeddings (no second model). */
 const HIDDEN = 'hidden_states';
 
-function newRow(tokens: TokenizedText, window: TokenWindow, targetFrom = 0, targetTo = 0): Row {
+function newRow(
+  tokens: TokenizedText,
+  window: TokenWindow,
+  targetFrom = 0,
+  targetTo = 0,
+  marked = targetTo > targetFrom,
+): Row {
   return {
     tokens,
     start: window.start,
     end: window.end,
     targetFrom,
     targetTo,
+    marked,
     tags: null,
     probs: null,
     polarity: null,
     hiddenSum: null,
+    states: null,
     aspectFeatures: null,
     opinionTags: null,
     opinionProbs: null,
@@ -203,8 +228,15 @@ export class OnnxSentimentModel implements SentimentModel {
         opinionHead = await loadOpinionHead(artifact.dir, dimensions, threads);
         polarityHead = await PolarityHead.load(artifact.dir, dimensions, threads);
       }
+      if (artifact.config.analyze_polarity === 'tagging-pass' && !polarityHead) {
+        throw new ModelArtifactError(
+          `analyze_polarity "tagging-pass" needs a polarity head (polarity.json) and a "${HIDDEN}" output`,
+          path.join(artifact.dir, 'config.json'),
+        );
+      }
     } catch (err) {
       await opinionHead?.release();
+      await polarityHead?.release();
       await session.release();
       throw err;
     }
@@ -257,11 +289,15 @@ export class OnnxSentimentModel implements SentimentModel {
     if (texts.length === 0) return [];
     const scheme = this.artifact.tagScheme;
     const threshold = this.artifact.config.thresholds.aspect_min_confidence;
-    const targeted = this.artifact.config.analyze_polarity === 'targeted';
+    const mode = this.artifact.config.analyze_polarity;
     const encoded = await this.tokenizer.encodeBatch(texts);
     const windowsPerText = encoded.map((t) => planWindows(t.ids.length, this.maxContent, this.overlap));
     const rowsPerText = encoded.map((t, k) => windowsPerText[k]!.map((w) => newRow(t, w)));
-    await this.run(rowsPerText.flat(), true, this.dimensions !== 0);
+    await this.run(rowsPerText.flat(), {
+      tags: true,
+      hidden: this.dimensions !== 0,
+      keepStates: mode === 'tagging-pass',
+    });
 
     const spansPerText = encoded.map((tokens, k) => {
       const rows = rowsPerText[k]!;
@@ -289,15 +325,28 @@ export class OnnxSentimentModel implements SentimentModel {
       );
     });
 
-    // targeted polarity: one more batched pass, one row per found span with the span marked
+    // one row per found span: for "targeted", one more batched pass with the span marked; for
+    // "tagging-pass", the span located in the tagging window that owns it, whose states the heads read
     const spanRows: Row[][] = [];
-    if (targeted) {
+    const perAspect = mode === 'targeted' || mode === 'tagging-pass';
+    if (mode === 'targeted') {
       encoded.forEach((tokens, k) => {
         spanRows[k] = spansPerText[k]!.map((s) =>
           newRow(tokens, windowAround(tokens.ids.length, this.maxContent, s.start, s.end), s.start, s.end),
         );
       });
-      await this.run(spanRows.flat(), false, false, true, this.wantsAspectStates);
+      await this.run(spanRows.flat(), { aspects: this.wantsAspectStates });
+    } else if (mode === 'tagging-pass') {
+      encoded.forEach((tokens, k) => {
+        const rows = rowsPerText[k]!;
+        const owned = ownedRanges(windowsPerText[k]!);
+        spanRows[k] = spansPerText[k]!.map((s) => {
+          const owner = owned.findIndex((o) => s.start < o.end);
+          const window = rows[Math.max(0, owner)]!;
+          return { ...newRow(tokens, window, s.start, s.end, false), states: window.states };
+        });
+      });
+      await this.runHeads(spanRows.flat());
     }
 
     return encoded.map((tokens, k) => {
@@ -305,14 +354,14 @@ export class OnnxSentimentModel implements SentimentModel {
       const aspects: AspectSentiment[] = spansPerText[k]!.map((s, j) => {
         const from = tokens.starts[s.start]!;
         const to = tokens.ends[s.end - 1]!;
-        const polarity = targeted ? argmaxPolarity(spanRows[k]![j]!.polarity!) : s.polarity;
+        const polarity = perAspect ? argmaxPolarity(spanRows[k]![j]!.polarity!) : s.polarity;
         return {
           term: text.slice(from, to),
           from,
           to,
           polarity: POLARITIES[polarity]!,
           confidence: s.confidence,
-          ...(targeted ? this.headsOf(spanRows[k]![j]!, text) : {}),
+          ...(perAspect ? this.headsOf(spanRows[k]![j]!, text) : {}),
         };
       });
       const rows = rowsPerText[k]!;
@@ -331,7 +380,7 @@ export class OnnxSentimentModel implements SentimentModel {
   async sentiment(texts: readonly string[]): Promise<SentenceSentiment[]> {
     if (texts.length === 0) return [];
     const rowsPerText = await this.windowRows(texts);
-    await this.run(rowsPerText.flat(), false);
+    await this.run(rowsPerText.flat(), {});
     return rowsPerText.map(windowSentiment);
   }
 
@@ -347,7 +396,7 @@ export class OnnxSentimentModel implements SentimentModel {
       );
     }
     const rowsPerText = await this.windowRows(texts);
-    await this.run(rowsPerText.flat(), false, true, false);
+    await this.run(rowsPerText.flat(), { hidden: true, polarity: false });
     return rowsPerText.map(pooled);
   }
 
@@ -365,14 +414,17 @@ export class OnnxSentimentModel implements SentimentModel {
       r.targets.forEach((t, j) => checkSpan(r.text, t, `requests[${k}].targets[${j}]`)),
     );
     const encoded = await this.tokenizer.encodeBatch(requests.map((r) => r.text));
+    // the heads of a "tagging-pass" model learnt from states with nothing marked
+    const mark = this.artifact.config.analyze_polarity !== 'tagging-pass';
     const rowsPerRequest = requests.map((request, k) => {
       const tokens = encoded[k]!;
       return request.targets.map((target) => {
         const [from, to] = tokensOverlapping(tokens, target);
-        return newRow(tokens, windowAround(tokens.ids.length, this.maxContent, from, to), from, to);
+        const window = windowAround(tokens.ids.length, this.maxContent, from, to);
+        return newRow(tokens, window, from, to, mark && to > from);
       });
     });
-    await this.run(rowsPerRequest.flat(), false, false, true, this.wantsAspectStates);
+    await this.run(rowsPerRequest.flat(), { aspects: this.wantsAspectStates });
     return requests.map((request, k) =>
       request.targets.map((target, j) => {
         const row = rowsPerRequest[k]![j]!;
@@ -390,14 +442,13 @@ export class OnnxSentimentModel implements SentimentModel {
   }
 
   /** Runs rows through the model in length-sorted batches cut by planBatches; fills their outputs. */
-  private async run(
-    rows: Row[],
-    wantTags: boolean,
-    wantHidden = false,
-    wantPolarity = true,
-    wantAspectFeatures = false,
-  ): Promise<void> {
+  private async run(rows: Row[], want: RunOutputs): Promise<void> {
     if (rows.length === 0) return;
+    const wantTags = want.tags ?? false;
+    const wantHidden = want.hidden ?? false;
+    const wantPolarity = want.polarity ?? true;
+    const wantAspectFeatures = want.aspects ?? false;
+    const keepStates = want.keepStates ?? false;
     const order = rows.slice().sort((a, b) => b.end - b.start - (a.end - a.start));
     const { clsId, sepId, padId } = this.tokenizer;
     const nTags = this.nTags;
@@ -405,7 +456,7 @@ export class OnnxSentimentModel implements SentimentModel {
     const fetches = [
       ...(wantTags ? ['tag_logits'] : []),
       ...(wantPolarity ? ['polarity_logits'] : []),
-      ...(wantHidden || wantAspectFeatures ? [HIDDEN] : []),
+      ...(wantHidden || wantAspectFeatures || keepStates ? [HIDDEN] : []),
     ];
 
     const lengths = order.map((r) => r.end - r.start);
@@ -433,7 +484,7 @@ export class OnnxSentimentModel implements SentimentModel {
           const token = row.start + j;
           ids32[at] = tokenIds[token]!;
           mask32[at] = 1;
-          if (token >= row.targetFrom && token < row.targetTo) types32[at] = 1;
+          if (row.marked && token >= row.targetFrom && token < row.targetTo) types32[at] = 1;
         }
         ids32[2 * (base + 1 + len)] = sepId;
         mask32[2 * (base + 1 + len)] = 1;
@@ -457,6 +508,7 @@ export class OnnxSentimentModel implements SentimentModel {
         return { out, headPolarity };
       });
       if (wantHidden) this.sumHidden(batch, seq, out[HIDDEN]!);
+      if (keepStates) this.keepStates(batch, seq, out[HIDDEN]!);
       if (!wantPolarity) {
         for (const tensor of Object.values(out)) tensor.dispose();
         continue;
@@ -528,7 +580,38 @@ export class OnnxSentimentModel implements SentimentModel {
   }
 
   /**
-   * [h_CLS ; mean of h over the marked target tokens] per row, the category head's input (the same as
+   * The aspect heads over states kept from the tagging pass, in batches of rows of similar length:
+   * category, opinion spans and polarity, with no encoder run.
+   */
+  private async runHeads(rows: Row[]): Promise<void> {
+    const dims = this.dimensions;
+    const order = rows.slice().sort((a, b) => b.end - b.start - (a.end - a.start));
+    for (let b = 0; b < order.length; b += this.batchSize) {
+      const batch = order.slice(b, b + this.batchSize);
+      const seq = batch[0]!.end - batch[0]!.start + 2;
+      const data = new Float32Array(batch.length * seq * dims);
+      batch.forEach((row, r) => data.set(row.states!, r * seq * dims));
+      const tensor = new ort.Tensor('float32', data, [batch.length, seq, dims]);
+      const polarities = await runInTurn(batch.length === this.batchSize, async () => {
+        const targeted = await this.targetFeatures(batch, seq, tensor);
+        return this.polarityHead!.polarities(tensor, seq, targeted);
+      });
+      batch.forEach((row, r) => (row.polarity = polarities[r]!));
+    }
+  }
+
+  /** Copies each row's hidden states ([CLS], its tokens, [SEP]) out of the batch's output tensor. */
+  private keepStates(batch: Row[], seq: number, tensor: ort.Tensor): void {
+    const dims = tensor.dims[2]!;
+    const data = tensor.data as Float32Array;
+    batch.forEach((row, r) => {
+      const base = r * seq * dims;
+      row.states = data.slice(base, base + (row.end - row.start + 2) * dims);
+    });
+  }
+
+  /**
+   * [h_CLS ; mean of h over the target tokens] per row, the category head's input (the same as
    * models/training/aspect_states.py aspect_features; a row with no marked token uses h_CLS twice), and
    * the opinion head's tags; returns the rows' targets for the heads that read the whole batch.
    */
