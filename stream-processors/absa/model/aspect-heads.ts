@@ -1,8 +1,8 @@
 /**
  * Small heads over the encoder states at an aspect, so they cost no encoder pass of their own: the
  * states of the targeted pass (which runs once per aspect for its polarity), or, where config.json says
- * analyze_polarity "tagging-pass", those of the tagging pass (one encoder pass per text). Each lives in its own optional file in
- * the artifact folder, written by models/training:
+ * analyze_polarity "tagging-pass", those of the tagging pass (one encoder pass per text). Each lives in
+ * its own optional file in the artifact folder, written by models/training:
  *
  *   categories.json  aspect category, softmax regression on [h_CLS ; mean h over the aspect's word
  *                    pieces] (train_categories.py)
@@ -356,19 +356,16 @@ export class OnnxOpinionHead implements OpinionHead {
 
 export const POLARITY_FILE = 'polarity.json';
 
+const polarityFields = {
+  model: graphFile,
+  polarities: z.tuple([z.literal('negative'), z.literal('neutral'), z.literal('positive')]),
+};
 const polarityFileSchema = z.discriminatedUnion('format', [
-  z
-    .object({
-      format: z.literal('pooled-mlp-onnx-1'),
-      model: graphFile,
-      polarities: z.tuple([z.literal('negative'), z.literal('neutral'), z.literal('positive')]),
-    })
-    .passthrough(),
+  z.object({ format: z.literal('pooled-mlp-onnx-1'), ...polarityFields }).passthrough(),
   z
     .object({
       format: z.literal('pooled-mlp-onnx-2'),
-      model: graphFile,
-      polarities: z.tuple([z.literal('negative'), z.literal('neutral'), z.literal('positive')]),
+      ...polarityFields,
       /** the content tokens within this many word pieces of the target are pooled too (local_mask) */
       local_window: z.number().int().positive(),
     })

@@ -2,8 +2,8 @@
  * SentimentModel on ONNX Runtime (CPU).
  *
  * Every call turns its texts into rows (one row = one window of one text, optionally with a target
- * marked through token_type_ids = 1, or only located for the heads to pool), sorts the rows by length, cuts them into batches of `batchSize`
- * and pads each batch only to its own longest row. A batch short of `batchSize` runs in turn with the
+ * marked through token_type_ids = 1, or only located for the heads to pool), sorts the rows by length,
+ * cuts them into batches of `batchSize` and pads each batch only to its own longest row. A batch short of `batchSize` runs in turn with the
  * process's other partial batches (onnx-session.ts runInTurn). Tensors are filled through Int32 views
  * on the BigInt64 buffers and outputs are read in place, so the hot loops allocate nothing per token.
  */
