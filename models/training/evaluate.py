@@ -28,6 +28,7 @@ import json
 import os
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,7 +117,36 @@ def pad_batch(seqs: list[list[int]], types: list[list[int]] | None = None):
     return ids, am, tt
 
 
-def decode_spans(tag_probs: np.ndarray, offsets, tags: list[str], min_conf: float, words=None):
+APOSTROPHES = ("'", "\u2019")
+
+
+def is_punctuation(piece: str) -> bool:
+    return piece != "" and all(unicodedata.category(c).startswith("P") for c in piece)
+
+
+def trim_span(units: list[tuple[int, int]], offsets, text: str) -> list[tuple[int, int]]:
+    """The span's units without leading or trailing punctuation, and without a leading possessive "s" after
+    an apostrophe ("'s pizza" -> "pizza"); a bracket that closes inside the span stays. As trimSpan of
+    stream-processors/absa/model/bio-decoder.ts."""
+    piece = lambda u: text[offsets[u[0]][0] : offsets[u[1]][1]]
+    a, b = 0, len(units)
+    while a < b:
+        first = piece(units[a])
+        start = offsets[units[a][0]][0]
+        clitic = first.lower() == "s" and start > 0 and text[start - 1] in APOSTROPHES
+        if not (is_punctuation(first) or clitic):
+            break
+        a += 1
+    while b > a:
+        inner = text[offsets[units[a][0]][0] : offsets[units[b - 1][1]][1]]
+        opener = {")": "(", "]": "["}.get(inner[-1:])
+        if not is_punctuation(piece(units[b - 1])) or (opener is not None and opener in inner):
+            break
+        b -= 1
+    return units[a:b]
+
+
+def decode_spans(tag_probs: np.ndarray, offsets, tags: list[str], min_conf: float, words=None, text=None):
     """BIO decoding.
 
     words=None ("tokens" decoding): units are word pieces.  With word ids ("words" decoding, what
@@ -124,7 +154,7 @@ def decode_spans(tag_probs: np.ndarray, offsets, tags: list[str], min_conf: floa
     those of its FIRST word piece, and a unit's char span runs from its first piece's start to its
     last piece's end.  A span starts at a B unit (or at an I unit not preceded by B/I) and extends
     over the following I units; confidence = mean over the span's units of the probability of the
-    unit's predicted tag."""
+    unit's predicted tag.  With the text, each span is trimmed (trim_span); its confidence stays."""
     pred = tag_probs.argmax(-1)
     units = []  # (first token index, last token index)
     i, n = 0, len(offsets)
@@ -135,7 +165,7 @@ def decode_spans(tag_probs: np.ndarray, offsets, tags: list[str], min_conf: floa
                 j += 1
         units.append((i, j))
         i = j + 1
-    spans = []
+    spans = []  # [units of the span, probabilities]
     cur = None
     for a, b in units:
         p = pred[a]
@@ -143,10 +173,10 @@ def decode_spans(tag_probs: np.ndarray, offsets, tags: list[str], min_conf: floa
         if t == "B" or (t == "I" and cur is None):
             if cur is not None:
                 spans.append(cur)
-            cur = [offsets[a][0], offsets[b][1], [tag_probs[a, p]]]
+            cur = [[(a, b)], [tag_probs[a, p]]]
         elif t == "I":
-            cur[1] = offsets[b][1]
-            cur[2].append(tag_probs[a, p])
+            cur[0].append((a, b))
+            cur[1].append(tag_probs[a, p])
         else:
             if cur is not None:
                 spans.append(cur)
@@ -154,8 +184,13 @@ def decode_spans(tag_probs: np.ndarray, offsets, tags: list[str], min_conf: floa
     if cur is not None:
         spans.append(cur)
     out = []
-    for s, e, ps in spans:
+    for us, ps in spans:
         conf = float(np.mean(ps))
+        if text is not None:
+            us = trim_span(us, offsets, text)
+        if not us:
+            continue
+        s, e = offsets[us[0][0]][0], offsets[us[-1][1]][1]
         if conf >= min_conf and e > s:
             out.append((s, e, conf))
     return out
@@ -218,7 +253,7 @@ class Analyzer:
                 nw += 1
             doc /= max(nw, 1)
             spans = decode_spans(probs, offs, self.tags, self.min_conf,
-                                 words if self.span_decoding == "words" else None) if n else []
+                                 words if self.span_decoding == "words" else None, texts[k]) if n else []
             results.append((spans, doc))
         return results
 

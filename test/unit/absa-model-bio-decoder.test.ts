@@ -1,6 +1,8 @@
 import { expect } from 'chai';
-import { decodeBio, decodeBioWords } from '../../stream-processors/absa/model/bio-decoder.js';
+import path from 'node:path';
+import { decodeBio, decodeBioWords, trimSpan } from '../../stream-processors/absa/model/bio-decoder.js';
 import { parseTagScheme } from '../../stream-processors/absa/model/model-artifact.js';
+import { WordPieceTokenizer } from '../../stream-processors/absa/model/tokenizer.js';
 
 const BIO = parseTagScheme(['O', 'B', 'I']);
 const UNIFIED = parseTagScheme([
@@ -94,5 +96,38 @@ describe('ABSA model BIO decoding over words', () => {
     const spans = decodeBioWords([O, B, I, I], [1, 0.6, 0.7, 1], wordStarts, BIO);
     expect(spans.map((s) => [s.start, s.end])).to.deep.equal([[1, 4]]);
     expect(spans[0]!.confidence).to.be.closeTo(0.8, 1e-9);
+  });
+});
+
+describe('ABSA model span trimming', () => {
+  const tokenizer = WordPieceTokenizer.fromFile(
+    path.resolve('models/absa/minilm-absa-en-1.0.0/tokenizer.json'),
+  );
+
+  /** the span of the pieces inside `raw` (its first occurrence in the text), trimmed */
+  async function trimmed(text: string, raw: string): Promise<string> {
+    const t = await tokenizer.encode(text);
+    const from = text.indexOf(raw);
+    const inside = [...t.starts].flatMap((s, i) => (s >= from && t.ends[i]! <= from + raw.length ? [i] : []));
+    const span = { start: inside[0]!, end: inside.at(-1)! + 1, confidence: 0.9, polarity: -1 };
+    const s = trimSpan(span, t.starts, t.ends, text);
+    expect(s.confidence).to.equal(0.9);
+    return s.end > s.start ? text.slice(t.starts[s.start]!, t.ends[s.end - 1]!) : '';
+  }
+
+  it('drops a possessive the tagger let the span start with', async () => {
+    expect(await trimmed("Mama Rosa's pizza is the best.", "'s pizza")).to.equal('pizza');
+    expect(await trimmed('Mama Rosa’s pizza is the best.', 's pizza')).to.equal('pizza');
+  });
+
+  it('keeps an "s" that is a word of its own, and brackets that close inside the span', async () => {
+    expect(await trimmed('The s pen works.', 's pen')).to.equal('s pen');
+    expect(await trimmed('The wi-fi (5 GHz). It drops.', 'wi-fi (5 GHz).')).to.equal('wi-fi (5 GHz)');
+  });
+
+  it('drops punctuation at either end, and a span of punctuation only', async () => {
+    expect(await trimmed('Great battery, poor screen.', 'battery,')).to.equal('battery');
+    expect(await trimmed('"Screen" is fine.', '"Screen"')).to.equal('Screen');
+    expect(await trimmed('Fine... really.', '...')).to.equal('');
   });
 });

@@ -84,3 +84,41 @@ export function decodeBioWords(
     end: span.end < firstPiece.length ? firstPiece[span.end]! : tags.length,
   }));
 }
+
+const PUNCTUATION = /^\p{P}+$/u;
+const APOSTROPHES = new Set(["'", '\u2019']);
+
+/**
+ * A span without the punctuation the tagger sometimes lets it start or end with: "'s pizza" (from "Rosa's
+ * pizza") becomes "pizza", "battery," becomes "battery". A leading "s" right after an apostrophe is the
+ * possessive's, not a word. Brackets that close inside the span stay ("wi-fi (5 GHz)"). Tokens are pieces
+ * with character offsets; the span keeps its confidence.
+ */
+export function trimSpan(
+  span: TokenSpan,
+  starts: ArrayLike<number>,
+  ends: ArrayLike<number>,
+  text: string,
+): TokenSpan {
+  const piece = (i: number) => text.slice(starts[i]!, ends[i]!);
+  let { start, end } = span;
+  while (start < end) {
+    const first = piece(start);
+    const clitic = first.toLowerCase() === 's' && APOSTROPHES.has(text[starts[start]! - 1] ?? '');
+    if (!PUNCTUATION.test(first) && !clitic) break;
+    start++;
+  }
+  while (end > start) {
+    const last = piece(end - 1);
+    if (!PUNCTUATION.test(last) || closesInside(text.slice(starts[start]!, ends[end - 1]!))) break;
+    end--;
+  }
+  return start === span.start && end === span.end ? span : { ...span, start, end };
+}
+
+/** whether the text ends with a bracket it also opens */
+function closesInside(text: string): boolean {
+  const close = text.at(-1);
+  const open = close === ')' ? '(' : close === ']' ? '[' : undefined;
+  return open !== undefined && text.includes(open);
+}

@@ -17,7 +17,7 @@ import {
   type OpinionHead,
   type TargetedRow,
 } from './aspect-heads.js';
-import { decodeBio, decodeBioWords } from './bio-decoder.js';
+import { decodeBio, decodeBioWords, trimSpan } from './bio-decoder.js';
 import { openSession, runInTurn } from './onnx-session.js';
 import { DEFAULT_BATCH_SIZE } from './config.js';
 import {
@@ -198,9 +198,13 @@ export class OnnxSentimentModel implements SentimentModel {
         tokens.wordStarts.subarray(row.start, row.end),
         OPINION_SCHEME,
       );
-      out.opinions = spans.flatMap((s) => {
-        const from = tokens.starts[row.start + s.start]!;
-        const to = tokens.ends[row.start + s.end - 1]!;
+      const starts = tokens.starts.subarray(row.start);
+      const ends = tokens.ends.subarray(row.start);
+      out.opinions = spans.flatMap((span) => {
+        const s = trimSpan(span, starts, ends, text);
+        if (s.end <= s.start) return [];
+        const from = starts[s.start]!;
+        const to = ends[s.end - 1]!;
         return to > from ? [{ term: text.slice(from, to), from, to, confidence: s.confidence }] : [];
       });
     }
@@ -320,9 +324,9 @@ export class OnnxSentimentModel implements SentimentModel {
         this.artifact.config.span_decoding === 'words'
           ? decodeBioWords(tags, probs, tokens.wordStarts, scheme)
           : decodeBio(tags, probs, scheme);
-      return spans.filter(
-        (s) => s.confidence >= threshold && tokens.ends[s.end - 1]! > tokens.starts[s.start]!,
-      );
+      return spans
+        .map((s) => trimSpan(s, tokens.starts, tokens.ends, texts[k]!))
+        .filter((s) => s.confidence >= threshold && s.end > s.start);
     });
 
     // one row per found span: for "targeted", one more batched pass with the span marked; for
