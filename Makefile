@@ -142,13 +142,14 @@ test: install ui
 
 # Retrains the shipped ABSA model on CPU (2-2.5 h on 2 free cores; PyTorch from PyPI, a large first
 # download), exports int8 ONNX into models/absa/minilm-absa-en-1.0.0 and prints its validation metrics,
-# then the heads that read its states (categories, opinions, polarity: a few minutes).
+# then the heads that read its states (categories, opinions, polarity, the name filter: a few minutes).
 train:
 	bash models/training/setup_venv.sh
 	models/training/.venv/bin/python models/training/train.py
 	models/training/.venv/bin/python models/training/train_categories.py
 	models/training/.venv/bin/python models/training/train_opinions.py
 	models/training/.venv/bin/python models/training/train_polarity.py
+	models/training/.venv/bin/python models/training/train_names.py
 
 # The whole pipeline on the local stack with the bundled sample corpus; it keeps running afterwards.
 demo: up ui

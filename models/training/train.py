@@ -60,12 +60,31 @@ def set_seed(seed):
 
 
 # ---------------------------------------------------------------- features
-def build_examples(sents, enc, max_tokens, use_tags_from, targeted=True, doc=True):
+GENERIC_PLACE_WORDS = {"place", "restaurant", "spot"}
+
+
+def entity_names(s) -> set[str]:
+    """Terms that SemEval-15/16 annotate as the restaurant itself (category RESTAURANT#...) and that are its
+    name ("Mizu", "Casa La Femme"), not a common noun ("place"). The project reports no entity's own name as
+    an aspect of itself, as SemEval-14 does not annotate it."""
+    return {
+        o["target"]
+        for o in s.raw.get("opinions", []) or []
+        if o.get("category", "").startswith("RESTAURANT#")
+        and o.get("target") not in (None, "NULL")
+        and o["target"][:1].isupper()
+        and o["target"].lower() not in GENERIC_PLACE_WORDS
+    }
+
+
+def build_examples(sents, enc, max_tokens, use_tags_from, targeted=True, doc=True, untag_names=False):
     """-> list of dicts(ids, tt, tags, pol). Tag examples (token_type 0) carry BIO labels and the
-    sentence label; targeted examples (token_type 1 on the target's word pieces) carry its polarity."""
+    sentence label; targeted examples (token_type 1 on the target's word pieces) carry its polarity.
+    With untag_names, a restaurant's own name (entity_names) is tagged O; its polarity example stays."""
     L = max_tokens - 2
     out = []
     for s in sents:
+        names = entity_names(s) if untag_names else set()
         ids, offs = enc.tokens(s.text)
         ids, offs = ids[:L], offs[:L]
         full_ids = [enc.cls_id] + ids + [enc.sep_id]
@@ -73,6 +92,8 @@ def build_examples(sents, enc, max_tokens, use_tags_from, targeted=True, doc=Tru
         if s.dataset in use_tags_from:
             tags = [-100] + [TAG2ID["O"]] * len(ids) + [-100]
             for a in s.aspects:
+                if s.text[a.start : a.end] in names:
+                    continue
                 idx = [j for j, o in enumerate(full_offs) if o != (0, 0) and o[1] > a.start and o[0] < a.end]
                 for k, j in enumerate(idx):
                     tags[j] = TAG2ID["B"] if k == 0 else TAG2ID["I"]
@@ -262,6 +283,8 @@ def main():
     ap.add_argument("--extra-train", default="",
                     help="comma-separated JSONL files in the shared format added to training (tags, targeted "
                          "polarity, sentence label), e.g. models/data/en-phenomena/train.jsonl")
+    ap.add_argument("--untag-names", action="store_true",
+                    help="tag a restaurant's own name in SemEval-15/16 (category RESTAURANT#..., e.g. \"Mizu\") as no aspect")
     ap.add_argument("--targeted-keep", default="",
                     help="dataset=fraction,...: keep only that share of a dataset's targeted (polarity) examples")
     ap.add_argument("--package-only", metavar="MODEL_ONNX", default=None,
@@ -300,7 +323,7 @@ def main():
     tok = load_glossed_tokenizer(os.path.join(base, "tokenizer.json"))  # as the artifact will read text
     an_enc = Analyzer(None, tok, TAGS, args.max_tokens, args.overlap).enc
     tags_from = set(x for x in args.tags_from.split(",") if x) | {"extra"}
-    examples = build_examples(train_sents, an_enc, args.max_tokens, tags_from)
+    examples = build_examples(train_sents, an_enc, args.max_tokens, tags_from, untag_names=args.untag_names)
     if args.targeted_keep:  # e.g. mams_atsa=0.25: a seeded share of that dataset's targeted examples
         keep = {k: float(v) for k, v in (x.split("=") for x in args.targeted_keep.split(","))}
         pick = random.Random(args.seed)

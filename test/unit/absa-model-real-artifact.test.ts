@@ -148,6 +148,38 @@ describe(title, function () {
     }
   });
 
+  it('reports no business or product name as an aspect, while capitalised dishes stay (names.json)', async function () {
+    if (!model.nameFilter) this.skip();
+    const texts = [
+      'Lotus Garden has the best dim sum in the city.',
+      'The screen on my Zenfone 9 is gorgeous.',
+      'My Galaxy Tab has a weak battery.',
+      'I tried the Pad Thai and the Tom Yum soup, both excellent.',
+    ];
+    const terms = async (m: OnnxSentimentModel) =>
+      (await m.analyze(texts)).map((a) => a.aspects.map((x) => x.term));
+    const expected = [['dim sum'], ['screen'], ['battery'], ['Pad Thai', 'Tom Yum soup']];
+    expect(await terms(model)).to.deep.equal(expected);
+    // the same artifact without the filter reports the names: it is the filter that drops them
+    const parent = mkdtempSync(path.join(tmpdir(), 'absa-no-names-'));
+    const dir = path.join(parent, path.basename(model.artifact.dir));
+    cpSync(model.artifact.dir, dir, { recursive: true });
+    rmSync(path.join(dir, 'names.json'));
+    const unfiltered = await OnnxSentimentModel.load(dir, { threads: 2 });
+    try {
+      const found = await terms(unfiltered);
+      expect(found.slice(0, 3).map((t) => t.some((term) => /[A-Z]/.test(term)))).to.deep.equal([
+        true,
+        true,
+        true,
+      ]);
+      expect(found[3]).to.deep.equal(expected[3]);
+    } finally {
+      await unfiltered.close();
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
   describe('with its heads reading the tagging pass (a copy, analyze_polarity "tagging-pass")', () => {
     let dir: string;
     before(function () {

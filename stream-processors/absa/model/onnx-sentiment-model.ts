@@ -17,7 +17,7 @@ import {
   type OpinionHead,
   type TargetedRow,
 } from './aspect-heads.js';
-import { decodeBio, decodeBioWords, trimSpan } from './bio-decoder.js';
+import { decodeBio, decodeBioWords, trimSpan, type TokenSpan } from './bio-decoder.js';
 import { openSession, runInTurn } from './onnx-session.js';
 import { DEFAULT_BATCH_SIZE } from './config.js';
 import {
@@ -41,6 +41,7 @@ import {
   type TargetedRequest,
   type TargetSentiment,
 } from './sentiment-model.js';
+import { NameFilter } from './name-filter.js';
 import { WordPieceTokenizer, type TokenizedText } from './tokenizer.js';
 import { ownedRanges, planBatches, planWindows, windowAround, type TokenWindow } from './windowing.js';
 
@@ -144,6 +145,8 @@ export class OnnxSentimentModel implements SentimentModel {
   private readonly nTags: number;
   /** the aspect-category head (categories.json), null when the artifact has none */
   readonly categoryHead: CategoryHead | null;
+  /** drops found spans that are names (names.json), null when the artifact has none */
+  readonly nameFilter: NameFilter | null;
 
   private constructor(
     readonly artifact: ModelArtifact,
@@ -164,6 +167,7 @@ export class OnnxSentimentModel implements SentimentModel {
     this.nTags = artifact.labels.tags.length;
     this.dimensions = OnnxSentimentModel.hiddenSize(session);
     this.categoryHead = this.dimensions > 0 ? CategoryHead.load(artifact.dir, this.dimensions) : null;
+    this.nameFilter = this.dimensions > 0 ? NameFilter.load(artifact.dir, this.dimensions) : null;
   }
 
   /** Size of the hidden_states output; 0 without one, -1 when the graph leaves it open. */
@@ -300,8 +304,18 @@ export class OnnxSentimentModel implements SentimentModel {
     await this.run(rowsPerText.flat(), {
       tags: true,
       hidden: this.dimensions !== 0,
-      keepStates: mode === 'tagging-pass',
+      keepStates: mode === 'tagging-pass' || this.nameFilter !== null,
     });
+    /** the tagging window that owns the span (its states are the ones the span was found with) */
+    const owner = (k: number, span: TokenSpan): Row => {
+      const owned = ownedRanges(windowsPerText[k]!);
+      return rowsPerText[k]![
+        Math.max(
+          0,
+          owned.findIndex((o) => span.start < o.end),
+        )
+      ]!;
+    };
 
     const spansPerText = encoded.map((tokens, k) => {
       const rows = rowsPerText[k]!;
@@ -326,7 +340,12 @@ export class OnnxSentimentModel implements SentimentModel {
           : decodeBio(tags, probs, scheme);
       return spans
         .map((s) => trimSpan(s, tokens.starts, tokens.ends, texts[k]!))
-        .filter((s) => s.confidence >= threshold && s.end > s.start);
+        .filter((s) => s.confidence >= threshold && s.end > s.start)
+        .filter((s) => {
+          if (!this.nameFilter) return true;
+          const row = owner(k, s);
+          return !this.nameFilter.isName({ ...row, states: row.states! }, texts[k]!, s.start, s.end);
+        });
     });
 
     // one row per found span: for "targeted", one more batched pass with the span marked; for
@@ -342,11 +361,8 @@ export class OnnxSentimentModel implements SentimentModel {
       await this.run(spanRows.flat(), { aspects: this.wantsAspectStates });
     } else if (mode === 'tagging-pass') {
       encoded.forEach((tokens, k) => {
-        const rows = rowsPerText[k]!;
-        const owned = ownedRanges(windowsPerText[k]!);
         spanRows[k] = spansPerText[k]!.map((s) => {
-          const owner = owned.findIndex((o) => s.start < o.end);
-          const window = rows[Math.max(0, owner)]!;
+          const window = owner(k, s);
           return { ...newRow(tokens, window, s.start, s.end, false), states: window.states };
         });
       });
