@@ -42,7 +42,6 @@ CHALLENGE_DEV = os.path.join(HERE, "..", "absa-challenge", "challenge-dev.jsonl"
 TAGS_FROM = {"semeval14_restaurants", "semeval14_laptops", "semeval16_restaurants", "mams_atsa"}
 MAX_CONTENT = 126  # one window: longer texts are left out of training
 QUOTES = " \"'(\u201c\u2018"
-FLAGS = 5
 
 
 def case_flags(text: str, start: int, end: int) -> list[float]:
