@@ -33,6 +33,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
 from absa_data import read_eval_jsonl, utf16_to_cp  # noqa: E402
+from aspect_states import TargetedEncoder  # noqa: E402
 from evaluate import decode_spans  # noqa: E402
 from train import default_data_dir, entity_names, make_splits  # noqa: E402
 
@@ -64,17 +65,8 @@ class TaggingPass:
     """The tagging pass of the artifact's model.onnx (nothing marked), one window per text."""
 
     def __init__(self, artifact: str, threads: int):
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
-        self.tok = Tokenizer.from_file(os.path.join(artifact, "tokenizer.json"))
-        self.tok.no_truncation()
-        self.tok.no_padding()
-        so = ort.SessionOptions()
-        so.intra_op_num_threads = threads
-        so.inter_op_num_threads = 1
-        so.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.sess = ort.InferenceSession(os.path.join(artifact, "model.onnx"), so, providers=["CPUExecutionProvider"])
+        encoder = TargetedEncoder(artifact, threads)  # the runtime's tokenizer and int8 session
+        self.tok, self.sess, self.cls, self.sep = encoder.tok, encoder.sess, encoder.cls, encoder.sep
         with open(os.path.join(artifact, "config.json"), encoding="utf-8") as f:
             self.min_conf = json.load(f)["thresholds"]["aspect_min_confidence"]
 
@@ -86,7 +78,6 @@ class TaggingPass:
             enc = self.tok.encode(s.text, add_special_tokens=False)
             if 0 < len(enc.ids) <= MAX_CONTENT:
                 items.append((s, enc))
-        cls, sep = self.tok.token_to_id("[CLS]"), self.tok.token_to_id("[SEP]")
         out: list[dict | None] = [None] * len(items)
         order = sorted(range(len(items)), key=lambda i: -len(items[i][1].ids))
         for b in range(0, len(order), 32):
@@ -95,7 +86,7 @@ class TaggingPass:
             ids = np.zeros((len(idx), n), dtype=np.int64)
             am = np.zeros_like(ids)
             for r, i in enumerate(idx):
-                row = [cls] + list(items[i][1].ids) + [sep]
+                row = [self.cls] + list(items[i][1].ids) + [self.sep]
                 ids[r, : len(row)] = row
                 am[r, : len(row)] = 1
             tags, hidden = self.sess.run(["tag_logits", "hidden_states"],

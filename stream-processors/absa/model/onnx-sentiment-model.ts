@@ -3,9 +3,10 @@
  *
  * Every call turns its texts into rows (one row = one window of one text, optionally with a target
  * marked through token_type_ids = 1, or only located for the heads to pool), sorts the rows by length,
- * cuts them into batches of `batchSize` and pads each batch only to its own longest row. A batch short of `batchSize` runs in turn with the
- * process's other partial batches (onnx-session.ts runInTurn). Tensors are filled through Int32 views
- * on the BigInt64 buffers and outputs are read in place, so the hot loops allocate nothing per token.
+ * cuts them into batches of `batchSize` and pads each batch only to its own longest row. A batch short of
+ * `batchSize` runs in turn with the process's other partial batches (onnx-session.ts runInTurn). Tensors
+ * are filled through Int32 views on the BigInt64 buffers and outputs are read in place, so the hot loops
+ * allocate nothing per token.
  */
 import { availableParallelism, endianness } from 'node:os';
 import path from 'node:path';
@@ -306,16 +307,15 @@ export class OnnxSentimentModel implements SentimentModel {
       hidden: this.dimensions !== 0,
       keepStates: mode === 'tagging-pass' || this.nameFilter !== null,
     });
-    /** the tagging window that owns the span (its states are the ones the span was found with) */
-    const owner = (k: number, span: TokenSpan): Row => {
-      const owned = ownedRanges(windowsPerText[k]!);
-      return rowsPerText[k]![
+    // the tagging window that owns a span: its states are the ones the span was found with
+    const ownedPerText = windowsPerText.map((windows) => ownedRanges(windows));
+    const owner = (k: number, span: TokenSpan): Row =>
+      rowsPerText[k]![
         Math.max(
           0,
-          owned.findIndex((o) => span.start < o.end),
+          ownedPerText[k]!.findIndex((o) => span.start < o.end),
         )
       ]!;
-    };
 
     const spansPerText = encoded.map((tokens, k) => {
       const rows = rowsPerText[k]!;
@@ -327,7 +327,7 @@ export class OnnxSentimentModel implements SentimentModel {
       } else {
         tags = new Uint8Array(tokens.ids.length);
         probs = new Float32Array(tokens.ids.length);
-        const owned = ownedRanges(windowsPerText[k]!);
+        const owned = ownedPerText[k]!;
         rows.forEach((row, w) => {
           const { start, end } = owned[w]!;
           tags.set(row.tags!.subarray(start - row.start, end - row.start), start);
