@@ -20,6 +20,14 @@ import { RETRY_POLICIES, symmetricJitterFactor, type RetryPolicy } from '../erro
 import type { Logger } from '../logging/index';
 import type { KafkaSettings } from './config';
 
+/**
+ * kafkajs's text for the broker's CONCURRENT_TRANSACTIONS answer. A transactional producer that
+ * begins its next transaction right after a commit gets it while the coordinator still writes the
+ * previous one's markers, and retries; kafkajs logs each such answer as an error.
+ */
+const CONCURRENT_TRANSACTIONS =
+  'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing';
+
 export function kafkaLogCreator(logger: Logger) {
   return () =>
     ({ level, log }: LogEntry): void => {
@@ -27,8 +35,12 @@ export function kafkaLogCreator(logger: Logger) {
       // We bound idempotent-producer retries on purpose (callers answer 503 / retry the batch and
       // event ids make duplicates harmless); kafkajs warns about it on every producer.
       if (message.startsWith('Limiting retries for the idempotent producer')) return;
+      // Expected after every commit and retried: an error only if the retries run out, and then the
+      // commit fails and its caller logs that.
+      const expectedRetry =
+        extra.error === CONCURRENT_TRANSACTIONS || message.endsWith(CONCURRENT_TRANSACTIONS);
       const winstonLevel =
-        level === KafkaLogLevel.ERROR
+        level === KafkaLogLevel.ERROR && !expectedRetry
           ? 'error'
           : level === KafkaLogLevel.WARN
             ? 'warn'
