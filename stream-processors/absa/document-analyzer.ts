@@ -201,7 +201,10 @@ export class DocumentAnalyzer {
                     ...toOriginalSpan(doc.normalized, sentence.from + o.from, sentence.from + o.to),
                     confidence: o.confidence,
                   }))
-                  .filter((o) => o.to - o.from <= OPINION_CHARS_MAX),
+                  // nor is its name an opinion of one ("Brightwave" said of the screen)
+                  .filter(
+                    (o) => o.to - o.from <= OPINION_CHARS_MAX && !entity.spans.some((e) => overlaps(e, o)),
+                  ),
                 OPINIONS_PER_ASPECT,
                 (o) => o.confidence,
               ).map((o) => ({ start: o.from, end: o.to, confidence: o.confidence }))

@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import path from 'node:path';
-import { decodeBio, decodeBioWords, trimSpan } from '../../stream-processors/absa/model/bio-decoder.js';
+import {
+  decodeBio,
+  decodeBioWords,
+  isOpinionTerm,
+  trimSpan,
+} from '../../stream-processors/absa/model/bio-decoder.js';
 import { parseTagScheme } from '../../stream-processors/absa/model/model-artifact.js';
 import { WordPieceTokenizer } from '../../stream-processors/absa/model/tokenizer.js';
 
@@ -129,5 +134,27 @@ describe('ABSA model span trimming', () => {
     expect(await trimmed('Great battery, poor screen.', 'battery,')).to.equal('battery');
     expect(await trimmed('"Screen" is fine.', '"Screen"')).to.equal('Screen');
     expect(await trimmed('Fine... really.', '...')).to.equal('');
+  });
+});
+
+describe('ABSA model opinion terms', () => {
+  it('drops a span of function words, greetings or numbers only', () => {
+    for (const term of ['up', 'hello', "didn't", 'didn', 'for', 'back to', '2', '3.5', "it's", '—'])
+      expect(isOpinionTerm(term), term).to.equal(false);
+  });
+
+  it('keeps a span with a word that says something, an emoji, negations and the words ASTE marks alone', () => {
+    for (const term of [
+      'rude',
+      'not good',
+      "didn't work",
+      'up to date',
+      'ok',
+      'no',
+      'a must',
+      'Overpriced!',
+      'mür',
+    ])
+      expect(isOpinionTerm(term), term).to.equal(true);
   });
 });

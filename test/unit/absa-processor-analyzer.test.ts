@@ -127,6 +127,43 @@ describe('ABSA document analyzer', () => {
     expect(other.document.aspects.map((a) => a.term)).to.deep.equal(['pasta', 'waiter']);
   });
 
+  it("keeps the document's own entity name out of an aspect's opinion words", async () => {
+    const text = 'The Brightwave screen is bright.';
+    const at = (w: string) => ({
+      term: w,
+      from: text.indexOf(w),
+      to: text.indexOf(w) + w.length,
+      confidence: 0.9,
+    });
+    const scripted: SentimentModel = {
+      info: { name: 'scripted', version: '1', languages: ['en'] },
+      analyze: async (texts) =>
+        texts.map(() => ({
+          aspects: [
+            { ...at('screen'), polarity: 'positive' as const, opinions: [at('Brightwave'), at('bright')] },
+          ],
+          sentiment: { polarity: 'positive', scores: { negative: 0.1, neutral: 0.1, positive: 0.8 } },
+        })),
+      sentiment: async () => [],
+      classify: async () => [],
+      close: async () => {},
+    };
+    const local = new DocumentAnalyzer({
+      languages: new LanguageDetector('en'),
+      setups: new Map([['en', { model: scripted, text: textHandling('en'), categoriesFor: () => assigner }]]),
+      defaultModel: scripted.info,
+      maxTextChars: 300,
+    });
+    const opinionsOf = async (entity: string) => {
+      const outcome = (await local.analyze([raw(text, { entity })]))[0]!;
+      if (!outcome.ok) throw outcome.error;
+      return outcome.document.aspects[0]!.opinions!.map((o) => text.slice(o.start, o.end));
+    };
+    expect(await opinionsOf('Brightwave')).to.deep.equal(['bright']);
+    // another entity's name is an opinion word like any other
+    expect(await opinionsOf('Lumo Notes')).to.deep.equal(['Brightwave', 'bright']);
+  });
+
   it('gives each document its own outcome: too long is an error, foreign is unsupported, blank is empty', async () => {
     const outcomes = await analyzer.analyze([
       raw('x'.repeat(301)),

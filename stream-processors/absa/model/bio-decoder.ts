@@ -122,3 +122,31 @@ function closesInside(text: string): boolean {
   const open = close === ')' ? '(' : close === ']' ? '[' : undefined;
   return open !== undefined && text.includes(open);
 }
+
+/**
+ * Words that carry no opinion on their own: articles, pronouns, prepositions, conjunctions, auxiliaries
+ * and their contractions (the tagger sees "didn't" as "didn", "'", "t"), greetings. The opinion head
+ * sometimes tags one next to a real opinion ("showed up", "hello"). Left out on purpose: words the
+ * ASTE training data does mark as opinions by themselves ("ok", "no", "more", "must", "please",
+ * "down", "few", "thanks", "both").
+ */
+const FUNCTION_WORDS = new Set(
+  (
+    'a an the and or but nor so yet for of to in on at by with from up out off over under about into onto ' +
+    'upon as than then there here this that these those it its i me my mine we us our you your he him his ' +
+    'she her they them their what which who whom whose when where why how all any each other some ' +
+    'such only own same too very s t can will just don didn doesn isn wasn aren weren won wouldn couldn ' +
+    'shouldn haven hasn hadn should now is are was were be been being have has had having do does did ' +
+    'doing would could might shall may hello hi hey not also even still again back ever'
+  ).split(' '),
+);
+
+/**
+ * Whether an opinion span says something: an emoji, or a word that is not a function word ("hello",
+ * "didn't", "2" do not; "not good", "ok", "😍" do). Apostrophes split a contraction into its parts.
+ */
+export function isOpinionTerm(term: string): boolean {
+  if (/\p{Extended_Pictographic}/u.test(term)) return true;
+  const words = term.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.some((w) => /\p{L}/u.test(w) && !FUNCTION_WORDS.has(w));
+}

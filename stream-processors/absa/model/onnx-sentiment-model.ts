@@ -18,7 +18,7 @@ import {
   type OpinionHead,
   type TargetedRow,
 } from './aspect-heads.js';
-import { decodeBio, decodeBioWords, trimSpan, type TokenSpan } from './bio-decoder.js';
+import { decodeBio, decodeBioWords, isOpinionTerm, trimSpan, type TokenSpan } from './bio-decoder.js';
 import { openSession, runInTurn } from './onnx-session.js';
 import { DEFAULT_BATCH_SIZE } from './config.js';
 import {
@@ -210,7 +210,8 @@ export class OnnxSentimentModel implements SentimentModel {
         if (s.end <= s.start) return [];
         const from = starts[s.start]!;
         const to = ends[s.end - 1]!;
-        return to > from ? [{ term: text.slice(from, to), from, to, confidence: s.confidence }] : [];
+        const term = text.slice(from, to);
+        return to > from && isOpinionTerm(term) ? [{ term, from, to, confidence: s.confidence }] : [];
       });
     }
     return out;
