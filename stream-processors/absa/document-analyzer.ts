@@ -203,7 +203,10 @@ export class DocumentAnalyzer {
                   }))
                   // nor is its name an opinion of one ("Brightwave" said of the screen)
                   .filter(
-                    (o) => o.to - o.from <= OPINION_CHARS_MAX && !entity.spans.some((e) => overlaps(e, o)),
+                    (o) =>
+                      o.to - o.from <= OPINION_CHARS_MAX &&
+                      !entity.spans.some((e) => overlaps(e, o)) &&
+                      !namesEntity(doc.raw.text.slice(o.from, o.to), entity.words),
                   ),
                 OPINIONS_PER_ASPECT,
                 (o) => o.confidence,
@@ -435,14 +438,17 @@ export class DocumentAnalyzer {
   }
 }
 
-/** Where the document's entity name occurs in its text (case-insensitive), and its normalized form. */
+/**
+ * Where the document's entity name occurs in its text (case-insensitive), its normalized form, and its
+ * words in lower case.
+ */
 function entitySpans(
   text: string,
   entity: string | null,
   aspectKey: (term: string) => string,
-): { key: string; spans: { from: number; to: number }[] } {
+): { key: string; spans: { from: number; to: number }[]; words: ReadonlySet<string> } {
   const name = entity?.trim() ?? '';
-  if (name === '') return { key: '', spans: [] };
+  if (name === '') return { key: '', spans: [], words: new Set() };
   const spans: { from: number; to: number }[] = [];
   const haystack = text.toLowerCase();
   const needle = name.toLowerCase();
@@ -455,7 +461,18 @@ function entitySpans(
       if (!wordChar(haystack[at - 1]) && !wordChar(haystack[to])) spans.push({ from: at, to });
     }
   }
-  return { key: aspectKey(name), spans };
+  return { key: aspectKey(name), spans, words: new Set(wordsOf(name.toLowerCase())) };
+}
+
+const wordsOf = (text: string): string[] => text.match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/**
+ * Whether a span is part of the entity's name written as a name: each of its words capitalised and a
+ * word of the name ("Brightwave" of "Brightwave Pulse 2"; not "best" in a review of "Best Buy").
+ */
+function namesEntity(term: string, entityWords: ReadonlySet<string>): boolean {
+  const words = wordsOf(term);
+  return words.length > 0 && words.every((w) => /^\p{Lu}/u.test(w) && entityWords.has(w.toLowerCase()));
 }
 
 const overlaps = (a: { from: number; to: number }, b: { from: number; to: number }): boolean =>

@@ -128,7 +128,7 @@ describe('ABSA document analyzer', () => {
   });
 
   it("keeps the document's own entity name out of an aspect's opinion words", async () => {
-    const text = 'The Brightwave screen is bright.';
+    const text = 'Brightwave support replaced it when the screen went dark, the best support.';
     const at = (w: string) => ({
       term: w,
       from: text.indexOf(w),
@@ -140,9 +140,13 @@ describe('ABSA document analyzer', () => {
       analyze: async (texts) =>
         texts.map(() => ({
           aspects: [
-            { ...at('screen'), polarity: 'positive' as const, opinions: [at('Brightwave'), at('bright')] },
+            {
+              ...at('screen'),
+              polarity: 'negative' as const,
+              opinions: [at('Brightwave'), at('dark'), at('best')],
+            },
           ],
-          sentiment: { polarity: 'positive', scores: { negative: 0.1, neutral: 0.1, positive: 0.8 } },
+          sentiment: { polarity: 'negative', scores: { negative: 0.8, neutral: 0.1, positive: 0.1 } },
         })),
       sentiment: async () => [],
       classify: async () => [],
@@ -154,14 +158,24 @@ describe('ABSA document analyzer', () => {
       defaultModel: scripted.info,
       maxTextChars: 300,
     });
-    const opinionsOf = async (entity: string) => {
+    const opinionsOf = async (
+      entity: string,
+      text = 'Brightwave support replaced it when the screen went dark, the best support.',
+    ) => {
       const outcome = (await local.analyze([raw(text, { entity })]))[0]!;
       if (!outcome.ok) throw outcome.error;
       return outcome.document.aspects[0]!.opinions!.map((o) => text.slice(o.start, o.end));
     };
-    expect(await opinionsOf('Brightwave')).to.deep.equal(['bright']);
-    // another entity's name is an opinion word like any other
-    expect(await opinionsOf('Lumo Notes')).to.deep.equal(['Brightwave', 'bright']);
+    // the whole name, and a capitalised word of it
+    expect(await opinionsOf('Brightwave')).to.deep.equal(['dark', 'best']);
+    expect(await opinionsOf('Brightwave Pulse 2')).to.deep.equal(['dark', 'best']);
+    // a word of the name in lower case is an opinion word like any other
+    expect(await opinionsOf('Best Watches')).to.deep.equal(['Brightwave', 'dark', 'best']);
+    expect(await opinionsOf('Lumo Notes')).to.deep.equal(['Brightwave', 'dark', 'best']);
+    // the whole name in any case
+    const lower = 'brightwave support replaced it when the screen went dark, the best support.';
+    expect(await opinionsOf('BrightWave', lower)).to.deep.equal(['dark', 'best']);
+    expect(await opinionsOf('Lumo Notes', lower)).to.deep.equal(['brightwave', 'dark', 'best']);
   });
 
   it('gives each document its own outcome: too long is an error, foreign is unsupported, blank is empty', async () => {
