@@ -154,6 +154,8 @@ describe('ABSA model opinion terms', () => {
       'a must',
       'Overpriced!',
       'mür',
+      '😍',
+      '👎🏽',
     ])
       expect(isOpinionTerm(term), term).to.equal(true);
   });

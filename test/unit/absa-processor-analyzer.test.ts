@@ -128,22 +128,20 @@ describe('ABSA document analyzer', () => {
   });
 
   it("keeps the document's own entity name out of an aspect's opinion words", async () => {
-    const text = 'Brightwave support replaced it when the screen went dark, the best support.';
-    const at = (w: string) => ({
-      term: w,
-      from: text.indexOf(w),
-      to: text.indexOf(w) + w.length,
-      confidence: 0.9,
-    });
+    // finds "screen" with three opinion words in any text that has them
+    const at = (text: string, word: string) => {
+      const from = text.toLowerCase().indexOf(word.toLowerCase());
+      return { term: text.slice(from, from + word.length), from, to: from + word.length, confidence: 0.9 };
+    };
     const scripted: SentimentModel = {
       info: { name: 'scripted', version: '1', languages: ['en'] },
       analyze: async (texts) =>
-        texts.map(() => ({
+        texts.map((t) => ({
           aspects: [
             {
-              ...at('screen'),
+              ...at(t, 'screen'),
               polarity: 'negative' as const,
-              opinions: [at('Brightwave'), at('dark'), at('best')],
+              opinions: ['Brightwave', 'dark', 'best'].map((w) => at(t, w)),
             },
           ],
           sentiment: { polarity: 'negative', scores: { negative: 0.8, neutral: 0.1, positive: 0.1 } },
