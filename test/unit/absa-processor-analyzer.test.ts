@@ -47,6 +47,16 @@ function raw(text: string, extra: Partial<RawDocument> = {}): RawDocument {
 
 type Analysed = Extract<AnalysisOutcome, { ok: true }>;
 
+/** An analyzer of English text with `model` and `categories` (texts up to 300 characters). */
+function englishAnalyzer(model: SentimentModel, categories: CategoryAssigner): DocumentAnalyzer {
+  return new DocumentAnalyzer({
+    languages: new LanguageDetector('en'),
+    setups: new Map([['en', { model, text: textHandling('en'), categoriesFor: () => categories }]]),
+    defaultModel: model.info,
+    maxTextChars: 300,
+  });
+}
+
 describe('ABSA document analyzer', () => {
   let model: OnnxSentimentModel;
   let analyzer: DocumentAnalyzer;
@@ -108,12 +118,7 @@ describe('ABSA document analyzer', () => {
       },
       flatEmbedder,
     );
-    const local = new DocumentAnalyzer({
-      languages: new LanguageDetector('en'),
-      setups: new Map([['en', { model: model, text: textHandling('en'), categoriesFor: () => withAliases }]]),
-      defaultModel: model.info,
-      maxTextChars: 300,
-    });
+    const local = englishAnalyzer(model, withAliases);
     const text = 'The pasta was great but the waiter was rude.';
     // the fixture tags "pasta": as the entity's own name it is dropped, wherever it is in the text
     const outcome = (await local.analyze([raw(text, { entity: 'Pasta' })]))[0]!;
@@ -150,12 +155,7 @@ describe('ABSA document analyzer', () => {
       classify: async () => [],
       close: async () => {},
     };
-    const local = new DocumentAnalyzer({
-      languages: new LanguageDetector('en'),
-      setups: new Map([['en', { model: scripted, text: textHandling('en'), categoriesFor: () => assigner }]]),
-      defaultModel: scripted.info,
-      maxTextChars: 300,
-    });
+    const local = englishAnalyzer(scripted, assigner);
     const opinionsOf = async (
       entity: string,
       text = 'Brightwave support replaced it when the screen went dark, the best support.',
@@ -304,12 +304,7 @@ describe('ABSA document analyzer', () => {
       classify: (r) => model.classify(r),
       close: async () => {},
     };
-    const guarded = new DocumentAnalyzer({
-      languages: new LanguageDetector('en'),
-      setups: new Map([['en', { model: failing, text: textHandling('en'), categoriesFor: () => assigner }]]),
-      defaultModel: failing.info,
-      maxTextChars: 300,
-    });
+    const guarded = englishAnalyzer(failing, assigner);
     const outcomes = await guarded.analyze([raw('Fine text here.'), raw('POISON text in English.')]);
     expect(outcomes[1]!.ok).to.equal(false);
     expect(!outcomes[1]!.ok && outcomes[1]!.error.name).to.equal('ModelError');
@@ -327,12 +322,7 @@ describe('ABSA document analyzer', () => {
       },
       embedder,
     );
-    return new DocumentAnalyzer({
-      languages: new LanguageDetector('en'),
-      setups: new Map([['en', { model: model, text: textHandling('en'), categoriesFor: () => categories }]]),
-      defaultModel: model.info,
-      maxTextChars: 300,
-    });
+    return englishAnalyzer(model, categories);
   };
 
   it('looks up the categories of a whole batch with one embedding call', async () => {

@@ -1,26 +1,9 @@
 import { expect } from 'chai';
-import { PassThrough } from 'node:stream';
-import { createLogger } from '../../common/logging/index';
-
-function capture(): { logger: ReturnType<typeof createLogger>; lines: () => Array<Record<string, unknown>> } {
-  const stream = new PassThrough();
-  let out = '';
-  stream.on('data', (d: Buffer) => (out += d.toString()));
-  const logger = createLogger({ service: 'unit', level: 'debug', stream });
-  return {
-    logger,
-    lines: () =>
-      out
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-  };
-}
+import { capturedLogger } from './helpers/log-lines';
 
 describe('common/logging', () => {
   it('writes one JSON line per entry with ECS fields', () => {
-    const { logger, lines } = capture();
+    const { logger, lines } = capturedLogger();
     logger.info('hello', { event: { action: 'test' }, trace: { id: 'abc' } });
     const [line] = lines();
     expect(line).to.include({ 'log.level': 'info', message: 'hello', 'ecs.version': '8.11.0' });
@@ -31,7 +14,7 @@ describe('common/logging', () => {
   });
 
   it('puts errors under error.* with type, message and stack', () => {
-    const { logger, lines } = capture();
+    const { logger, lines } = capturedLogger();
     logger.error('failed', { err: new TypeError('boom') });
     const error = lines()[0]!.error as Record<string, unknown>;
     expect(error).to.include({ type: 'TypeError', message: 'boom', retriable: false });
@@ -39,7 +22,7 @@ describe('common/logging', () => {
   });
 
   it('never writes API keys, authorization headers or URL passwords', () => {
-    const { logger, lines } = capture();
+    const { logger, lines } = capturedLogger();
     const key = 'ask_AbCdEfGh_0123456789abcdefghijklmnopqrstuv';
     logger.info(`got key ${key}`, {
       http: { request: { headers: { 'x-api-key': key, authorization: 'Bearer xyz', 'user-agent': 'curl' } } },

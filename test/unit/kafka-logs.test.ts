@@ -1,26 +1,16 @@
 import { expect } from 'chai';
 import { logLevel, type LogEntry } from 'kafkajs';
-import { PassThrough } from 'node:stream';
 import { kafkaLogCreator } from '../../common/kafka/client';
-import { createLogger } from '../../common/logging/index';
+import { capturedLogger } from './helpers/log-lines';
 
 /** What kafkajs logs, through our bridge, as the JSON lines the process writes. */
-function bridge(): {
-  log: (level: logLevel, log: LogEntry['log']) => void;
-  lines: () => Array<Record<string, unknown>>;
-} {
-  const stream = new PassThrough();
-  let out = '';
-  stream.on('data', (d: Buffer) => (out += d.toString()));
-  const toWinston = kafkaLogCreator(createLogger({ service: 'unit', level: 'debug', stream }))();
+function bridge() {
+  const { logger, lines } = capturedLogger();
+  const toWinston = kafkaLogCreator(logger)();
   return {
-    log: (level, log) => toWinston({ namespace: 'Producer', level, label: logLevel[level], log }),
-    lines: () =>
-      out
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    log: (level: logLevel, log: LogEntry['log']) =>
+      toWinston({ namespace: 'Producer', level, label: logLevel[level], log }),
+    lines,
   };
 }
 
