@@ -219,4 +219,6 @@ function skipToMain(e: Event) {
   document.getElementById('main')?.focus();
 }
 
+// The theme before the first paint: a dark page would otherwise flash light until the App's effect runs.
+applyTheme(initialTheme(), false);
 render(<App />, document.getElementById('app')!);
