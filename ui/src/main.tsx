@@ -98,7 +98,6 @@ function App() {
     });
   }, []);
   useEffect(() => saveLang(lang), [lang]);
-  useEffect(() => applyTheme(theme, false), [theme]);
   useEffect(() => {
     document.title = `${signedIn ? i18n.t(navLabel(route.page)) : i18n.t('signIn.title')} · ${i18n.t('app.name')}`;
   }, [route, signedIn, lang]);
@@ -219,6 +218,6 @@ function skipToMain(e: Event) {
   document.getElementById('main')?.focus();
 }
 
-// The theme before the first paint: a dark page would otherwise flash light until the App's effect runs.
+// The theme before the first paint (a dark page would otherwise flash light); the toggle applies later changes.
 applyTheme(initialTheme(), false);
 render(<App />, document.getElementById('app')!);
